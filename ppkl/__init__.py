@@ -1,0 +1,87 @@
+"""ppkl: the application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+
+from ppkl.config import DEFAULT_SECRET_KEY, Config, environment_overrides
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class InsecureConfiguration(RuntimeError):
+    pass
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_object(Config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(environment_overrides())
+        app.config.from_prefixed_env("PPKL")
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = (
+            f"sqlite:///{Path(app.instance_path) / 'ppkl.sqlite'}"
+        )
+    if app.config["PRODUCTION"]:
+        app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
+    check_secret_key(app)
+
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("ppkl").setLevel(logging.INFO)
+    init_extensions(app)
+    register_blueprints(app)
+
+    from ppkl import cli, errors, i18n
+
+    errors.register(app)
+    i18n.register(app)
+    cli.register(app)
+    return app
+
+
+def check_secret_key(app: Flask) -> None:
+    if app.debug or app.testing:
+        return
+    if app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise InsecureConfiguration(
+            "ppkl refuses to start with the default SECRET_KEY. Set the SECRET_KEY environment "
+            "variable or SECRET_KEY in instance/config.py to a long random value, for example "
+            "the output of: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+        )
+
+
+def init_extensions(app: Flask) -> None:
+    from ppkl import access, i18n, sessions
+    from ppkl.extensions import babel, bootstrap, csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    bootstrap.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    sessions.init_login(app, login_manager)
+    app.before_request(access.enforce_route_access)
+    access.register_template_helpers(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from ppkl.admin import bp as admin_bp
+    from ppkl.auth import bp as auth_bp
+    from ppkl.cooperatives import bp as cooperatives_bp
+    from ppkl.dashboard import bp as dashboard_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(cooperatives_bp, url_prefix="/cooperatives")
+    app.register_blueprint(admin_bp, url_prefix="/admin")

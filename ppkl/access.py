@@ -1,0 +1,92 @@
+"""The route guard: every view declares who may use it, and one before_request hook enforces it.
+
+A view without a declaration is refused (fail closed); a test walks the URL map to keep it so.
+"""
+
+import logging
+from collections.abc import Callable
+
+from flask import abort, current_app, request
+from flask_login import current_user
+
+from ppkl.extensions import db, login_manager
+from ppkl.permissions import Permission, can_view_cooperative, has_permission
+
+log = logging.getLogger(__name__)
+
+PUBLIC = "public"
+SIGNED_IN = "signed_in"
+ALWAYS_PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
+
+
+def public(view: Callable) -> Callable:
+    view.access_rule = PUBLIC
+    return view
+
+
+def signed_in(view: Callable) -> Callable:
+    view.access_rule = SIGNED_IN
+    return view
+
+
+def requires(permission: Permission) -> Callable[[Callable], Callable]:
+    def mark(view: Callable) -> Callable:
+        view.access_rule = permission
+        return view
+
+    return mark
+
+
+def access_rule_for(endpoint: str):
+    if endpoint in ALWAYS_PUBLIC_ENDPOINTS:
+        return PUBLIC
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def enforce_route_access():
+    """before_request: sign-in and role checks for the matched endpoint."""
+    if request.endpoint is None:
+        return None  # no route matched: the 404 handler answers
+    rule = access_rule_for(request.endpoint)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return login_manager.unauthorized()
+    if rule == SIGNED_IN:
+        return None
+    if rule is None or not has_permission(current_user, rule):
+        log.info("403 for %s on %s", current_user.username, request.endpoint)
+        abort(403)
+    return None
+
+
+def load_cooperative(cooperative_id: int):
+    """Loader for views that take a cooperative id: 404 when absent, 403 when not the user's."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import joinedload
+
+    from ppkl.models import Cooperative
+
+    coop = db.session.scalar(
+        select(Cooperative)
+        .options(joinedload(Cooperative.regency))
+        .where(Cooperative.id == cooperative_id)
+    )
+    if coop is None:
+        abort(404)
+    if not can_view_cooperative(current_user, coop):
+        abort(403)
+    return coop
+
+
+def register_template_helpers(app) -> None:
+    """The same predicates in templates, so pages hide what the guard would refuse."""
+
+    def can(permission: str) -> bool:
+        return has_permission(current_user, Permission(permission))
+
+    def can_view(cooperative) -> bool:
+        return can_view_cooperative(current_user, cooperative)
+
+    app.jinja_env.globals.update(can=can, can_view=can_view)

@@ -1,0 +1,62 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+from ppkl.admin.services import AccountDetails
+from ppkl.forms import choices
+from ppkl.i18n import ROLE_LABELS
+
+ACCOUNT_MESSAGES = {
+    "username_taken": _l("This username is already taken."),
+    "too_short": _l("The password must have at least 8 characters."),
+    "too_long": _l("The password may have at most 128 characters."),
+    "common_password": _l("This password is too common. Choose another one."),
+    "unknown_role": _l("Choose a role from the list."),
+    "officer_needs_regency": _l("Officers need a home regency."),
+    "dak_needs_cohort": _l("DAK assistants need a cohort year."),
+    "cannot_demote_self": _l("You cannot change your own role or deactivate yourself."),
+}
+
+
+class UserForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    role = SelectField(_l("Role"), choices=choices((k.value, v) for k, v in ROLE_LABELS.items()))
+    regency_id = SelectField(_l("Home regency"), coerce=int, default=0)
+    cohort_year = IntegerField(
+        _l("Cohort year (DAK)"), validators=[Optional(), NumberRange(min=2000, max=2100)]
+    )
+    contract_end = DateField(_l("Contract end"), validators=[Optional()])
+    active = BooleanField(_l("Active"), default=True)
+
+    def details(self) -> AccountDetails:
+        return AccountDetails(
+            full_name=self.full_name.data,
+            role=self.role.data,
+            regency_id=self.regency_id.data or None,
+            cohort_year=self.cohort_year.data,
+            contract_end=self.contract_end.data,
+            active=self.active.data,
+        )
+
+
+class NewUserForm(UserForm):
+    username = StringField(
+        _l("Username"),
+        validators=[
+            DataRequired(),
+            Length(min=3, max=50),
+            Regexp(
+                r"^[A-Za-z0-9._-]+$", message=_l("Use letters, digits, dot, dash or underscore.")
+            ),
+        ],
+    )
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class PasswordForm(FlaskForm):
+    password = PasswordField(_l("New password"), validators=[DataRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """An empty form: a POST button with its CSRF token."""

@@ -1,0 +1,103 @@
+"""Account management verbs. The acting user is explicit; the caller commits."""
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from ppkl import audit
+from ppkl.extensions import db
+from ppkl.models import User
+from ppkl.models.user import OFFICER_ROLES, Role
+from ppkl.passwords import hash_password, password_problem
+
+log = logging.getLogger(__name__)
+
+
+class AccountError(ValueError):
+    """A refused account change; field names the form field, code the reason."""
+
+    def __init__(self, field: str, code: str):
+        super().__init__(f"{field}: {code}")
+        self.field = field
+        self.code = code
+
+
+@dataclass
+class AccountDetails:
+    full_name: str
+    role: str
+    regency_id: int | None = None
+    cohort_year: int | None = None
+    contract_end: date | None = None
+    active: bool = True
+
+
+def check_details(details: AccountDetails) -> None:
+    if details.role not in set(Role):
+        raise AccountError("role", "unknown_role")
+    if details.role in OFFICER_ROLES and details.regency_id is None:
+        raise AccountError("regency_id", "officer_needs_regency")
+    if details.role == Role.DAK and details.cohort_year is None:
+        raise AccountError("cohort_year", "dak_needs_cohort")
+
+
+def create_user(
+    actor: User | None, username: str, password: str, details: AccountDetails, hash_method: str
+) -> User:
+    username = username.strip().lower()
+    if db.session.scalar(select(func.count()).where(func.lower(User.username) == username)):
+        raise AccountError("username", "username_taken")
+    problem = password_problem(password)
+    if problem:
+        raise AccountError("password", problem)
+    check_details(details)
+    user = User(username=username, password_hash=hash_password(password, hash_method))
+    apply_details(user, details)
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user_created", user=actor, target=f"user:{user.id}", role=user.role)
+    return user
+
+
+def apply_details(user: User, details: AccountDetails) -> None:
+    """Copy the allowed fields only (no mass assignment)."""
+    user.full_name = details.full_name.strip()
+    user.role = details.role
+    officer = details.role in OFFICER_ROLES
+    user.regency_id = details.regency_id if officer else None
+    user.cohort_year = details.cohort_year if details.role == Role.DAK else None
+    user.contract_end = details.contract_end if officer else None
+    user.active = details.active
+
+
+def update_user(actor: User, user: User, details: AccountDetails) -> None:
+    check_details(details)
+    if user.id == actor.id and (details.role != user.role or not details.active):
+        raise AccountError("role", "cannot_demote_self")
+    old_role, old_active = user.role, user.active
+    apply_details(user, details)
+    if old_role != user.role:
+        audit.record(
+            "role_changed", user=actor, target=f"user:{user.id}", old=old_role, new=user.role
+        )
+    if old_active and not user.active:
+        user.end_all_sessions()
+        audit.record("user_deactivated", user=actor, target=f"user:{user.id}")
+    elif not old_active and user.active:
+        audit.record("user_reactivated", user=actor, target=f"user:{user.id}")
+
+
+def set_password(actor: User | None, user: User, password: str, hash_method: str) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise AccountError("password", problem)
+    user.password_hash = hash_password(password, hash_method)
+    user.end_all_sessions()
+    audit.record("password_changed", user=actor, target=f"user:{user.id}")
+
+
+def sign_out_everywhere(actor: User, user: User) -> None:
+    user.end_all_sessions()
+    audit.record("sessions_revoked", user=actor, target=f"user:{user.id}")

@@ -1,0 +1,29 @@
+"""Sign-in verbs. No request or session here: the view passes what it needs."""
+
+import logging
+
+from sqlalchemy import func, select
+
+from ppkl.extensions import db
+from ppkl.models import User
+from ppkl.passwords import hash_password, needs_rehash, verify_password
+
+log = logging.getLogger(__name__)
+
+# Checked against when the username is unknown, so both failures take the same time.
+_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+
+def authenticate(username: str, password: str, hash_method: str) -> User | None:
+    """The active user with this username and password, or None; upgrades a weak stored hash."""
+    user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        dummy = _DUMMY_HASH_CACHE.setdefault(hash_method, hash_password("x", hash_method))
+        verify_password(dummy, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.active:
+        return None
+    if needs_rehash(user.password_hash, hash_method):
+        user.password_hash = hash_password(password, hash_method)
+        log.info("upgraded password hash of %s", user.username)
+    return user

@@ -1,0 +1,79 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from ppkl import audit, sessions
+from ppkl.access import public, signed_in
+from ppkl.auth import bp
+from ppkl.auth.forms import LanguageForm, LoginForm
+from ppkl.auth.services import authenticate
+from ppkl.clock import utcnow
+from ppkl.extensions import db
+
+
+def safe_next(target: str | None) -> str:
+    """Only same-site paths, so the sign-in page cannot be used to redirect elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("dashboard.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    """Sign in with username and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(
+            form.username.data.strip(),
+            form.password.data,
+            current_app.config["PASSWORD_HASH_METHOD"],
+        )
+        if user is None:
+            audit.record("login_failed", username=form.username.data.strip()[:50])
+            db.session.commit()
+            form.password.errors.append(_("Wrong username or password."))
+        else:
+            lang = session.get("lang")
+            session.clear()
+            login_user(user, remember=form.remember.data)
+            sessions.start_session()
+            if lang and not user.locale:
+                user.locale = lang
+            user.last_login_at = utcnow()
+            audit.record("login", user=user)
+            db.session.commit()
+            return redirect(safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@signed_in
+def logout():
+    """Sign out and end every session of this user, including copies of the cookie."""
+    current_user.end_all_sessions()
+    audit.record("logout")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You have signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+@public
+def set_language():
+    """Switch the interface language; remembered on the account when signed in."""
+    form = LanguageForm()
+    if form.validate_on_submit():
+        session["lang"] = form.lang.data
+        if current_user.is_authenticated:
+            current_user.locale = form.lang.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data))

@@ -1,0 +1,115 @@
+"""Command-line interface: flask --app ppkl <command>."""
+
+import csv
+import sys
+from datetime import date
+
+import click
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ppkl.extensions import db
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(create_user_command)
+    app.cli.add_command(recap_command)
+    app.cli.add_command(seed_demo_command)
+
+
+def parse_date(ctx, param, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as error:
+        raise click.BadParameter("use the form YYYY-MM-DD") from error
+
+
+@click.command("create-user")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["admin", "supervisor", "ppkl", "dak"]))
+@click.option("--name", "full_name", required=True, help="Full name.")
+@click.option("--regency", help="Home regency (officers).")
+@click.option("--cohort-year", type=int, help="Cohort year (DAK assistants).")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+def create_user_command(username, role, full_name, regency, cohort_year, password_stdin):
+    """Create an account; asks for the password."""
+    from ppkl.admin.services import AccountDetails, AccountError, create_user
+    from ppkl.models import Regency
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    regency_id = None
+    if regency:
+        regency_id = db.session.scalar(select(Regency.id).where(Regency.name == regency))
+        if regency_id is None:
+            raise click.ClickException(f"unknown regency {regency!r}")
+    details = AccountDetails(full_name, role, regency_id, cohort_year)
+    try:
+        user = create_user(
+            None, username, password, details, current_app.config["PASSWORD_HASH_METHOD"]
+        )
+    except AccountError as error:
+        db.session.rollback()
+        raise click.ClickException(f"{error.field}: {error.code.replace('_', ' ')}") from error
+    db.session.commit()
+    click.echo(f"created {user.role} {user.username}")
+
+
+@click.command("recap")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
+def recap_command(fmt):
+    """Print the recap (Capaian Koperasi) by regency."""
+    from ppkl.recap import current_recap
+
+    rows = current_recap(db.session).csv_rows()
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerows(rows)
+        return
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        numbers = [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        cells = [row[0].ljust(widths[0]), *numbers]
+        click.echo("  ".join(cells))
+
+
+@click.command("seed-demo")
+@click.option("--end-date", callback=parse_date, help="Last day of demo activity (YYYY-MM-DD).")
+@click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when data exists.")
+def seed_demo_command(end_date, if_empty):
+    """Load the demo data: 747 cooperatives and the demo accounts."""
+    from ppkl import demo
+    from ppkl.clock import office_today
+
+    if current_app.config["PRODUCTION"]:
+        raise click.ClickException(
+            "seed-demo refuses to run in production (PPKL_PRODUCTION is set)"
+        )
+    try:
+        result = demo.seed(
+            db.session, end_date or office_today(), current_app.config["PASSWORD_HASH_METHOD"]
+        )
+    except demo.DemoRefused as error:
+        db.session.rollback()
+        if if_empty:
+            click.echo("Demo data not loaded: the database already has cooperatives.")
+            return
+        raise click.ClickException(
+            "The database already has cooperatives; seed-demo only fills an empty database."
+        ) from error
+    db.session.commit()
+    click.echo(f"Loaded {result.cooperatives} cooperatives and {len(result.users)} accounts.")
+    click.echo(demo_logins_text())
+
+
+def demo_logins_text() -> str:
+    from ppkl.demo import DEMO_PASSWORD
+
+    return (
+        f"Demo logins (password for all: {DEMO_PASSWORD}): admin, supervisor, "
+        "ppkl01 … ppkl13, dak01 … dak24"
+    )

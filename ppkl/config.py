@@ -1,0 +1,64 @@
+"""Defaults. instance/config.py and then the environment override them."""
+
+import os
+from datetime import timedelta
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"
+
+
+class Config:
+    SECRET_KEY = DEFAULT_SECRET_KEY
+    # Filled in by create_app() with a SQLite file under instance/ when unset.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # Set PPKL_PRODUCTION=1 in production: secure cookies, no demo data.
+    PRODUCTION = False
+
+    OFFICE_NAME = "Dinas Perindustrian, Perdagangan, Koperasi dan UMKM Provinsi Kalimantan Utara"
+    OFFICE_PLACE = "Tanjung Selor"
+    TIMEZONE = "Asia/Makassar"
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
+    LANGUAGES = ("id", "en")
+
+    # A NIK (Nomor Induk Koperasi) is 16 digits by default.
+    NIK_PATTERN = r"\d{16}"
+
+    # werkzeug method string; OWASP ASVS 5.0 asks for >= 600,000 PBKDF2-SHA256 iterations.
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:600000"
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = False
+    REMEMBER_COOKIE_DURATION = timedelta(days=7)
+    SESSION_IDLE_TIMEOUT = timedelta(hours=8)
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(days=7)
+
+    WTF_CSRF_TIME_LIMIT = None  # the session's own lifetime bounds the token
+    BOOTSTRAP_SERVE_LOCAL = True
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    PER_PAGE = 50
+
+
+def environment_overrides() -> dict:
+    """Settings read from the environment; they win over instance/config.py."""
+    found = {}
+    if os.environ.get("DATABASE_URL"):
+        found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
+    if os.environ.get("SECRET_KEY"):
+        found["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the postgres:// and postgresql:// spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

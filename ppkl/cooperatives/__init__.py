@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("cooperatives", __name__)
+
+from ppkl.cooperatives import views  # noqa: E402,F401

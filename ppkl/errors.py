@@ -1,0 +1,73 @@
+"""Styled error pages; no stack trace ever reaches a user."""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import SQLAlchemyError
+
+from ppkl.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(400, bad_request)
+    app.register_error_handler(CSRFError, csrf_failed)
+    app.register_error_handler(403, forbidden)
+    app.register_error_handler(404, not_found)
+    app.register_error_handler(405, method_not_allowed)
+    app.register_error_handler(413, too_large)
+    app.register_error_handler(500, server_error)
+
+
+def page(status: int, title: str, message: str):
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def bad_request(error):
+    return page(400, _("Bad request"), _("The request could not be understood."))
+
+
+def csrf_failed(error):
+    return page(
+        400,
+        _("The form has expired"),
+        _("Your form was open too long or was sent twice. Reload the page and try again."),
+    )
+
+
+def forbidden(error):
+    from ppkl import audit
+
+    try:
+        db.session.rollback()
+        audit.record("forbidden", target=request.path, method=request.method)
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        log.exception("could not record a 403")
+    return page(403, _("Access denied"), _("You do not have permission to open this page."))
+
+
+def not_found(error):
+    return page(404, _("Page not found"), _("The page you asked for does not exist."))
+
+
+def method_not_allowed(error):
+    return page(405, _("Not allowed"), _("This page cannot be used that way."))
+
+
+def too_large(error):
+    return page(413, _("File too large"), _("The file or form you sent is too large."))
+
+
+def server_error(error):
+    log.error("500 on %s %s", request.method, request.path, exc_info=error)
+    db.session.rollback()
+    return page(
+        500,
+        _("Something went wrong"),
+        _("The error has been recorded. Please try again in a moment."),
+    )

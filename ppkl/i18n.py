@@ -1,0 +1,83 @@
+"""Language choice, translated labels of domain keys, and locale-aware formatting."""
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from flask import current_app, session
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ppkl.models.user import Role
+from ppkl.workflow import Stage
+
+STAGE_LABELS = {
+    Stage.NOT_STARTED: _l("Not started"),
+    Stage.RAT_HELD: _l("RAT held"),
+    Stage.REPORT_RECEIVED: _l("RAT report received"),
+    Stage.ODS_ENTERED: _l("Entered in ODS"),
+    Stage.CERTIFIED: _l("Certified (NIK)"),
+}
+
+ROLE_LABELS = {
+    Role.ADMIN: _l("Administrator"),
+    Role.SUPERVISOR: _l("Supervisor"),
+    Role.PPKL: _l("PPKL (field counsellor)"),
+    Role.DAK: _l("DAK assistant"),
+}
+
+LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("lang") in languages:
+        return session["lang"]
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def stage_label(stage: str | None) -> str:
+    return str(STAGE_LABELS[Stage(stage)]) if stage else ""
+
+
+def role_label(role: str | None) -> str:
+    return str(ROLE_LABELS[Role(role)]) if role else ""
+
+
+def format_number(value: int | Decimal | None) -> str:
+    return "" if value is None else format_decimal(value, format="#,##0")
+
+
+def format_percent(value: Decimal | float | None) -> str:
+    """37,61 in Indonesian and 37.61 in English: always two decimals."""
+    return "" if value is None else format_decimal(value, format="#,##0.00")
+
+
+def format_long_date(value: date | datetime | None) -> str:
+    """9 Juli 2019 / 9 July 2019."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = value.date()
+    return format_date(value, format="d MMMM y")
+
+
+def format_timestamp(value: datetime | None) -> str:
+    """A stored naive-UTC timestamp shown in the office's time zone."""
+    return "" if value is None else format_datetime(value, format="d MMM y HH:mm")
+
+
+def register(app) -> None:
+    app.jinja_env.filters.update(
+        stage_label=stage_label,
+        role_label=role_label,
+        number=format_number,
+        percent=format_percent,
+        long_date=format_long_date,
+        timestamp=format_timestamp,
+    )
+    app.jinja_env.globals.update(
+        STAGES=list(Stage), LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale
+    )

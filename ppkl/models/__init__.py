@@ -1,0 +1,23 @@
+"""All models, imported here so Alembic and the app see one metadata."""
+
+from ppkl.models.audit import AuditEvent
+from ppkl.models.cooperative import Cooperative
+from ppkl.models.history import CooperativeHistory, HistoryKind
+from ppkl.models.rat import RatRecord
+from ppkl.models.regency import Regency
+from ppkl.models.user import Role, User
+from ppkl.models.visit import Assignment, Visit, VisitPhoto
+
+__all__ = [
+    "Assignment",
+    "AuditEvent",
+    "Cooperative",
+    "CooperativeHistory",
+    "HistoryKind",
+    "RatRecord",
+    "Regency",
+    "Role",
+    "User",
+    "Visit",
+    "VisitPhoto",
+]

@@ -1,0 +1,47 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ppkl.clock import utcnow
+from ppkl.extensions import db
+from ppkl.models.regency import Regency
+from ppkl.workflow import Stage
+
+NAME_MAX = 200
+STAGE_VALUES = ", ".join(f"'{s.value}'" for s in Stage)
+
+
+class Cooperative(db.Model):
+    __tablename__ = "cooperative"
+    __table_args__ = (
+        CheckConstraint(f"stage IN ({STAGE_VALUES})", name="stage_known"),
+        CheckConstraint("members >= 0", name="members_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+    regency_id: Mapped[int] = mapped_column(ForeignKey("regency.id"), index=True)
+    district: Mapped[str | None] = mapped_column(String(100))
+    address: Mapped[str | None] = mapped_column(String(300))
+    legal_entity_number: Mapped[str | None] = mapped_column(String(100), unique=True)
+    nik: Mapped[str | None] = mapped_column(String(32), unique=True)
+    sector: Mapped[str | None] = mapped_column(String(100))
+    members: Mapped[int | None] = mapped_column(Integer)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, index=True)
+    stage: Mapped[str] = mapped_column(String(20), default=Stage.NOT_STARTED.value, index=True)
+    # Optimistic concurrency: SQLAlchemy adds "AND version = :old" to every UPDATE.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    regency: Mapped[Regency] = relationship(lazy="raise_on_sql")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def stage_enum(self) -> Stage:
+        return Stage(self.stage)
+
+    def __repr__(self) -> str:
+        return f"<Cooperative {self.id} {self.name}>"

@@ -1,0 +1,25 @@
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ppkl.clock import utcnow
+from ppkl.extensions import db
+
+
+class RatRecord(db.Model):
+    """One Rapat Anggota Tahunan per cooperative per fiscal year."""
+
+    __tablename__ = "rat_record"
+    __table_args__ = (UniqueConstraint("cooperative_id", "fiscal_year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    fiscal_year: Mapped[int] = mapped_column(Integer)
+    held_on: Mapped[date]
+    members_present: Mapped[int] = mapped_column(Integer)
+    members_total: Mapped[int] = mapped_column(Integer)
+    report_received_on: Mapped[date | None]
+    health: Mapped[str | None] = mapped_column(String(40))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
