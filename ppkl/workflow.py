@@ -1,5 +1,6 @@
 """Certification stages of a cooperative. Plain Python: pages, CLI, imports and reports share it."""
 
+import re
 from enum import StrEnum
 
 
@@ -28,3 +29,8 @@ def stage_for(stage: str | None, nik: str | None) -> Stage:
     if nik:
         return Stage.CERTIFIED
     return Stage(stage) if stage else Stage.NOT_STARTED
+
+
+def nik_matches(nik: str, pattern: str) -> bool:
+    """A NIK is valid when the whole value matches the configured pattern (NIK_PATTERN)."""
+    return re.fullmatch(pattern, nik) is not None
