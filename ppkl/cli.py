@@ -61,11 +61,13 @@ def create_user_command(username, role, full_name, regency, cohort_year, passwor
 
 @click.command("recap")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
-def recap_command(fmt):
-    """Print the recap (Capaian Koperasi) by regency."""
-    from ppkl.recap import current_recap
+@click.option("--as-of", callback=parse_date, help="The recap at the end of this day (YYYY-MM-DD).")
+def recap_command(fmt, as_of):
+    """Print the recap (Capaian Koperasi) by regency, today's or as of a past day."""
+    from ppkl.recap import current_recap, recap_as_of
 
-    rows = current_recap(db.session).csv_rows()
+    recap = current_recap(db.session) if as_of is None else recap_as_of(db.session, as_of)
+    rows = recap.csv_rows()
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
         writer.writerows(rows)

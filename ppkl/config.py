@@ -45,6 +45,15 @@ class Config:
 
     PER_PAGE = 50
 
+    # Certification deadlines (ppkl/deadlines.py): month-day strings, days, years.
+    FISCAL_YEAR_END = "12-31"  # fiscal year Y ends on this day of Y
+    RAT_DUE = "06-30"  # the RAT for fiscal year Y is due by this day of Y+1
+    RAT_WARNING_FROM = "03-31"  # ... with a warning from this day of Y+1
+    RAT_REPORT_DUE_DAYS = 30  # the RAT report is due within this many days of the meeting
+    INACTIVITY_YEARS = 3  # no RAT in this many ended fiscal years: deactivation candidate
+    # Kesehatan koperasi, best first.
+    HEALTH_CATEGORIES = ("Sehat", "Cukup Sehat", "Dalam Pengawasan", "Dalam Pengawasan Khusus")
+
 
 def environment_overrides() -> dict:
     """Settings read from the environment; they win over instance/config.py."""

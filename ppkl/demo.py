@@ -9,6 +9,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ppkl.certification.demo_history import seed_history
 from ppkl.models import Cooperative, Regency, User
 from ppkl.models.user import Role
 from ppkl.passwords import hash_password
@@ -220,6 +221,7 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
     users = build_users(rng, regencies, end_date, hash_password(DEMO_PASSWORD, hash_method))
     session.add_all(users)
     session.flush()
+    seed_history(session, end_date)
     return DemoResult(created, [u.username for u in users])
 
 

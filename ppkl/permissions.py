@@ -10,15 +10,29 @@ class Permission(StrEnum):
     VIEW_COOPERATIVES = "view_cooperatives"
     VIEW_ALL_COOPERATIVES = "view_all_cooperatives"
     MANAGE_USERS = "manage_users"
+    # Certification (issue 3): officers move their cooperatives forward; supervisors move any,
+    # correct backwards, (de)activate, move in bulk and set targets.
+    MOVE_STAGE = "move_stage"
+    SUPERVISE_CERTIFICATION = "supervise_certification"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.SUPERVISOR: frozenset(
-        {Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES, Permission.VIEW_ALL_COOPERATIVES}
+        {
+            Permission.VIEW_RECAP,
+            Permission.VIEW_COOPERATIVES,
+            Permission.VIEW_ALL_COOPERATIVES,
+            Permission.MOVE_STAGE,
+            Permission.SUPERVISE_CERTIFICATION,
+        }
     ),
-    Role.PPKL: frozenset({Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES}),
-    Role.DAK: frozenset({Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES}),
+    Role.PPKL: frozenset(
+        {Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES, Permission.MOVE_STAGE}
+    ),
+    Role.DAK: frozenset(
+        {Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES, Permission.MOVE_STAGE}
+    ),
 }
 
 
@@ -48,3 +62,46 @@ def cooperative_scope(user):
     if not has_permission(user, Permission.VIEW_COOPERATIVES) or user.regency_id is None:
         return false()
     return Cooperative.regency_id == user.regency_id
+
+
+def covers_cooperative(user, cooperative) -> bool:
+    """The officer is responsible for this cooperative's certification work.
+
+    Until assignments exist: any officer of the cooperative's regency. The field-work issue
+    redefines this one predicate to use assignments; every "own cooperative" rule calls it.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.active or not user.is_officer:
+        return False
+    return user.regency_id is not None and cooperative.regency_id == user.regency_id
+
+
+def can_move(user, cooperative, to_stage: str) -> bool:
+    """Forward one step: supervisors for any cooperative, officers for the ones they cover.
+    Backward (a correction): supervisors only. Inactive cooperatives are refused by the service
+    with its own message, so this predicate does not look at `active`."""
+    from ppkl.workflow import is_backward_move, is_forward_move
+
+    if is_backward_move(cooperative.stage, to_stage):
+        return can_correct(user, cooperative)
+    if not is_forward_move(cooperative.stage, to_stage):
+        return False
+    if has_permission(user, Permission.SUPERVISE_CERTIFICATION):
+        return True
+    return has_permission(user, Permission.MOVE_STAGE) and covers_cooperative(user, cooperative)
+
+
+def can_correct(user, cooperative) -> bool:
+    """Backward moves (corrections) are for supervisors only."""
+    return has_permission(user, Permission.SUPERVISE_CERTIFICATION)
+
+
+def can_set_active(user, cooperative) -> bool:
+    """Deactivate or reactivate: supervisors only."""
+    return has_permission(user, Permission.SUPERVISE_CERTIFICATION)
+
+
+def can_record_rat(user, cooperative) -> bool:
+    """Keep the RAT ledger (yearly RAT, report, health): the same people who move it forward."""
+    if has_permission(user, Permission.SUPERVISE_CERTIFICATION):
+        return True
+    return has_permission(user, Permission.MOVE_STAGE) and covers_cooperative(user, cooperative)

@@ -4,17 +4,27 @@ Aktif = active cooperatives; Tidak Aktif = inactive ones; Total = both;
 Bersertifikat NIK = active cooperatives that hold a NIK;
 Progres = active cooperatives in rat_held, report_received or ods_entered;
 Presentase = Bersertifikat NIK / Aktif x 100, rounded half up to two decimals (0 when Aktif is 0).
+
+The recap as of a past day (`recap_as_of`) applies the same definitions to the stage and
+active status each cooperative had at the end of that day in the office time zone, read from
+the append-only history. The time that counts is when a change was RECORDED
+(`cooperative_history.created_at`), not the evidence's effective date: a recap printed for a
+day never changes afterwards, and it equals what the dashboard showed at the end of that day.
+The demo history records every move on its effective date, so both readings agree there.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from ppkl.models import Cooperative, Regency
-from ppkl.workflow import IN_PROGRESS_STAGES
+from ppkl.clock import OFFICE_TZ
+from ppkl.models import Cooperative, CooperativeHistory, Regency
+from ppkl.workflow import IN_PROGRESS_STAGES, Stage
 
 TOTAL_LABEL = "TOTAL"
 CSV_HEADER = ("regency", "active", "inactive", "total", "certified", "in_progress", "percentage")
@@ -91,6 +101,69 @@ def current_recap(session: Session) -> Recap:
         )
         .select_from(Regency)
         .outerjoin(Cooperative, Cooperative.regency_id == Regency.id)
+        .group_by(Regency.id, Regency.name)
+    )
+    return assemble(RecapRow(*row) for row in session.execute(stmt))
+
+
+def end_of_day_utc(day: date, tz: ZoneInfo = OFFICE_TZ) -> datetime:
+    """The first instant after `day` in the office time zone, as the naive UTC we store."""
+    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def _as_of_columns(cutoff: datetime):
+    """Stage and active status at `cutoff`: the last recorded change before it; else the state
+    the first later change started from; else (no history) the cooperative's current value."""
+    h = aliased(CooperativeHistory)
+
+    def last_before(column):
+        return (
+            select(column)
+            .where(h.cooperative_id == Cooperative.id, column.is_not(None), h.created_at < cutoff)
+            .order_by(h.created_at.desc(), h.id.desc())
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    def first_after(column):
+        return (
+            select(column)
+            .where(h.cooperative_id == Cooperative.id, column.is_not(None), h.created_at >= cutoff)
+            .order_by(h.created_at, h.id)
+            .limit(1)
+            .scalar_subquery()
+        )
+
+    stage = func.coalesce(last_before(h.to_stage), first_after(h.from_stage), Cooperative.stage)
+    active = func.coalesce(last_before(h.to_active), first_after(h.from_active), Cooperative.active)
+    return stage, active
+
+
+def recap_as_of(session: Session, day: date, tz: ZoneInfo = OFFICE_TZ) -> Recap:
+    """The recap as it stood at the end of `day` (office time zone), in one query."""
+    cutoff = end_of_day_utc(day, tz)
+    stage, active = _as_of_columns(cutoff)
+    state = (
+        select(
+            Cooperative.regency_id.label("regency_id"),
+            stage.label("stage"),
+            active.label("active"),
+        )
+        .where(Cooperative.created_at < cutoff)
+        .subquery()
+    )
+    is_active = state.c.active.is_(True)
+    stmt = (
+        select(
+            Regency.name,
+            func.count(case((is_active, 1))),
+            func.count(case((state.c.active.is_(False), 1))),
+            func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
+            func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
+        )
+        .select_from(Regency)
+        .outerjoin(state, state.c.regency_id == Regency.id)
         .group_by(Regency.id, Regency.name)
     )
     return assemble(RecapRow(*row) for row in session.execute(stmt))
