@@ -9,6 +9,7 @@ class Permission(StrEnum):
     VIEW_RECAP = "view_recap"
     VIEW_COOPERATIVES = "view_cooperatives"
     VIEW_ALL_COOPERATIVES = "view_all_cooperatives"
+    MANAGE_COOPERATIVES = "manage_cooperatives"
     MANAGE_USERS = "manage_users"
     # Certification (issue 3): officers move their cooperatives forward; supervisors move any,
     # correct backwards, (de)activate, move in bulk and set targets.
@@ -23,6 +24,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_RECAP,
             Permission.VIEW_COOPERATIVES,
             Permission.VIEW_ALL_COOPERATIVES,
+            Permission.MANAGE_COOPERATIVES,
             Permission.MOVE_STAGE,
             Permission.SUPERVISE_CERTIFICATION,
         }

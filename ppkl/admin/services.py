@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ppkl import audit
+from ppkl.domain_errors import FieldError
 from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES, Role
@@ -15,13 +16,8 @@ from ppkl.passwords import hash_password, password_problem
 log = logging.getLogger(__name__)
 
 
-class AccountError(ValueError):
-    """A refused account change; field names the form field, code the reason."""
-
-    def __init__(self, field: str, code: str):
-        super().__init__(f"{field}: {code}")
-        self.field = field
-        self.code = code
+class AccountError(FieldError):
+    pass
 
 
 @dataclass

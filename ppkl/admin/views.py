@@ -14,19 +14,18 @@ from ppkl.admin.services import (
     update_user,
 )
 from ppkl.extensions import db
-from ppkl.forms import choices
-from ppkl.models import Regency, User
+from ppkl.forms import regency_choices as regency_choices_with_blank
+from ppkl.forms import show_field_error
+from ppkl.models import User
 from ppkl.permissions import Permission
 
 
 def regency_choices():
-    names = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name)).all()
-    return choices([(0, "—"), *names])
+    return regency_choices_with_blank("—")
 
 
 def show_error(form, error: AccountError) -> None:
-    field = getattr(form, error.field, None) or form.role
-    field.errors = [*field.errors, str(ACCOUNT_MESSAGES[error.code])]
+    show_field_error(form, error, ACCOUNT_MESSAGES, fallback="role")
 
 
 def load_user_or_404(user_id: int) -> User:

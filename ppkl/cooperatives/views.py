@@ -1,10 +1,20 @@
-from flask import current_app, render_template, request
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl.access import load_cooperative, requires
 from ppkl.cooperatives import bp
+from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
 from ppkl.cooperatives.queries import CooperativeFilter, cooperatives_for, regencies
+from ppkl.cooperatives.services import (
+    DetailsError,
+    StaleEdit,
+    create_cooperative,
+    update_details,
+)
 from ppkl.extensions import db
+from ppkl.forms import regency_choices, show_field_error
 from ppkl.permissions import Permission
 
 
@@ -32,3 +42,50 @@ def index():
 def detail(cooperative_id: int):
     """One cooperative."""
     return render_template("cooperatives/detail.html", coop=load_cooperative(cooperative_id))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.MANAGE_COOPERATIVES)
+def new():
+    """Register a cooperative."""
+    form = CooperativeForm()
+    form.regency_id.choices = regency_choices()
+    if form.validate_on_submit():
+        try:
+            coop = create_cooperative(current_user, form.details())
+        except DetailsError as error:
+            db.session.rollback()
+            show_field_error(form, error, DETAILS_MESSAGES)
+        else:
+            db.session.commit()
+            flash(_("Cooperative %(name)s registered.", name=coop.name), "success")
+            return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))
+    return render_template("cooperatives/form.html", form=form, coop=None)
+
+
+@bp.route("/<int:cooperative_id>/edit", methods=["GET", "POST"])
+@requires(Permission.MANAGE_COOPERATIVES)
+def edit(cooperative_id: int):
+    """Correct a cooperative's register details."""
+    coop = load_cooperative(cooperative_id)
+    form = CooperativeForm(obj=coop)
+    form.regency_id.choices = regency_choices()
+    if not form.is_submitted():
+        form.version.data = coop.version
+    if form.validate_on_submit():
+        try:
+            update_details(current_user, coop, form.details(), int(form.version.data or 0))
+            db.session.commit()
+        except DetailsError as error:
+            db.session.rollback()
+            show_field_error(form, error, DETAILS_MESSAGES)
+        except (StaleEdit, StaleDataError):
+            db.session.rollback()
+            flash(
+                _("Someone else changed this cooperative meanwhile. Reload it and try again."),
+                "warning",
+            )
+        else:
+            flash(_("Cooperative %(name)s saved.", name=coop.name), "success")
+            return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))
+    return render_template("cooperatives/form.html", form=form, coop=coop)

@@ -1,0 +1,96 @@
+"""Verbs on a cooperative's register details (name, place, legal entity...).
+
+Stage and NIK change only through the certification workflow, never through this form.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from ppkl import audit
+from ppkl.domain_errors import FieldError
+from ppkl.extensions import db
+from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
+from ppkl.workflow import Stage
+
+log = logging.getLogger(__name__)
+
+
+class DetailsError(FieldError):
+    pass
+
+
+class StaleEdit(RuntimeError):
+    """Someone else changed the cooperative after the form was opened."""
+
+
+@dataclass
+class CooperativeDetails:
+    name: str
+    regency_id: int
+    district: str | None = None
+    address: str | None = None
+    legal_entity_number: str | None = None
+    sector: str | None = None
+    members: int | None = None
+
+
+def clean(value: str | None) -> str | None:
+    value = (value or "").strip()
+    return value or None
+
+
+def check_legal_entity_number(number: str | None, own_id: int | None) -> None:
+    if number is None:
+        return
+    taken = db.session.scalar(
+        select(func.count(Cooperative.id)).where(
+            Cooperative.legal_entity_number == number, Cooperative.id != (own_id or 0)
+        )
+    )
+    if taken:
+        raise DetailsError("legal_entity_number", "legal_entity_number_taken")
+
+
+def apply_details(coop: Cooperative, details: CooperativeDetails) -> None:
+    """Copy the allowed fields only (no mass assignment)."""
+    coop.name = details.name.strip()
+    coop.regency_id = details.regency_id
+    coop.district = clean(details.district)
+    coop.address = clean(details.address)
+    coop.legal_entity_number = clean(details.legal_entity_number)
+    coop.sector = clean(details.sector)
+    coop.members = details.members
+
+
+def create_cooperative(actor: User, details: CooperativeDetails) -> Cooperative:
+    """Register a new cooperative; it starts active and not started."""
+    check_legal_entity_number(clean(details.legal_entity_number), None)
+    coop = Cooperative(active=True, stage=Stage.NOT_STARTED.value)
+    apply_details(coop, details)
+    db.session.add(coop)
+    db.session.flush()
+    db.session.add(
+        CooperativeHistory(
+            cooperative_id=coop.id,
+            kind=HistoryKind.CREATED,
+            to_stage=coop.stage,
+            to_active=True,
+            user_id=actor.id,
+        )
+    )
+    audit.record("cooperative_created", user=actor, target=f"cooperative:{coop.id}")
+    return coop
+
+
+def update_details(
+    actor: User, coop: Cooperative, details: CooperativeDetails, expected_version: int
+) -> None:
+    """Change register details; refuses when the cooperative changed since the form opened."""
+    if coop.version != expected_version:
+        raise StaleEdit()
+    check_legal_entity_number(clean(details.legal_entity_number), coop.id)
+    apply_details(coop, details)
+    db.session.flush()
+    audit.record("cooperative_updated", user=actor, target=f"cooperative:{coop.id}")
