@@ -59,8 +59,9 @@ format: setup-test
 	$(BIN)/ruff check --fix .
 
 extract-messages: setup
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o ppkl/translations/messages.pot .
-	$(BIN)/pybabel update -i ppkl/translations/messages.pot -d ppkl/translations --no-fuzzy-matching
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o ppkl/translations/messages.pot .
+	$(BIN)/pybabel update -i ppkl/translations/messages.pot -d ppkl/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python tools/normalize_po.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
