@@ -78,6 +78,7 @@ def init_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from ppkl.admin import bp as admin_bp
     from ppkl.auth import bp as auth_bp
+    from ppkl.certification import bp as certification_bp
     from ppkl.cooperatives import bp as cooperatives_bp
     from ppkl.dashboard import bp as dashboard_bp
 
@@ -85,3 +86,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(cooperatives_bp, url_prefix="/cooperatives")
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(certification_bp, url_prefix="/certification")

@@ -1,11 +1,15 @@
-from flask import redirect, render_template, url_for
+from datetime import date
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
 from ppkl.access import public, requires
+from ppkl.certification.queries import target_progress
 from ppkl.clock import office_today
 from ppkl.dashboard import bp
 from ppkl.extensions import db
 from ppkl.permissions import Permission
-from ppkl.recap import current_recap
+from ppkl.recap import current_recap, recap_as_of
 
 
 @bp.route("/")
@@ -15,10 +19,32 @@ def home():
     return redirect(url_for("dashboard.index"))
 
 
+def parse_as_of(value: str | None, today: date) -> tuple[date | None, str | None]:
+    """The dashboard's ?as_of=YYYY-MM-DD: (day or None for today, error message or None)."""
+    if not value:
+        return None, None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        return None, _("Enter a date as YYYY-MM-DD.")
+    if day > today:
+        return None, _("Choose a day not after today.")
+    return (None if day == today else day), None
+
+
 @bp.route("/dashboard")
 @requires(Permission.VIEW_RECAP)
 def index():
-    """The province recap (Capaian Koperasi) by regency."""
+    """The province recap (Capaian Koperasi) by regency, today's or as of a past day."""
+    today = office_today()
+    as_of, as_of_error = parse_as_of(request.args.get("as_of"), today)
+    recap = current_recap(db.session) if as_of is None else recap_as_of(db.session, as_of)
+    day = as_of or today
     return render_template(
-        "dashboard/index.html", recap=current_recap(db.session), today=office_today()
+        "dashboard/index.html",
+        recap=recap,
+        today=day,
+        as_of=as_of,
+        as_of_error=as_of_error,
+        targets=target_progress(recap, day, _("Kalimantan Utara")),
     )

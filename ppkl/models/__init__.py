@@ -5,12 +5,14 @@ from ppkl.models.cooperative import Cooperative
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
+from ppkl.models.target import CertificationTarget
 from ppkl.models.user import Role, User
 from ppkl.models.visit import Assignment, Visit, VisitPhoto
 
 __all__ = [
     "Assignment",
     "AuditEvent",
+    "CertificationTarget",
     "Cooperative",
     "CooperativeHistory",
     "HistoryKind",

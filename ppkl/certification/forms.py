@@ -1,0 +1,185 @@
+"""Forms of the certification workflow, and the messages of the rules' problem codes."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ppkl.workflow import (
+    NOTE_MAX,
+    ODS_NAME_MAX,
+    CertificateEvidence,
+    OdsEvidence,
+    Problem,
+    RatEvidence,
+    ReportEvidence,
+    Stage,
+)
+
+PROBLEM_MESSAGES = {
+    "in_future": _l("This date is in the future."),
+    "before_fiscal_year_end": _l("The RAT cannot be held before the fiscal year has ended."),
+    "fiscal_year_out_of_range": _l("Enter a fiscal year that has ended."),
+    "members_total_positive": _l("A cooperative has at least one member."),
+    "not_negative": _l("This number cannot be negative."),
+    "more_than_total": _l("More members present than members in total."),
+    "before_rat": _l("The report cannot arrive before the RAT was held (%(date)s)."),
+    "before_report": _l("ODS entry cannot precede the report's arrival (%(date)s)."),
+    "before_ods": _l("The certificate cannot precede the ODS entry (%(date)s)."),
+    "required": _l("This field is required."),
+    "too_long": _l("This text is too long."),
+    "nik_pattern": _l("The NIK does not have the required form (%(pattern)s)."),
+    "nik_taken": _l("Another cooperative already holds this NIK."),
+    "wrong_evidence": _l("This evidence does not belong to this move."),
+    "reason_required": _l("Write the reason."),
+    "inactive": _l("This cooperative is inactive: its stage cannot change."),
+    "not_next_stage": _l("Moves go forward one stage at a time; reload the page."),
+    "not_allowed": _l("You may not make this change for this cooperative."),
+    "not_earlier_stage": _l("Choose an earlier stage."),
+    "already_active": _l("The cooperative is already active."),
+    "already_inactive": _l("The cooperative is already inactive."),
+    "changed_meanwhile": _l("Changed by someone else meanwhile; reload the list."),
+    "none_selected": _l("Select at least one cooperative."),
+    "not_for_bulk": _l("Only report receipt and ODS entry can be recorded in bulk."),
+    "low_attendance": _l("Fewer than half of the members attended the RAT."),
+    "rat_exists": _l("A RAT for this fiscal year is already recorded."),
+    "unknown_health": _l("Choose a category from the list."),
+    "target_positive": _l("Enter a number above zero."),
+}
+
+
+def problem_message(problem: Problem) -> str:
+    params = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in problem.params.items()}
+    return (
+        str(PROBLEM_MESSAGES[problem.code]) % params
+        if params
+        else str(PROBLEM_MESSAGES[problem.code])
+    )
+
+
+def show_problems(form, problems: list[Problem], fallback: str = "note") -> list[str]:
+    """Put each problem next to its field; returns those without a field of their own."""
+    general = []
+    for problem in problems:
+        target = getattr(form, problem.field, None)
+        if target is None or problem.field in ("stage", "evidence", "active"):
+            general.append(problem_message(problem))
+            continue
+        target.errors = [*target.errors, problem_message(problem)]
+    return general
+
+
+class VersionedForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
+
+    def expected_version(self) -> int | None:
+        try:
+            return int(self.version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class RatForm(VersionedForm):
+    fiscal_year = IntegerField(
+        _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=1900, max=2100)]
+    )
+    held_on = DateField(_l("Date the RAT was held"), validators=[InputRequired()])
+    members_present = IntegerField(_l("Members present"), validators=[InputRequired()])
+    members_total = IntegerField(_l("Members in total"), validators=[InputRequired()])
+
+    def evidence(self) -> RatEvidence:
+        return RatEvidence(
+            self.fiscal_year.data,
+            self.held_on.data,
+            self.members_present.data,
+            self.members_total.data,
+        )
+
+
+class ReportForm(VersionedForm):
+    received_on = DateField(_l("Date the RAT report was received"), validators=[InputRequired()])
+
+    def evidence(self) -> ReportEvidence:
+        return ReportEvidence(self.received_on.data)
+
+
+class OdsForm(VersionedForm):
+    entered_on = DateField(_l("Date entered in ODS"), validators=[InputRequired()])
+    entered_by = StringField(
+        _l("Entered by"), validators=[DataRequired(), Length(max=ODS_NAME_MAX)]
+    )
+
+    def evidence(self) -> OdsEvidence:
+        return OdsEvidence(self.entered_on.data, self.entered_by.data.strip())
+
+
+class CertificateForm(VersionedForm):
+    nik = StringField(_l("NIK (Nomor Induk Koperasi)"), validators=[DataRequired()])
+    issued_on = DateField(_l("Certificate issue date"), validators=[InputRequired()])
+
+    def evidence(self) -> CertificateEvidence:
+        return CertificateEvidence(self.nik.data.strip(), self.issued_on.data)
+
+
+MOVE_FORMS = {
+    Stage.RAT_HELD: RatForm,
+    Stage.REPORT_RECEIVED: ReportForm,
+    Stage.ODS_ENTERED: OdsForm,
+    Stage.CERTIFIED: CertificateForm,
+}
+
+
+class CorrectionForm(VersionedForm):
+    to_stage = SelectField(_l("Correct back to"))
+    note = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=NOTE_MAX)])
+
+
+class StatusForm(VersionedForm):
+    note = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=NOTE_MAX)])
+
+
+class BulkReportForm(ReportForm):
+    version = HiddenField()
+
+
+class BulkOdsForm(OdsForm):
+    version = HiddenField()
+
+
+BULK_FORMS = {Stage.REPORT_RECEIVED: BulkReportForm, Stage.ODS_ENTERED: BulkOdsForm}
+
+
+class LedgerForm(FlaskForm):
+    fiscal_year = IntegerField(
+        _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=1900, max=2100)]
+    )
+    held_on = DateField(_l("Date the RAT was held"), validators=[InputRequired()])
+    members_present = IntegerField(_l("Members present"), validators=[InputRequired()])
+    members_total = IntegerField(_l("Members in total"), validators=[InputRequired()])
+    report_received_on = DateField(_l("Date the RAT report was received"), validators=[Optional()])
+    health = SelectField(_l("Health category"), validators=[Optional()])
+
+    def evidence(self) -> RatEvidence:
+        return RatEvidence(
+            self.fiscal_year.data,
+            self.held_on.data,
+            self.members_present.data,
+            self.members_total.data,
+        )
+
+
+class TargetForm(FlaskForm):
+    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    regency_id = SelectField(_l("Regency"), coerce=int, default=0)
+    target = IntegerField(
+        _l("Cooperatives to certify by 31 December"),
+        validators=[InputRequired(), NumberRange(min=1, max=100000)],
+    )

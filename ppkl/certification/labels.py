@@ -1,0 +1,64 @@
+"""Translated labels of the workflow's keys (history kinds, evidence fields, flags)."""
+
+from flask_babel import lazy_gettext as _l
+
+from ppkl.deadlines import Flag
+from ppkl.models.history import HistoryKind
+
+HISTORY_KIND_LABELS = {
+    HistoryKind.CREATED: _l("Registered"),
+    HistoryKind.MOVE: _l("Stage moved"),
+    HistoryKind.CORRECTION: _l("Stage corrected"),
+    HistoryKind.DEACTIVATED: _l("Deactivated"),
+    HistoryKind.REACTIVATED: _l("Reactivated"),
+    HistoryKind.IMPORT: _l("Imported"),
+}
+
+EVIDENCE_LABELS = {
+    "fiscal_year": _l("Fiscal year"),
+    "held_on": _l("Date the RAT was held"),
+    "members_present": _l("Members present"),
+    "members_total": _l("Members in total"),
+    "received_on": _l("Date the RAT report was received"),
+    "entered_on": _l("Date entered in ODS"),
+    "entered_by": _l("Entered by"),
+    "nik": _l("NIK (Nomor Induk Koperasi)"),
+    "issued_on": _l("Certificate issue date"),
+    "removed_nik": _l("NIK removed"),
+}
+
+FLAG_LABELS = {
+    Flag.RAT_OVERDUE: _l("RAT overdue"),
+    Flag.RAT_DUE_SOON: _l("RAT due soon"),
+    Flag.REPORT_OVERDUE: _l("RAT report overdue"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(HISTORY_KIND_LABELS.get(kind, kind))
+
+
+def evidence_label(key: str) -> str:
+    return str(EVIDENCE_LABELS.get(key, key))
+
+
+def flag_label(flag: str) -> str:
+    return str(FLAG_LABELS[Flag(flag)])
+
+
+def evidence_items(evidence: dict | None) -> list[tuple[str, str]]:
+    """(label, shown value) pairs of a history row's evidence; dates in the user's language."""
+    from datetime import date
+
+    from ppkl.i18n import format_long_date
+
+    items = []
+    for key, value in (evidence or {}).items():
+        shown = value
+        if key.endswith("_on") and isinstance(value, str):
+            try:
+                shown = format_long_date(date.fromisoformat(value))
+            except ValueError:
+                shown = value
+        items.append((evidence_label(key), str(shown)))
+    return items

@@ -1,0 +1,107 @@
+"""Verbs of the RAT ledger (yearly RAT, report, health) and of the certification targets.
+
+Like the move services they take the acting user, flush, audit and never commit.
+"""
+
+import logging
+from datetime import date
+
+from sqlalchemy import select
+
+from ppkl import audit
+from ppkl.certification.services import MoveRefused, MoveSettings
+from ppkl.extensions import db
+from ppkl.models import CertificationTarget, Cooperative, RatRecord, User
+from ppkl.permissions import Permission, can_record_rat, has_permission
+from ppkl.workflow import EvidenceContext, Problem, RatEvidence, Stage, check_evidence
+
+log = logging.getLogger(__name__)
+
+
+def record_rat(
+    actor: User,
+    cooperative: Cooperative,
+    evidence: RatEvidence,
+    report_received_on: date | None,
+    health: str | None,
+    health_categories: tuple[str, ...] | list[str],
+    today: date,
+    settings: MoveSettings | None = None,
+) -> RatRecord:
+    """Record (or bring up to date) the RAT of one fiscal year; the stage does not change."""
+    settings = settings or MoveSettings.from_app()
+    if not can_record_rat(actor, cooperative):
+        raise MoveRefused([Problem("stage", "not_allowed")])
+    ctx = EvidenceContext(today=today, fiscal_year_end=settings.deadlines.fiscal_year_end)
+    problems = check_evidence(Stage.RAT_HELD, evidence, ctx)
+    if report_received_on is not None:
+        if report_received_on > today:
+            problems.append(Problem("report_received_on", "in_future"))
+        elif report_received_on < evidence.held_on:
+            problems.append(Problem("report_received_on", "before_rat", {"date": evidence.held_on}))
+    if health and health not in health_categories:
+        problems.append(Problem("health", "unknown_health"))
+    if problems:
+        raise MoveRefused(problems)
+    rat = db.session.scalar(
+        select(RatRecord).where(
+            RatRecord.cooperative_id == cooperative.id,
+            RatRecord.fiscal_year == evidence.fiscal_year,
+        )
+    )
+    action = "rat.updated" if rat else "rat.recorded"
+    before = None
+    if rat is None:
+        rat = RatRecord(
+            cooperative_id=cooperative.id, fiscal_year=evidence.fiscal_year, created_by_id=actor.id
+        )
+        db.session.add(rat)
+    else:
+        before = {
+            "held_on": rat.held_on.isoformat(),
+            "members_present": rat.members_present,
+            "report_received_on": rat.report_received_on and rat.report_received_on.isoformat(),
+            "health": rat.health,
+        }
+    rat.held_on = evidence.held_on
+    rat.members_present = evidence.members_present
+    rat.members_total = evidence.members_total
+    rat.report_received_on = report_received_on
+    rat.health = health or None
+    db.session.flush()
+    audit.record(
+        action,
+        user=actor,
+        target=f"cooperative:{cooperative.id}",
+        fiscal_year=evidence.fiscal_year,
+        before=before,
+    )
+    log.info("%s for cooperative %s by %s", action, cooperative.id, actor.username)
+    return rat
+
+
+def set_target(actor: User, year: int, regency_id: int | None, target: int) -> CertificationTarget:
+    """Set the number of cooperatives to certify by 31 December of `year` (supervisors)."""
+    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
+        raise MoveRefused([Problem("target", "not_allowed")])
+    if target is None or target < 1:
+        raise MoveRefused([Problem("target", "target_positive")])
+    row = db.session.scalar(
+        select(CertificationTarget).where(
+            CertificationTarget.year == year,
+            CertificationTarget.regency_id.is_(None)
+            if regency_id is None
+            else CertificationTarget.regency_id == regency_id,
+        )
+    )
+    if row is None:
+        row = CertificationTarget(year=year, regency_id=regency_id)
+        db.session.add(row)
+    before = row.target
+    row.target = target
+    row.set_by_id = actor.id
+    db.session.flush()
+    audit.record(
+        "target.set", user=actor, year=year, regency_id=regency_id, target=target, before=before
+    )
+    return row

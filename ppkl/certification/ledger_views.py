@@ -1,0 +1,103 @@
+"""The RAT ledger of one cooperative, and the yearly certification targets."""
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ppkl.access import load_cooperative, requires
+from ppkl.certification import bp
+from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
+from ppkl.certification.ledger import record_rat, set_target
+from ppkl.certification.queries import targets_for_year
+from ppkl.certification.services import MoveRefused
+from ppkl.clock import office_today
+from ppkl.extensions import db
+from ppkl.forms import choices
+from ppkl.models import Regency
+from ppkl.permissions import Permission, can_record_rat
+from ppkl.workflow import evidence_warnings
+
+
+@bp.route("/<int:cooperative_id>/rat", methods=["GET", "POST"])
+@requires(Permission.MOVE_STAGE)
+def rat(cooperative_id: int):
+    """Record a cooperative's RAT for a fiscal year, its report and health category."""
+    coop = load_cooperative(cooperative_id)
+    if not can_record_rat(current_user, coop):
+        abort(403)
+    categories = tuple(current_app.config["HEALTH_CATEGORIES"])
+    form = LedgerForm()
+    form.health.choices = choices([("", "—"), *((c, c) for c in categories)])
+    if request.method == "GET":
+        form.fiscal_year.data = office_today().year - 1
+    general = []
+    if form.validate_on_submit():
+        try:
+            record_rat(
+                current_user,
+                coop,
+                form.evidence(),
+                form.report_received_on.data,
+                form.health.data or None,
+                categories,
+                office_today(),
+            )
+        except MoveRefused as error:
+            db.session.rollback()
+            general = show_problems(form, error.problems)
+            coop = load_cooperative(cooperative_id)
+        else:
+            db.session.commit()
+            flash(_("RAT for fiscal year %(year)s saved.", year=form.fiscal_year.data), "success")
+            for warning in evidence_warnings(form.evidence()):
+                flash(problem_message(warning), "warning")
+            return redirect(url_for("cooperatives.detail", cooperative_id=cooperative_id))
+    status = 400 if form.errors or general else 200
+    return render_template("certification/rat.html", coop=coop, form=form, general=general), status
+
+
+def regency_choices():
+    names = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name)).all()
+    return choices([(0, _("Whole province")), *names])
+
+
+def render_targets(form, year: int, general=()):
+    status = 400 if form.errors or general else 200
+    return render_template(
+        "certification/targets.html",
+        form=form,
+        year=year,
+        rows=targets_for_year(year),
+        general=list(general),
+    ), status
+
+
+@bp.route("/targets")
+@requires(Permission.VIEW_RECAP)
+def targets():
+    """The certification targets of a year (supervisors also get the form to set them)."""
+    year = request.args.get("year", type=int) or office_today().year
+    form = TargetForm(formdata=None, year=year)
+    form.regency_id.choices = regency_choices()
+    return render_targets(form, year)
+
+
+@bp.route("/targets", methods=["POST"])
+@requires(Permission.SUPERVISE_CERTIFICATION)
+def save_target():
+    """Set the province's or a regency's target for a year."""
+    form = TargetForm()
+    form.regency_id.choices = regency_choices()
+    general = []
+    if form.validate_on_submit():
+        try:
+            set_target(current_user, form.year.data, form.regency_id.data or None, form.target.data)
+        except MoveRefused as error:
+            db.session.rollback()
+            general = show_problems(form, error.problems)
+        else:
+            db.session.commit()
+            flash(_("Target saved."), "success")
+            return redirect(url_for("certification.targets", year=form.year.data))
+    return render_targets(form, form.year.data or office_today().year, general)

@@ -1,0 +1,157 @@
+"""Query builders of the workflow's lists: deadline flags, deactivation candidates, bulk
+selection, targets. They return select() so views paginate; flags of a page's rows come from
+`ppkl.deadlines.flags_for` over one query of their RAT records (one definition of overdue)."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy.orm import joinedload
+
+from ppkl.deadlines import (
+    DeadlineRules,
+    Flag,
+    RatFacts,
+    flags_for,
+    inactivity_window,
+    overdue_fiscal_year,
+    report_overdue_before,
+    warning_fiscal_year,
+)
+from ppkl.extensions import db
+from ppkl.models import CertificationTarget, Cooperative, RatRecord
+from ppkl.permissions import cooperative_scope
+from ppkl.recap import Recap
+from ppkl.targets import TargetProgress, months_left
+
+
+def _has_rat(condition) -> exists:
+    return exists().where(RatRecord.cooperative_id == Cooperative.id, condition)
+
+
+def flag_condition(flag: Flag, today: date, rules: DeadlineRules):
+    """The SQL form of one flag of deadlines.flags_for (same fiscal years, same cut-off)."""
+    active = Cooperative.active.is_(True)
+    if flag == Flag.RAT_OVERDUE:
+        return active & ~_has_rat(RatRecord.fiscal_year == overdue_fiscal_year(today, rules))
+    if flag == Flag.RAT_DUE_SOON:
+        year = warning_fiscal_year(today, rules)
+        if year is None:
+            return false()
+        return active & ~_has_rat(RatRecord.fiscal_year == year)
+    cut_off = report_overdue_before(today, rules)
+    return active & _has_rat(RatRecord.report_received_on.is_(None) & (RatRecord.held_on < cut_off))
+
+
+@dataclass(frozen=True)
+class DeadlineFilter:
+    flag: Flag | None = None
+    regency_id: int | None = None
+
+    @classmethod
+    def from_args(cls, args) -> "DeadlineFilter":
+        flag = args.get("flag") or None
+        return cls(
+            flag=Flag(flag) if flag in set(Flag) else None,
+            regency_id=args.get("regency", type=int),
+        )
+
+
+def flagged_cooperatives(user, flt: DeadlineFilter, today: date, rules: DeadlineRules) -> Select:
+    """Cooperatives the user may see with the chosen flag (any flag when none is chosen)."""
+    flags = [flt.flag] if flt.flag else list(Flag)
+    stmt = (
+        select(Cooperative)
+        .options(joinedload(Cooperative.regency))
+        .where(cooperative_scope(user), or_(*(flag_condition(f, today, rules) for f in flags)))
+    )
+    if flt.regency_id:
+        stmt = stmt.where(Cooperative.regency_id == flt.regency_id)
+    return stmt.order_by(Cooperative.name, Cooperative.id)
+
+
+def rats_by_cooperative(ids: list[int]) -> dict[int, list[RatRecord]]:
+    found: dict[int, list[RatRecord]] = {i: [] for i in ids}
+    if ids:
+        for rat in db.session.scalars(select(RatRecord).where(RatRecord.cooperative_id.in_(ids))):
+            found[rat.cooperative_id].append(rat)
+    return found
+
+
+def flags_of(cooperatives, today: date, rules: DeadlineRules) -> dict[int, set[Flag]]:
+    """The flags of a page of cooperatives, with one query."""
+    rats = rats_by_cooperative([c.id for c in cooperatives])
+    return {
+        c.id: flags_for(
+            c.active,
+            [RatFacts(r.fiscal_year, r.held_on, r.report_received_on) for r in rats[c.id]],
+            today,
+            rules,
+        )
+        for c in cooperatives
+    }
+
+
+def deactivation_candidates(today: date, rules: DeadlineRules) -> Select:
+    """Active cooperatives without a RAT in the last INACTIVITY_YEARS ended fiscal years."""
+    first, last = inactivity_window(today, rules)
+    return (
+        select(Cooperative)
+        .options(joinedload(Cooperative.regency))
+        .where(
+            Cooperative.active.is_(True),
+            ~_has_rat(RatRecord.fiscal_year.between(first, last)),
+        )
+        .order_by(Cooperative.regency_id, Cooperative.name, Cooperative.id)
+    )
+
+
+def last_rat_years(ids: list[int]) -> dict[int, int]:
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(RatRecord.cooperative_id, func.max(RatRecord.fiscal_year))
+        .where(RatRecord.cooperative_id.in_(ids))
+        .group_by(RatRecord.cooperative_id)
+    )
+    return dict(rows.all())
+
+
+def bulk_candidates(user, from_stage: str, regency_id: int | None, limit: int) -> Select:
+    """Active cooperatives at `from_stage`, for a bulk move to the next stage."""
+    stmt = (
+        select(Cooperative)
+        .options(joinedload(Cooperative.regency))
+        .where(
+            cooperative_scope(user),
+            Cooperative.active.is_(True),
+            Cooperative.stage == from_stage,
+        )
+    )
+    if regency_id:
+        stmt = stmt.where(Cooperative.regency_id == regency_id)
+    return stmt.order_by(Cooperative.name, Cooperative.id).limit(limit)
+
+
+def targets_for_year(year: int) -> list[CertificationTarget]:
+    return db.session.scalars(
+        select(CertificationTarget)
+        .options(joinedload(CertificationTarget.regency))
+        .where(CertificationTarget.year == year)
+        .order_by(CertificationTarget.regency_id.is_not(None), CertificationTarget.regency_id)
+    ).all()
+
+
+def target_progress(recap: Recap, day: date, province_label: str) -> list[TargetProgress]:
+    """Progress of the targets of `day`'s year, counted with the recap shown for `day`."""
+    certified = {row.regency: row.certified for row in recap.rows}
+    progress = []
+    for target in targets_for_year(day.year):
+        if target.regency is None:
+            label, achieved = province_label, recap.total.certified
+        else:
+            label, achieved = target.regency.name, certified.get(target.regency.name, 0)
+        progress.append(
+            TargetProgress(label, target.year, target.target, achieved, months_left(day, day.year))
+        )
+    return progress

@@ -1,0 +1,63 @@
+"""An officer records a RAT report on a phone and sees the move in the timeline."""
+
+import pytest
+from sqlalchemy import select
+
+from ppkl.clock import office_today
+from ppkl.extensions import db
+from ppkl.models import Cooperative, User
+from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
+from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
+
+
+@pytest.fixture(scope="module")
+def writable_demo(databases):
+    """A demo database of its own: this test changes data, the shared demo stays untouched."""
+    from ppkl import demo
+
+    url = databases.new("browser_moves")
+    app = make_app(url)
+    migrate_to_head(app)
+    with app.app_context():
+        demo.seed(db.session, DEMO_END_DATE, FAST_HASH)
+        db.session.commit()
+        coop = db.session.scalar(
+            select(Cooperative)
+            .where(Cooperative.stage == "rat_held", Cooperative.active.is_(True))
+            .order_by(Cooperative.id)
+        )
+        officer = db.session.scalar(
+            select(User)
+            .where(User.role == "ppkl", User.regency_id == coop.regency_id)
+            .order_by(User.username)
+        )
+        chosen = (coop.id, coop.name, officer.username, officer.full_name)
+    with LiveServer(app) as server:
+        yield server, chosen
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_officer_moves_rat_held_to_report_received_on_a_phone(phone, writable_demo):
+    server, (coop_id, coop_name, username, full_name) = writable_demo
+    sign_in(phone, server.url, username)
+    phone.wait_for_url("**/dashboard")
+    phone.goto(f"{server.url}/cooperatives/{coop_id}")
+    assert phone.get_by_role("heading", level=1).inner_text() == coop_name
+    assert not has_horizontal_overflow(phone)
+    phone.get_by_role("link", name="Pindah ke Laporan RAT diterima").click()
+    phone.wait_for_url(f"**/certification/{coop_id}/move")
+    assert not has_horizontal_overflow(phone)
+    phone.get_by_label("Tanggal laporan RAT diterima").fill(office_today().isoformat())
+    phone.get_by_label("Catatan").fill("Laporan dibawa bendahara")
+    phone.screenshot(path="/tmp/ppkl-move-form-phone.png", full_page=True)
+    phone.get_by_role("button", name="Simpan perpindahan").click()
+    phone.wait_for_url(f"**/cooperatives/{coop_id}#timeline")
+    assert "Tahap menjadi Laporan RAT diterima." in phone.locator("main").inner_text()
+    newest = phone.locator("#timeline-list .timeline-entry").first
+    text = newest.inner_text()
+    assert "Laporan RAT diterima" in text and full_name in text
+    assert "Laporan dibawa bendahara" in text
+    assert newest.is_visible()
+    assert not has_horizontal_overflow(phone)
+    phone.screenshot(path="/tmp/ppkl-move-timeline-phone.png", full_page=True)
