@@ -42,7 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
 
-    from ppkl import cli, errors, i18n
+    from ppkl import cli, errors, i18n, security
+
+    security.init_app(app)
 
     errors.register(app)
     i18n.register(app)

@@ -54,6 +54,26 @@ class Config:
     # Kesehatan koperasi, best first.
     HEALTH_CATEGORIES = ("Sehat", "Cukup Sehat", "Dalam Pengawasan", "Dalam Pengawasan Khusus")
 
+    # Failed sign-in attempts allowed per account and per client address (Flask-Limiter syntax).
+    # Shared by all workers through Redis when REDIS_URL is set, else counted per process.
+    LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"
+    LOGIN_LIMIT_PER_ADDRESS = "50 per 15 minutes"
+    REDIS_URL: str | None = None
+    RATELIMIT_KEY_PREFIX = "ppkl"
+    RATELIMIT_STRATEGY = "moving-window"
+
+    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: trust none),
+    # and the host names this site answers to (None: any).
+    PROXY_COUNT = 0
+    TRUSTED_HOSTS: list[str] | None = None
+    HSTS_MAX_AGE = 365 * 24 * 3600
+    # Every page, script and style comes from this site; nothing may frame it.
+    CONTENT_SECURITY_POLICY = (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "form-action 'self'"
+    )
+
 
 def environment_overrides() -> dict:
     """Settings read from the environment; they win over instance/config.py."""
@@ -62,6 +82,8 @@ def environment_overrides() -> dict:
         found["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(os.environ["DATABASE_URL"])
     if os.environ.get("SECRET_KEY"):
         found["SECRET_KEY"] = os.environ["SECRET_KEY"]
+    if os.environ.get("REDIS_URL"):
+        found["REDIS_URL"] = os.environ["REDIS_URL"]
     return found
 
 

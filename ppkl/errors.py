@@ -6,6 +6,7 @@ from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import SecurityError
 
 from ppkl.extensions import db
 
@@ -14,6 +15,7 @@ log = logging.getLogger(__name__)
 
 def register(app: Flask) -> None:
     app.register_error_handler(400, bad_request)
+    app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(403, forbidden)
     app.register_error_handler(404, not_found)
@@ -28,6 +30,11 @@ def page(status: int, title: str, message: str):
 
 def bad_request(error):
     return page(400, _("Bad request"), _("The request could not be understood."))
+
+
+def untrusted_host(error):
+    # No page template: URLs cannot be built for a host outside TRUSTED_HOSTS.
+    return "Bad request: unknown host.", 400, {"Content-Type": "text/plain; charset=utf-8"}
 
 
 def csrf_failed(error):

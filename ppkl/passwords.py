@@ -1,9 +1,15 @@
 """Password hashing with a configurable work factor; weaker hashes are upgraded on sign-in."""
 
+from functools import cache
+from importlib.resources import files
+
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 8
 MAX_LENGTH = 128
+# The 20,000 most common passwords (Royce Williams' list, as shipped by Django 5.2), keeping the
+# 8,354 that are at least MIN_LENGTH long: shorter ones are refused by length already.
+COMMON_PASSWORDS_FILE = "common-passwords.txt"
 
 
 def hash_password(password: str, method: str) -> str:
@@ -20,10 +26,26 @@ def needs_rehash(stored_hash: str, method: str) -> bool:
     return stored_method != method
 
 
+@cache
+def common_passwords() -> frozenset[str]:
+    text = files("ppkl").joinpath("data", COMMON_PASSWORDS_FILE).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip())
+
+
+def is_common(password: str) -> bool:
+    """Case-insensitive: "Password123" is as guessable as "password123"."""
+    return password.lower() in common_passwords()
+
+
 def password_problem(password: str) -> str | None:
-    """Why a new password is refused, in English (callers translate), or None when acceptable."""
+    """Why a new password is refused, as a code (callers translate), or None when acceptable.
+
+    Length and the common-password list only: no composition rules (OWASP ASVS 5.0, 6.2).
+    """
     if len(password) < MIN_LENGTH:
         return "too_short"
     if len(password) > MAX_LENGTH:
         return "too_long"
+    if is_common(password):
+        return "common_password"
     return None

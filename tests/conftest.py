@@ -271,3 +271,20 @@ def count_queries(engine) -> Iterator[list[str]]:
 @pytest.fixture
 def query_counter(app):
     return lambda: count_queries(db.engine)
+
+
+@pytest.fixture
+def extra_app(app, main_database):
+    """Another app instance on the test database, with its own settings; its engine is closed
+    afterwards and the `app` fixture cleans the rows."""
+    made = []
+
+    def make(**overrides):
+        other = make_app(main_database, **overrides)
+        made.append(other)
+        return other
+
+    yield make
+    for other in made:
+        with other.app_context():
+            db.engine.dispose()

@@ -31,9 +31,11 @@ def test_environment_overrides(monkeypatch):
 
     monkeypatch.setenv("DATABASE_URL", "postgres://u@db/ppkl")
     monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("REDIS_URL", "redis://cache:6379/0")
     assert environment_overrides() == {
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/ppkl",
         "SECRET_KEY": "from-env",
+        "REDIS_URL": "redis://cache:6379/0",
     }
 
 

@@ -11,6 +11,7 @@ from ppkl.auth.forms import LanguageForm, LoginForm
 from ppkl.auth.services import authenticate
 from ppkl.clock import utcnow
 from ppkl.extensions import db
+from ppkl.security import ratelimit
 
 
 def safe_next(target: str | None) -> str:
@@ -36,6 +37,7 @@ def login():
             current_app.config["PASSWORD_HASH_METHOD"],
         )
         if user is None:
+            ratelimit.mark_sign_in_failed()
             audit.record("login_failed", username=form.username.data.strip()[:50])
             db.session.commit()
             form.password.errors.append(_("Wrong username or password."))

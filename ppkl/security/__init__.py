@@ -1,0 +1,18 @@
+"""Request-level defences: response headers, sign-in rate limits, reverse-proxy trust."""
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from ppkl.security import headers, ratelimit
+
+
+def init_app(app: Flask) -> None:
+    proxies = int(app.config["PROXY_COUNT"] or 0)
+    if proxies:
+        # Trust exactly as many X-Forwarded-* hops as there are proxies we run; a client
+        # cannot then fake its address (which the audit log and the rate limits use).
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
+    app.after_request(headers.add_security_headers)
+    ratelimit.init_app(app)

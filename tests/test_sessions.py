@@ -1,0 +1,55 @@
+"""Remember-me cookies are revoked by the same per-user session version as sessions."""
+
+import pytest
+
+from tests.conftest import TEST_PASSWORD, post_form
+
+
+def remembered_device(app, auth, username):
+    """A client signed in with "keep me signed in", and a copy holding only its remember cookie."""
+    phone = app.test_client()
+    response = post_form(
+        phone, "/login", {"username": username, "password": TEST_PASSWORD, "remember": "y"}
+    )
+    assert response.status_code == 302
+    copy = app.test_client()
+    copy.set_cookie("remember_token", phone.get_cookie("remember_token").value)
+    return phone, copy
+
+
+def test_remember_cookie_alone_signs_in(app, make_user, auth):
+    make_user("siti")
+    _, copy = remembered_device(app, auth, "siti")
+    assert copy.get("/dashboard").status_code == 200
+
+
+def test_remember_cookie_is_revoked_by_sign_out(app, make_user, auth):
+    make_user("siti")
+    phone, copy = remembered_device(app, auth, "siti")
+    auth.logout(phone)
+    assert copy.get("/dashboard").status_code == 302
+
+
+@pytest.mark.parametrize("change", ["password", "deactivate", "sign_out_everywhere"])
+def test_remember_cookie_is_revoked_by_admin_actions(app, client, make_user, auth, change):
+    make_user("root", role="admin")
+    officer = make_user("ppkl01", role="ppkl")
+    _, copy = remembered_device(app, auth, "ppkl01")
+    auth.login(client, "root")
+    page = f"/admin/users/{officer.id}"
+    if change == "password":
+        url, data = f"{page}/password", {"password": "a new long passphrase"}
+    elif change == "sign_out_everywhere":
+        url, data = f"{page}/sign-out", {}
+    else:
+        url = page
+        data = {"full_name": "X", "role": "ppkl", "regency_id": str(officer.regency_id)}
+    assert post_form(client, url, data, page=page).status_code == 302
+    assert copy.get("/dashboard").status_code == 302
+
+
+def test_session_version_is_in_the_remember_cookie(app, make_user, auth):
+    user = make_user("siti")
+    phone, _ = remembered_device(app, auth, "siti")
+    token = phone.get_cookie("remember_token").value
+    assert token.startswith(f"{user.id}:{user.session_version}|")
