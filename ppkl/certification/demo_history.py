@@ -13,7 +13,14 @@ from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ppkl.config import Config
-from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
+from ppkl.models import (
+    CertificationTarget,
+    Cooperative,
+    CooperativeHistory,
+    HistoryKind,
+    RatRecord,
+    User,
+)
 from ppkl.models.user import Role
 from ppkl.workflow import (
     STAGE_ORDER,
@@ -79,6 +86,8 @@ def seed_history(session: Session, end_date: date) -> None:
         rats += demo_rats(rng, coop, moves, officer, end_date)
     session.execute(insert(CooperativeHistory), history)
     session.execute(insert(RatRecord), rats)
+    # The office's own target for 2019: 500 certified by 31 December.
+    session.add(CertificationTarget(year=end_date.year, target=500, set_by_id=supervisor.id))
 
 
 def plan_moves(rng: random.Random, coop: Cooperative, end_date: date):

@@ -12,6 +12,7 @@ from ppkl.certification.ledger import record_rat, set_target
 from ppkl.certification.queries import targets_for_year
 from ppkl.certification.services import MoveRefused
 from ppkl.clock import office_today
+from ppkl.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.models import Regency
@@ -30,7 +31,9 @@ def rat(cooperative_id: int):
     form = LedgerForm()
     form.health.choices = choices([("", "—"), *((c, c) for c in categories)])
     if request.method == "GET":
-        form.fiscal_year.data = office_today().year - 1
+        form.fiscal_year.data = last_ended_fiscal_year(
+            office_today(), rules_from_config(current_app.config)
+        )
     general = []
     if form.validate_on_submit():
         try:

@@ -1,6 +1,6 @@
 """Moves on one cooperative: forward with evidence, corrections, (de)activation."""
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +22,7 @@ from ppkl.certification.services import (
     set_active,
 )
 from ppkl.clock import office_today
+from ppkl.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.i18n import stage_label
@@ -58,6 +59,18 @@ def refused(coop_id: int, form, error: Exception):
     return show_problems(form, error.problems), False
 
 
+def prefill(form, coop) -> None:
+    """Sensible defaults: the version shown, the last ended fiscal year, the member count."""
+    form.version.data = coop.version
+    if hasattr(form, "entered_by"):
+        form.entered_by.data = current_user.full_name
+    if hasattr(form, "fiscal_year"):
+        form.fiscal_year.data = last_ended_fiscal_year(
+            office_today(), rules_from_config(current_app.config)
+        )
+        form.members_total.data = coop.members
+
+
 @bp.route("/<int:cooperative_id>/move", methods=["GET", "POST"])
 @requires(Permission.MOVE_STAGE)
 def move(cooperative_id: int):
@@ -68,9 +81,7 @@ def move(cooperative_id: int):
         abort(403)
     form = MOVE_FORMS[to_stage]()
     if request.method == "GET":
-        form.version.data = coop.version
-        if hasattr(form, "entered_by"):
-            form.entered_by.data = current_user.full_name
+        prefill(form, coop)
     general, stale = [], False
     if form.validate_on_submit():
         evidence = form.evidence()
