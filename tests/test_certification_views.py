@@ -210,6 +210,13 @@ def test_rat_ledger_records_a_year_with_health(client, auth, world, app):
     rat = db.session.scalar(select(RatRecord))
     assert (rat.fiscal_year, rat.health) == (TODAY.year - 1, "Cukup Sehat")
     assert db.session.get(Cooperative, cid).stage == "rat_held"  # the ledger moves nothing
+    html = client.get(f"{url}?year={TODAY.year - 1}").get_data(as_text=True)
+    assert 'value="20"' in html and '<option selected value="Cukup Sehat">' in html
+    data["report_received_on"] = TODAY.isoformat()
+    assert post_form(client, url, data).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(RatRecord.id))) == 1  # one per fiscal year
+    assert db.session.scalar(select(RatRecord.report_received_on)) == TODAY
 
 
 def test_targets_set_by_supervisors_and_shown_on_the_dashboard(

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ppkl import audit
+from ppkl.certification.queries import find_rat
 from ppkl.certification.services import MoveRefused, MoveSettings
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord, User
@@ -43,12 +44,7 @@ def record_rat(
         problems.append(Problem("health", "unknown_health"))
     if problems:
         raise MoveRefused(problems)
-    rat = db.session.scalar(
-        select(RatRecord).where(
-            RatRecord.cooperative_id == cooperative.id,
-            RatRecord.fiscal_year == evidence.fiscal_year,
-        )
-    )
+    rat = find_rat(cooperative.id, evidence.fiscal_year)
     action = "rat.updated" if rat else "rat.recorded"
     before = None
     if rat is None:

@@ -9,7 +9,7 @@ from ppkl.access import load_cooperative, requires
 from ppkl.certification import bp
 from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
 from ppkl.certification.ledger import record_rat, set_target
-from ppkl.certification.queries import targets_for_year
+from ppkl.certification.queries import find_rat, targets_for_year
 from ppkl.certification.services import MoveRefused
 from ppkl.clock import office_today
 from ppkl.deadlines import last_ended_fiscal_year, rules_from_config
@@ -18,6 +18,21 @@ from ppkl.forms import choices
 from ppkl.models import Regency
 from ppkl.permissions import Permission, can_record_rat
 from ppkl.workflow import evidence_warnings
+
+
+def prefill_ledger(form: LedgerForm, coop, year: int | None) -> None:
+    """?year=Y opens that year's RAT for updating; otherwise the last ended fiscal year."""
+    existing = find_rat(coop.id, year) if year else None
+    if existing is not None:
+        for name in ("fiscal_year", "held_on", "members_present", "members_total"):
+            form[name].data = getattr(existing, name)
+        form.report_received_on.data = existing.report_received_on
+        form.health.data = existing.health or ""
+        return
+    form.fiscal_year.data = year or last_ended_fiscal_year(
+        office_today(), rules_from_config(current_app.config)
+    )
+    form.members_total.data = coop.members
 
 
 @bp.route("/<int:cooperative_id>/rat", methods=["GET", "POST"])
@@ -31,9 +46,7 @@ def rat(cooperative_id: int):
     form = LedgerForm()
     form.health.choices = choices([("", "—"), *((c, c) for c in categories)])
     if request.method == "GET":
-        form.fiscal_year.data = last_ended_fiscal_year(
-            office_today(), rules_from_config(current_app.config)
-        )
+        prefill_ledger(form, coop, request.args.get("year", type=int))
     general = []
     if form.validate_on_submit():
         try:

@@ -70,6 +70,15 @@ def flagged_cooperatives(user, flt: DeadlineFilter, today: date, rules: Deadline
     return stmt.order_by(Cooperative.name, Cooperative.id)
 
 
+def find_rat(cooperative_id: int, fiscal_year: int) -> RatRecord | None:
+    """The RAT record of one cooperative for one fiscal year, if recorded."""
+    return db.session.scalar(
+        select(RatRecord).where(
+            RatRecord.cooperative_id == cooperative_id, RatRecord.fiscal_year == fiscal_year
+        )
+    )
+
+
 def rats_by_cooperative(ids: list[int]) -> dict[int, list[RatRecord]]:
     found: dict[int, list[RatRecord]] = {i: [] for i in ids}
     if ids:

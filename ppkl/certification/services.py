@@ -21,6 +21,7 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl import audit
+from ppkl.certification.queries import find_rat
 from ppkl.deadlines import DeadlineRules, rules_from_config
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
@@ -199,12 +200,7 @@ def _effective_date(evidence: Evidence) -> date:
 def _apply_ledger(actor: User, cooperative: Cooperative, evidence: Evidence) -> None:
     """Keep the RAT ledger in step with the move (one RAT record per fiscal year)."""
     if isinstance(evidence, RatEvidence):
-        rat = db.session.scalar(
-            select(RatRecord).where(
-                RatRecord.cooperative_id == cooperative.id,
-                RatRecord.fiscal_year == evidence.fiscal_year,
-            )
-        )
+        rat = find_rat(cooperative.id, evidence.fiscal_year)
         if rat is None:  # a record left by an earlier, corrected cycle is brought up to date
             rat = RatRecord(cooperative_id=cooperative.id, fiscal_year=evidence.fiscal_year)
             db.session.add(rat)

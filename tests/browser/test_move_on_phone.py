@@ -7,6 +7,7 @@ from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.models import Cooperative, User
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
+from tests.browser.test_csp import collect_csp_violations
 from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
 
 
@@ -40,6 +41,7 @@ def writable_demo(databases):
 
 def test_officer_moves_rat_held_to_report_received_on_a_phone(phone, writable_demo):
     server, (coop_id, coop_name, username, full_name) = writable_demo
+    violations = collect_csp_violations(phone)
     sign_in(phone, server.url, username)
     phone.wait_for_url("**/dashboard")
     phone.goto(f"{server.url}/cooperatives/{coop_id}")
@@ -61,3 +63,4 @@ def test_officer_moves_rat_held_to_report_received_on_a_phone(phone, writable_de
     assert newest.is_visible()
     assert not has_horizontal_overflow(phone)
     phone.screenshot(path="/tmp/ppkl-move-timeline-phone.png", full_page=True)
+    assert violations == []
