@@ -90,3 +90,20 @@ def test_compliance_year_by_year_newest_first():
     assert (late.rat_on_time, late.report_on_time) == (False, False)
     assert missing.held_on is None and missing.rat_on_time is None
     assert (good.rat_on_time, good.report_on_time) == (True, True)
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"RAT_DUE": "02-30"},
+        {"RAT_WARNING_FROM": "March"},
+        {"RAT_REPORT_DUE_DAYS": "thirty"},
+        {"HEALTH_CATEGORIES": []},
+    ],
+)
+def test_the_app_refuses_to_start_with_bad_deadline_settings(override):
+    from ppkl import create_app
+
+    config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", **override}
+    with pytest.raises(ValueError, match="must"):
+        create_app(config)

@@ -2,6 +2,7 @@
 
 from datetime import date, datetime
 
+import pytest
 from sqlalchemy import func, select
 
 from ppkl.extensions import db
@@ -107,3 +108,21 @@ def test_state_at_the_end_of_each_day(app, make_regency, make_cooperative, query
         today = recap_as_of(db.session, date(2030, 1, 1))
     assert len(statements) == 1
     assert today.csv_rows() == current_recap(db.session).csv_rows()
+
+
+@pytest.mark.parametrize("end_date", [date(2019, 1, 1), date(2021, 3, 15)])
+def test_demo_history_fits_any_end_date(app, end_date):
+    from ppkl import demo
+    from ppkl.recap import end_of_day_utc
+    from tests.conftest import FAST_HASH
+
+    demo.seed(db.session, end_date, FAST_HASH)
+    db.session.commit()
+    cutoff = end_of_day_utc(end_date)
+    assert db.session.scalar(select(func.max(CooperativeHistory.created_at))) < cutoff
+    assert db.session.scalar(select(func.max(RatRecord.held_on))) <= end_date
+    assert db.session.scalar(select(func.max(RatRecord.report_received_on))) <= end_date
+    for rat in db.session.scalars(select(RatRecord)):
+        assert rat.held_on.year > rat.fiscal_year  # held after its fiscal year ended
+    rows = recap_as_of(db.session, end_date).csv_rows()
+    assert [list(r) for r in rows] == expected_rows()

@@ -16,6 +16,22 @@ def certification_panel(coop):
     return build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
 
 
+@bp.record_once
+def _check_settings(state) -> None:
+    """Refuse to start with unreadable deadline settings rather than fail on the first page."""
+    from ppkl.deadlines import rules_from_config
+
+    try:
+        rules_from_config(state.app.config)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            "FISCAL_YEAR_END, RAT_DUE and RAT_WARNING_FROM must be MM-DD dates, "
+            f"RAT_REPORT_DUE_DAYS and INACTIVITY_YEARS whole numbers: {error}"
+        ) from error
+    if not state.app.config.get("HEALTH_CATEGORIES"):
+        raise ValueError("HEALTH_CATEGORIES must list at least one category")
+
+
 def _register_filters() -> None:
     from ppkl.certification.labels import evidence_items, flag_label, kind_label
 

@@ -128,23 +128,38 @@ def demo_rats(rng, coop, moves, officer, end_date) -> list[dict]:
                 "created_at": recorded_at(rng, rat.held_on),
             }
         )
-    first_year = moves[0][2].fiscal_year if moves else end_date.year
+    first_year = moves[0][2].fiscal_year if moves else end_date.year - 1
     # Older yearly RATs: most cooperatives that reached a stage, a few that did not.
     if coop.active and rng.random() < (0.7 if moves else 0.25):
         for year in range(first_year - 1, first_year - 1 - rng.randint(1, 2), -1):
             held = date(year + 1, rng.randint(2, 7), rng.randint(1, 28))
-            members = max(coop.members or 20, 2)
-            rows.append(
-                {
-                    "cooperative_id": coop.id,
-                    "fiscal_year": year,
-                    "held_on": held,
-                    "members_present": rng.randint(members // 2, members),
-                    "members_total": members,
-                    "report_received_on": held + timedelta(days=rng.randint(5, 45)),
-                    "health": rng.choice(health),
-                    "created_by_id": officer.id,
-                    "created_at": recorded_at(rng, held),
-                }
+            received = held + timedelta(days=rng.randint(5, 45))
+            rows.append(yearly_rat(rng, coop, officer, year, held, received))
+    # After certification the yearly RAT goes on: most certified ones held the next one too.
+    last_year = end_date.year - 1
+    new_year = date(end_date.year, 1, 2)
+    continues = coop.stage == Stage.CERTIFIED and first_year < last_year and end_date >= new_year
+    if continues and rng.random() < 0.6:
+        held = new_year + timedelta(days=rng.randint(0, (end_date - new_year).days))
+        received = held + timedelta(days=rng.randint(3, 40))
+        rows.append(
+            yearly_rat(
+                rng, coop, officer, last_year, held, received if received <= end_date else None
             )
+        )
     return rows
+
+
+def yearly_rat(rng, coop, officer, year: int, held: date, received: date | None) -> dict:
+    members = max(coop.members or 20, 2)
+    return {
+        "cooperative_id": coop.id,
+        "fiscal_year": year,
+        "held_on": held,
+        "members_present": rng.randint(members // 2, members),
+        "members_total": members,
+        "report_received_on": received,
+        "health": rng.choice(Config.HEALTH_CATEGORIES),
+        "created_by_id": officer.id,
+        "created_at": recorded_at(rng, held),
+    }
