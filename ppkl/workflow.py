@@ -36,6 +36,8 @@ IN_PROGRESS_STAGES: frozenset[Stage] = frozenset(
 # Reasons and evidence longer than this are refused rather than cut.
 NOTE_MAX = 2000
 ODS_NAME_MAX = 120
+NIK_MAX = 32  # the column's width
+MEMBERS_MAX = 1_000_000  # far above any cooperative; keeps numbers inside the database's range
 
 
 def stage_index(stage: str) -> int:
@@ -170,6 +172,8 @@ def _check_rat(ev: RatEvidence, ctx: EvidenceContext) -> list[Problem]:
             problems.append(Problem("held_on", "before_fiscal_year_end", {"date": year_end}))
     if ev.members_total < 1:
         problems.append(Problem("members_total", "members_total_positive"))
+    elif ev.members_total > MEMBERS_MAX:
+        problems.append(Problem("members_total", "too_many"))
     if ev.members_present < 0:
         problems.append(Problem("members_present", "not_negative"))
     elif ev.members_present > ev.members_total:
@@ -195,7 +199,9 @@ def _check_ods(ev: OdsEvidence, ctx: EvidenceContext) -> list[Problem]:
 
 def _check_certificate(ev: CertificateEvidence, ctx: EvidenceContext) -> list[Problem]:
     problems = []
-    if not nik_matches(ev.nik, ctx.nik_pattern):
+    if len(ev.nik) > NIK_MAX:
+        problems.append(Problem("nik", "too_long"))
+    elif not nik_matches(ev.nik, ctx.nik_pattern):
         problems.append(Problem("nik", "nik_pattern", {"pattern": ctx.nik_pattern}))
     problems += _date_problems("issued_on", ev.issued_on, ctx, ctx.ods_entered_on, "before_ods")
     return problems

@@ -244,3 +244,32 @@ def test_officers_cannot_set_targets(client, auth, world):
     data = {"year": str(TODAY.year), "regency_id": "0", "target": "10"}
     response = post_form(client, "/certification/targets", data, page="/dashboard")
     assert response.status_code == 403
+
+
+def test_numbers_beyond_the_database_range_are_refused_by_the_field(client, auth, world):
+    auth.login(client, "ppkl01")
+    url = f"/certification/{world['coop'].id}/rat"
+    data = {
+        "fiscal_year": str(TODAY.year - 1),
+        "held_on": YESTERDAY,
+        "members_present": "20",
+        "members_total": "99999999999",
+    }
+    response = post_form(client, url, data)
+    assert response.status_code == 400
+    assert 'id="members_total-error"' in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(RatRecord.id))) == 0
+
+
+def test_bulk_ignores_junk_ids(client, auth, world):
+    auth.login(client, "boss")
+    data = {
+        "to": "junk",
+        "entered_on": YESTERDAY,
+        "entered_by": "Operator",
+        "cooperative": ["abc", "²", "99999999999", "-3"],
+        "version-abc": "x",
+    }
+    response = post_form(client, "/certification/bulk", data, page="/certification/bulk")
+    assert response.status_code == 400
+    assert "Pilih paling sedikit satu koperasi." in response.get_data(as_text=True)

@@ -84,6 +84,7 @@ def test_a_good_rat_passes():
         ({"members_total": 0, "members_present": 0}, ("members_total", "members_total_positive")),
         ({"members_present": -1}, ("members_present", "not_negative")),
         ({"members_present": 51}, ("members_present", "more_than_total")),
+        ({"members_total": 10**12}, ("members_total", "too_many")),
     ],
 )
 def test_rat_evidence_rules(overrides, expected):
@@ -141,6 +142,12 @@ def test_certificate_nik_follows_the_configured_pattern(nik, pattern, ok):
     assert (problems == []) is ok
     if not ok:
         assert codes(problems) == {("nik", "nik_pattern")}
+
+
+def test_an_overlong_nik_is_refused_before_the_pattern():
+    ctx = EvidenceContext(today=TODAY, nik_pattern=r"\d+")
+    problems = check_evidence(Stage.CERTIFIED, CertificateEvidence("1" * 33, TODAY), ctx)
+    assert codes(problems) == {("nik", "too_long")}
 
 
 def test_certificate_date_not_before_ods_entry_nor_in_the_future():

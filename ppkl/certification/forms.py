@@ -35,6 +35,7 @@ PROBLEM_MESSAGES = {
     "before_ods": _l("The certificate cannot precede the ODS entry (%(date)s)."),
     "required": _l("This field is required."),
     "too_long": _l("This text is too long."),
+    "too_many": _l("This number is too large."),
     "nik_pattern": _l("The NIK does not have the required form (%(pattern)s)."),
     "nik_taken": _l("Another cooperative already holds this NIK."),
     "wrong_evidence": _l("This evidence does not belong to this move."),

@@ -106,14 +106,23 @@ def bulk():
     return render_bulk(to_stage, form, request.args.get("regency", type=int))
 
 
+def whole_number(value: str | None) -> int | None:
+    """A posted id or version; junk (letters, superscripts, huge numbers) is ignored."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
 def chosen_cooperatives(form_data) -> tuple[list[Cooperative], dict[int, int]]:
     """The ticked cooperatives (that the user may see) and the versions their rows showed."""
-    ids = {int(v) for v in form_data.getlist("cooperative") if v.isdigit()}
+    ids = {i for i in map(whole_number, form_data.getlist("cooperative")) if i is not None}
     versions = {}
     for cid in ids:
-        raw = form_data.get(f"version-{cid}", "")
-        if raw.isdigit():
-            versions[cid] = int(raw)
+        version = whole_number(form_data.get(f"version-{cid}"))
+        if version is not None:
+            versions[cid] = version
     coops = db.session.scalars(
         select(Cooperative)
         .options(joinedload(Cooperative.regency))
