@@ -83,9 +83,11 @@ def register_blueprints(app: Flask) -> None:
     from ppkl.certification import bp as certification_bp
     from ppkl.cooperatives import bp as cooperatives_bp
     from ppkl.dashboard import bp as dashboard_bp
+    from ppkl.health import bp as health_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(cooperatives_bp, url_prefix="/cooperatives")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certification_bp, url_prefix="/certification")
+    app.register_blueprint(health_bp)

@@ -67,6 +67,8 @@ class Config:
     PROXY_COUNT = 0
     TRUSTED_HOSTS: list[str] | None = None
     HSTS_MAX_AGE = 365 * 24 * 3600
+    # Seconds a client is told to wait (Retry-After) while the database is unreachable.
+    DATABASE_RETRY_AFTER = 30
     # Every page, script and style comes from this site; nothing may frame it.
     CONTENT_SECURITY_POLICY = (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -2,13 +2,14 @@
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import SecurityError
 
-from ppkl.extensions import db
+from ppkl.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,8 @@ def register(app: Flask) -> None:
     app.register_error_handler(405, method_not_allowed)
     app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)
+    for unavailable in (OperationalError, InterfaceError, PoolTimeout):
+        app.register_error_handler(unavailable, database_unavailable)
 
 
 def page(status: int, title: str, message: str):
@@ -78,3 +81,21 @@ def server_error(error):
         _("Something went wrong"),
         _("The error has been recorded. Please try again in a moment."),
     )
+
+
+def database_unavailable(error):
+    """503 while the database cannot be reached; the request's transaction is rolled back, and
+    the connection pool (pre-ping) reconnects by itself once the database is back."""
+    log.error("database unavailable on %s %s: %s", request.method, request.path, error.orig)
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("rollback failed while the database is unavailable")
+    # The page must not ask the database for the signed-in user again.
+    g._login_user = login_manager.anonymous_user()
+    body, status = page(
+        503,
+        _("Temporarily unavailable"),
+        _("The database cannot be reached right now. Nothing was saved. Please try again soon."),
+    )
+    return body, 503, {"Retry-After": str(current_app.config["DATABASE_RETRY_AFTER"])}
