@@ -79,6 +79,7 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from ppkl.admin import bp as admin_bp
+    from ppkl.auditlog import bp as auditlog_bp
     from ppkl.auth import bp as auth_bp
     from ppkl.certification import bp as certification_bp
     from ppkl.cooperatives import bp as cooperatives_bp
@@ -91,3 +92,4 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(certification_bp, url_prefix="/certification")
     app.register_blueprint(health_bp)
+    app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")

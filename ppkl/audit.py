@@ -3,12 +3,44 @@
 import logging
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from ppkl.extensions import db
 from ppkl.models import AuditEvent
 
 log = logging.getLogger(__name__)
+
+# Names shown on the audit log page. To add an action: call record("your_action", ...) and add
+# a line here (with its Indonesian translation); unlisted actions still appear, by code.
+ACTION_LABELS = {
+    "login": _l("Signed in"),
+    "login_failed": _l("Failed sign-in"),
+    "logout": _l("Signed out"),
+    "forbidden": _l("Access denied (403)"),
+    "user_created": _l("Account created"),
+    "role_changed": _l("Role changed"),
+    "user_deactivated": _l("Account deactivated"),
+    "user_reactivated": _l("Account reactivated"),
+    "password_changed": _l("Password changed"),
+    "sessions_revoked": _l("Signed out everywhere"),
+    "cooperative_created": _l("Cooperative created"),
+    "cooperative_updated": _l("Cooperative updated"),
+    "cooperative.move": _l("Stage moved"),
+    "cooperative.correction": _l("Stage corrected"),
+    "cooperative.deactivated": _l("Cooperative deactivated"),
+    "cooperative.reactivated": _l("Cooperative reactivated"),
+    "cooperative.bulk_move": _l("Stages moved in bulk"),
+    "rat.recorded": _l("RAT recorded"),
+    "rat.updated": _l("RAT updated"),
+    "target.set": _l("Target set"),
+}
+
+
+def action_label(action: str) -> str:
+    return str(ACTION_LABELS.get(action, action))
 
 
 def record(action: str, *, user=None, target: str | None = None, **detail) -> AuditEvent:
@@ -26,3 +58,15 @@ def record(action: str, *, user=None, target: str | None = None, **detail) -> Au
     db.session.add(event)
     log.info("audit %s by %s target=%s", action, event.username, target)
     return event
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def keep_append_only(session, flush_context, instances) -> None:
+    """No code path may change or delete an audit row through the ORM."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditLogIsAppendOnly(f"audit event {obj.id} cannot be changed or deleted")

@@ -11,6 +11,7 @@ class Permission(StrEnum):
     VIEW_ALL_COOPERATIVES = "view_all_cooperatives"
     MANAGE_COOPERATIVES = "manage_cooperatives"
     MANAGE_USERS = "manage_users"
+    VIEW_AUDIT_LOG = "view_audit_log"
     # Certification (issue 3): officers move their cooperatives forward; supervisors move any,
     # correct backwards, (de)activate, move in bulk and set targets.
     MOVE_STAGE = "move_stage"

@@ -1,0 +1,26 @@
+from flask import current_app, render_template, request
+
+from ppkl.access import requires
+from ppkl.audit import ACTION_LABELS
+from ppkl.auditlog import bp
+from ppkl.auditlog.forms import AuditFilterForm
+from ppkl.auditlog.queries import audit_events, recorded_actions
+from ppkl.extensions import db
+from ppkl.permissions import Permission
+
+
+@bp.route("/")
+@requires(Permission.VIEW_AUDIT_LOG)
+def index():
+    """The audit log, newest first, filtered by user, action and office date range."""
+    form = AuditFilterForm(request.args)
+    form.set_actions(sorted({*ACTION_LABELS, *db.session.scalars(recorded_actions())}))
+    if request.args:
+        form.validate()
+    page = db.paginate(
+        audit_events(form.audit_filter()),
+        per_page=current_app.config["PER_PAGE"],
+        max_per_page=100,
+        error_out=False,
+    )
+    return render_template("auditlog/index.html", form=form, page=page)
