@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from ppkl.backup import cli as backup_cli
 from ppkl.extensions import db
 
 
@@ -15,6 +16,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(create_user_command)
     app.cli.add_command(recap_command)
     app.cli.add_command(seed_demo_command)
+    backup_cli.register(app)
 
 
 def parse_date(ctx, param, value: str | None) -> date | None:
