@@ -162,3 +162,12 @@ def test_extra_fields_posted_to_the_account_form_are_ignored(app, client, make_u
     assert (user.username, user.session_version) == ("ppkl01", 1)
     assert user.password_hash.startswith("pbkdf2:")
     assert login(app.test_client(), "ppkl01", TEST_PASSWORD).status_code == 302
+
+
+def test_nul_characters_in_input_are_refused_with_400(app, client, make_user, auth):
+    make_user("siti")
+    auth.login(client, "siti")
+    assert client.get("/cooperatives/?q=a%00b").status_code == 400
+    response = post_form(app.test_client(), "/login", {"username": "a\x00b", "password": "x"})
+    assert response.status_code == 400
+    assert "Permintaan tidak dapat dipahami" in response.get_data(as_text=True)
