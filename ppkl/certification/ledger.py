@@ -7,6 +7,7 @@ import logging
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ppkl import audit
 from ppkl.certification.queries import find_rat
@@ -17,6 +18,15 @@ from ppkl.permissions import Permission, can_record_rat, has_permission
 from ppkl.workflow import EvidenceContext, Problem, RatEvidence, Stage, check_evidence
 
 log = logging.getLogger(__name__)
+
+
+def _flush_or_refuse(problem: Problem) -> None:
+    """A unique row written by someone else in parallel: refuse cleanly (the caller rolls back)."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        log.info("parallel write refused: %s", problem.code)
+        raise MoveRefused([problem]) from error
 
 
 def record_rat(
@@ -64,7 +74,7 @@ def record_rat(
     rat.members_total = evidence.members_total
     rat.report_received_on = report_received_on
     rat.health = health or None
-    db.session.flush()
+    _flush_or_refuse(Problem("fiscal_year", "rat_exists"))
     audit.record(
         action,
         user=actor,
@@ -96,7 +106,7 @@ def set_target(actor: User, year: int, regency_id: int | None, target: int) -> C
     before = row.target
     row.target = target
     row.set_by_id = actor.id
-    db.session.flush()
+    _flush_or_refuse(Problem("target", "changed_meanwhile"))
     audit.record(
         "target.set", user=actor, year=year, regency_id=regency_id, target=target, before=before
     )
