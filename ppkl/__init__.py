@@ -93,3 +93,16 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certification_bp, url_prefix="/certification")
     app.register_blueprint(health_bp)
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
+    register_fieldwork_blueprints(app)
+
+
+def register_fieldwork_blueprints(app: Flask) -> None:
+    from ppkl.assignments import bp as assignments_bp
+    from ppkl.roster import bp as roster_bp
+    from ppkl.tasks import bp as tasks_bp
+    from ppkl.visits import bp as visits_bp
+
+    app.register_blueprint(assignments_bp, url_prefix="/assignments")
+    app.register_blueprint(roster_bp, url_prefix="/roster")
+    app.register_blueprint(tasks_bp, url_prefix="/tasks")
+    app.register_blueprint(visits_bp, url_prefix="/visits")

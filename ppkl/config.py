@@ -53,6 +53,14 @@ class Config:
     INACTIVITY_YEARS = 3  # no RAT in this many ended fiscal years: deactivation candidate
     # Kesehatan koperasi, best first.
     HEALTH_CATEGORIES = ("Sehat", "Cukup Sehat", "Dalam Pengawasan", "Dalam Pengawasan Khusus")
+    # Field work (issue 4). Photos are stored under instance/ unless VISIT_PHOTO_DIR is set.
+    VISIT_EDIT_DAYS = 7
+    VISIT_PHOTO_DIR: str | None = None
+    VISIT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
+    VISIT_PHOTO_MAX_COUNT = 5
+    WORKLIST_STUCK_DAYS = 30
+    WORKLIST_NOT_VISITED_DAYS = 90
+    WORKLIST_DUE_SOON_DAYS = 7
 
     # Failed sign-in attempts allowed per account and per client address (Flask-Limiter syntax).
     # Shared by all workers through Redis when REDIS_URL is set, else counted per process.

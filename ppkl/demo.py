@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ppkl.certification.demo_history import seed_history
+from ppkl.fieldwork_demo import seed_fieldwork
 from ppkl.models import Cooperative, Regency, User
 from ppkl.models.user import Role
 from ppkl.passwords import hash_password
@@ -222,6 +223,7 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
     session.add_all(users)
     session.flush()
     seed_history(session, end_date)
+    seed_fieldwork(session, end_date)
     return DemoResult(created, [u.username for u in users])
 
 

@@ -26,6 +26,23 @@ ROLE_LABELS = {
     Role.DAK: _l("DAK assistant"),
 }
 
+PURPOSE_LABELS = {
+    "pembinaan": _l("Guidance"),
+    "pendampingan_rat": _l("RAT assistance"),
+    "pendampingan_ods": _l("ODS input assistance"),
+    "verifikasi_data": _l("Data verification"),
+    "monitoring_usaha": _l("Business monitoring"),
+    "lainnya": _l("Other"),
+}
+
+REASON_LABELS = {
+    "follow_up_overdue": _l("Follow-up overdue"),
+    "deadline_overdue": _l("RAT or report overdue"),
+    "follow_up_due": _l("Follow-up due this week"),
+    "stuck": _l("Stuck in this stage"),
+    "not_visited": _l("Not visited for a long time"),
+}
+
 LANGUAGE_NAMES = {"id": "Bahasa Indonesia", "en": "English"}
 
 
@@ -44,6 +61,14 @@ def stage_label(stage: str | None) -> str:
 
 def role_label(role: str | None) -> str:
     return str(ROLE_LABELS[Role(role)]) if role else ""
+
+
+def purpose_label(purpose: str) -> str:
+    return str(PURPOSE_LABELS.get(purpose, purpose))
+
+
+def reason_label(reason: str) -> str:
+    return str(REASON_LABELS.get(reason, reason))
 
 
 def format_number(value: int | Decimal | None) -> str:
@@ -77,6 +102,8 @@ def register(app) -> None:
         percent=format_percent,
         long_date=format_long_date,
         timestamp=format_timestamp,
+        purpose_label=purpose_label,
+        reason_label=reason_label,
     )
     app.jinja_env.globals.update(
         STAGES=list(Stage), LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale

@@ -16,6 +16,10 @@ class Permission(StrEnum):
     # correct backwards, (de)activate, move in bulk and set targets.
     MOVE_STAGE = "move_stage"
     SUPERVISE_CERTIFICATION = "supervise_certification"
+    # Field work (issue 4).
+    ASSIGN_COOPERATIVES = "assign_cooperatives"
+    LOG_VISITS = "log_visits"
+    VIEW_TASKS = "view_tasks"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -28,13 +32,27 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MANAGE_COOPERATIVES,
             Permission.MOVE_STAGE,
             Permission.SUPERVISE_CERTIFICATION,
+            Permission.ASSIGN_COOPERATIVES,
+            Permission.VIEW_TASKS,
         }
     ),
     Role.PPKL: frozenset(
-        {Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES, Permission.MOVE_STAGE}
+        {
+            Permission.VIEW_RECAP,
+            Permission.VIEW_COOPERATIVES,
+            Permission.MOVE_STAGE,
+            Permission.LOG_VISITS,
+            Permission.VIEW_TASKS,
+        }
     ),
     Role.DAK: frozenset(
-        {Permission.VIEW_RECAP, Permission.VIEW_COOPERATIVES, Permission.MOVE_STAGE}
+        {
+            Permission.VIEW_RECAP,
+            Permission.VIEW_COOPERATIVES,
+            Permission.MOVE_STAGE,
+            Permission.LOG_VISITS,
+            Permission.VIEW_TASKS,
+        }
     ),
 }
 
@@ -46,36 +64,38 @@ def has_permission(user, permission: Permission) -> bool:
 
 
 def can_view_cooperative(user, cooperative) -> bool:
-    """Officers see the cooperatives of their home regency; supervisors and admins see all."""
+    """Officers see the cooperatives they cover; supervisors and admins see all."""
     if has_permission(user, Permission.VIEW_ALL_COOPERATIVES):
         return True
     if not has_permission(user, Permission.VIEW_COOPERATIVES):
         return False
-    return user.regency_id is not None and cooperative.regency_id == user.regency_id
+    return covers_cooperative(user, cooperative)
 
 
 def cooperative_scope(user):
     """The SQL form of can_view_cooperative, for list queries."""
     from sqlalchemy import false, true
 
-    from ppkl.models.cooperative import Cooperative
+    from ppkl.assignments.scope import officer_scope
 
     if has_permission(user, Permission.VIEW_ALL_COOPERATIVES):
         return true()
-    if not has_permission(user, Permission.VIEW_COOPERATIVES) or user.regency_id is None:
+    if not has_permission(user, Permission.VIEW_COOPERATIVES) or not user.is_officer:
         return false()
-    return Cooperative.regency_id == user.regency_id
+    return officer_scope(user)
 
 
 def covers_cooperative(user, cooperative) -> bool:
-    """The officer is responsible for this cooperative's certification work.
+    """The officer is responsible for this cooperative: it is currently assigned to them.
 
-    Until assignments exist: any officer of the cooperative's regency. The field-work issue
-    redefines this one predicate to use assignments; every "own cooperative" rule calls it.
+    Until the office has recorded any current assignment, officers cover the cooperatives of
+    their home regency (ppkl.assignments.scope holds the one definition, in SQL).
     """
     if not getattr(user, "is_authenticated", False) or not user.active or not user.is_officer:
         return False
-    return user.regency_id is not None and cooperative.regency_id == user.regency_id
+    from ppkl.assignments.scope import officer_covers
+
+    return officer_covers(user, cooperative)
 
 
 def can_move(user, cooperative, to_stage: str) -> bool:

@@ -288,3 +288,48 @@ def extra_app(app, main_database):
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+# --- field work (issue 4) ---
+
+
+@pytest.fixture
+def assign(app):
+    """Record a current (or past) assignment directly, as history would hold it."""
+    from ppkl.models import Assignment
+
+    def make(cooperative, officer, start=date(2019, 1, 1), end=None):
+        row = Assignment(
+            cooperative_id=cooperative.id,
+            officer_id=officer.id,
+            officer_role=officer.role,
+            start_date=start,
+            end_date=end,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row
+
+    return make
+
+
+@pytest.fixture
+def make_visit(app):
+    from ppkl.clock import utcnow
+    from ppkl.models import Visit
+
+    def make(cooperative, officer, visited_on, follow_up_on=None, **fields):
+        fields.setdefault("purposes", ["pembinaan"])
+        fields.setdefault("created_at", utcnow())
+        visit = Visit(
+            cooperative_id=cooperative.id,
+            officer_id=officer.id,
+            visited_on=visited_on,
+            follow_up_on=follow_up_on,
+            **fields,
+        )
+        db.session.add(visit)
+        db.session.commit()
+        return visit
+
+    return make

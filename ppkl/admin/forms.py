@@ -16,6 +16,10 @@ ACCOUNT_MESSAGES = {
     "officer_needs_regency": _l("Officers need a home regency."),
     "dak_needs_cohort": _l("DAK assistants need a cohort year."),
     "cannot_demote_self": _l("You cannot change your own role or deactivate yourself."),
+    "officer_has_cooperatives": _l(
+        "This officer still has cooperatives: deactivate them from the Officers page, which "
+        "hands their cooperatives over to a successor."
+    ),
 }
 
 

@@ -73,6 +73,9 @@ def update_user(actor: User, user: User, details: AccountDetails) -> None:
     if user.id == actor.id and (details.role != user.role or not details.active):
         raise AccountError("role", "cannot_demote_self")
     old_role, old_active = user.role, user.active
+    if (not details.active or details.role != old_role) and has_cooperatives(user):
+        # Their cooperatives need a successor first: the roster's deactivation does that.
+        raise AccountError("active", "officer_has_cooperatives")
     apply_details(user, details)
     if old_role != user.role:
         audit.record(
@@ -83,6 +86,18 @@ def update_user(actor: User, user: User, details: AccountDetails) -> None:
         audit.record("user_deactivated", user=actor, target=f"user:{user.id}")
     elif not old_active and user.active:
         audit.record("user_reactivated", user=actor, target=f"user:{user.id}")
+
+
+def has_cooperatives(user: User) -> bool:
+    from ppkl.models import Assignment
+
+    return bool(
+        db.session.scalar(
+            select(func.count(Assignment.id)).where(
+                Assignment.officer_id == user.id, Assignment.end_date.is_(None)
+            )
+        )
+    )
 
 
 def set_password(actor: User | None, user: User, password: str, hash_method: str) -> None:

@@ -1,48 +1,217 @@
-"""Query builders for cooperative lists: they return select() so views can paginate."""
+"""Query builders for cooperative lists: filters, sorting, officers, flags; fixed query count."""
 
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
 
-from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
-from ppkl.models import Cooperative, Regency
+from ppkl.models import Assignment, Cooperative, Regency, User
+from ppkl.models.user import OFFICER_ROLES, Role
 from ppkl.permissions import cooperative_scope
-from ppkl.workflow import Stage
+from ppkl.workflow import STAGE_ORDER, Stage
+from ppkl.worklist import Facts, Reason, Thresholds, conditions, flag_columns
+
+UNASSIGNED_CHOICES = ("ppkl", "dak", "all")
+SORTS = ("name", "regency", "stage", "last_visit")
 
 
 @dataclass(frozen=True)
 class CooperativeFilter:
     q: str = ""
     regency_id: int | None = None
+    district: str = ""
     stage: str | None = None
     active: bool | None = None
+    officer_id: int | None = None
+    unassigned: str | None = None
+    flag: str | None = None
+    sort: str = "name"
+    descending: bool = False
 
     @classmethod
     def from_args(cls, args) -> "CooperativeFilter":
         stage = args.get("stage") or None
         active = {"1": True, "0": False}.get(args.get("active", ""))
+        unassigned = args.get("unassigned") or None
+        flag = args.get("flag") or None
+        sort = args.get("sort") or "name"
         return cls(
             q=args.get("q", "").strip()[:100],
             regency_id=args.get("regency", type=int),
+            district=args.get("district", "").strip()[:100],
             stage=stage if stage in set(Stage) else None,
             active=active,
+            officer_id=args.get("officer", type=int),
+            unassigned=unassigned if unassigned in UNASSIGNED_CHOICES else None,
+            flag=flag if flag in set(Reason) else None,
+            sort=sort if sort in SORTS else "name",
+            descending=args.get("dir") == "desc",
         )
 
+    def as_args(self) -> dict[str, Any]:
+        """The filter as query-string arguments (for links and hidden fields)."""
+        pairs = {
+            "q": self.q,
+            "regency": self.regency_id,
+            "district": self.district,
+            "stage": self.stage,
+            "active": {True: "1", False: "0"}.get(self.active),
+            "officer": self.officer_id,
+            "unassigned": self.unassigned,
+            "flag": self.flag,
+        }
+        return {k: v for k, v in pairs.items() if v not in (None, "")}
 
-def cooperatives_for(user, flt: CooperativeFilter) -> Select:
-    stmt = (
-        select(Cooperative).options(joinedload(Cooperative.regency)).where(cooperative_scope(user))
+
+def current_of(role: str):
+    return aliased(Assignment, name=f"current_{role}")
+
+
+def unassigned_condition(role: str | None):
+    """No current assignment of that role (or of any role, for "all")."""
+    roles = [r.value for r in OFFICER_ROLES] if role == "all" else [role]
+    return ~exists().where(
+        Assignment.cooperative_id == Cooperative.id,
+        Assignment.end_date.is_(None),
+        Assignment.officer_role.in_(roles),
     )
+
+
+def officer_condition(officer_id: int):
+    return exists().where(
+        Assignment.cooperative_id == Cooperative.id,
+        Assignment.end_date.is_(None),
+        Assignment.officer_id == officer_id,
+    )
+
+
+def apply_filter(stmt: Select, flt: CooperativeFilter, conds=None) -> Select:
     if flt.q:
         stmt = stmt.where(Cooperative.name.ilike(f"%{flt.q}%"))
     if flt.regency_id:
         stmt = stmt.where(Cooperative.regency_id == flt.regency_id)
+    if flt.district:
+        stmt = stmt.where(Cooperative.district == flt.district)
     if flt.stage:
         stmt = stmt.where(Cooperative.stage == flt.stage)
     if flt.active is not None:
         stmt = stmt.where(Cooperative.active.is_(flt.active))
-    return stmt.order_by(Cooperative.name, Cooperative.id)
+    if flt.officer_id:
+        stmt = stmt.where(officer_condition(flt.officer_id))
+    if flt.unassigned:
+        stmt = stmt.where(unassigned_condition(flt.unassigned))
+    if flt.flag and conds is not None:
+        stmt = stmt.where(conds[Reason(flt.flag)])
+    return stmt
+
+
+def cooperatives_for(user, flt: CooperativeFilter) -> Select:
+    """Cooperative entities the user may see, filtered (no flags), ordered by name."""
+    stmt = (
+        select(Cooperative).options(joinedload(Cooperative.regency)).where(cooperative_scope(user))
+    )
+    return apply_filter(stmt, flt).order_by(Cooperative.name, Cooperative.id)
+
+
+def matching_ids(session: Session, user, flt: CooperativeFilter, t: Thresholds) -> list[int]:
+    """Every cooperative id the filter selects (all pages), for bulk actions."""
+    facts = Facts.build()
+    stmt = facts.join(select(Cooperative.id).select_from(Cooperative))
+    stmt = apply_filter(stmt.where(cooperative_scope(user)), flt, conditions(facts, t))
+    return list(session.scalars(stmt.order_by(Cooperative.id)))
+
+
+def sort_order(flt: CooperativeFilter, facts: Facts) -> list:
+    stage_rank = case({s.value: i for i, s in enumerate(STAGE_ORDER)}, value=Cooperative.stage)
+    key = {
+        "name": Cooperative.name,
+        "regency": Regency.name,
+        "stage": stage_rank,
+        "last_visit": func.coalesce(facts.latest.c.last_visit_on, date(1, 1, 1)),
+    }[flt.sort]
+    return [key.desc() if flt.descending else key.asc(), Cooperative.name, Cooperative.id]
+
+
+@dataclass
+class Page:
+    """What the pager macro needs, for queries that return rows rather than entities."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    pages: int = field(init=False)
+
+    def __post_init__(self):
+        self.pages = max(1, math.ceil(self.total / self.per_page)) if self.total else 0
+
+    has_prev = property(lambda self: self.page > 1)
+    has_next = property(lambda self: self.page < self.pages)
+    prev_num = property(lambda self: self.page - 1)
+    next_num = property(lambda self: self.page + 1)
+
+
+def cooperative_rows(
+    session: Session, user, flt: CooperativeFilter, t: Thresholds, page: int, per_page: int
+) -> Page:
+    """One page of cooperatives with their officers, last visit and flags: two queries."""
+    facts = Facts.build()
+    conds = conditions(facts, t)
+    ppkl, dak = current_of(Role.PPKL), current_of(Role.DAK)
+    ppkl_user, dak_user = aliased(User, name="ppkl_user"), aliased(User, name="dak_user")
+    base = facts.join(select(Cooperative.id).select_from(Cooperative).join(Regency))
+    base = apply_filter(base.where(cooperative_scope(user)), flt, conds)
+    total = session.scalar(select(func.count()).select_from(base.subquery()))
+    stmt = (
+        select(
+            Cooperative,
+            ppkl_user.full_name.label("ppkl_name"),
+            dak_user.full_name.label("dak_name"),
+            facts.latest.c.last_visit_on,
+            facts.latest.c.follow_up_on,
+            *flag_columns(conds),
+        )
+        .join(Regency, Regency.id == Cooperative.regency_id)
+        .options(contains_eager(Cooperative.regency))
+    )
+    stmt = facts.join(stmt)
+    for assignment, officer, role in ((ppkl, ppkl_user, Role.PPKL), (dak, dak_user, Role.DAK)):
+        stmt = stmt.outerjoin(
+            assignment,
+            and_(
+                assignment.cooperative_id == Cooperative.id,
+                assignment.officer_role == role.value,
+                assignment.end_date.is_(None),
+            ),
+        ).outerjoin(officer, officer.id == assignment.officer_id)
+    stmt = apply_filter(stmt.where(cooperative_scope(user)), flt, conds)
+    page = max(1, page)
+    rows = session.execute(
+        stmt.order_by(*sort_order(flt, facts)).limit(per_page).offset((page - 1) * per_page)
+    ).all()
+    return Page(rows, page, per_page, total or 0)
 
 
 def regencies() -> Select:
     return select(Regency).order_by(Regency.name)
+
+
+def districts(session: Session) -> list[str]:
+    return list(
+        session.scalars(
+            select(Cooperative.district)
+            .where(Cooperative.district.is_not(None))
+            .distinct()
+            .order_by(Cooperative.district)
+        )
+    )
+
+
+def officers(session: Session, active_only: bool = False) -> list[User]:
+    stmt = select(User).where(User.role.in_([r.value for r in OFFICER_ROLES]))
+    if active_only:
+        stmt = stmt.where(User.active.is_(True))
+    return list(session.scalars(stmt.order_by(User.role, User.full_name)))

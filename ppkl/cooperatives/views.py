@@ -4,9 +4,17 @@ from flask_login import current_user
 from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl.access import load_cooperative, requires
+from ppkl.assignments.queries import fieldwork_context
+from ppkl.clock import office_today
 from ppkl.cooperatives import bp
 from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
-from ppkl.cooperatives.queries import CooperativeFilter, cooperatives_for, regencies
+from ppkl.cooperatives.queries import (
+    CooperativeFilter,
+    cooperative_rows,
+    districts,
+    officers,
+    regencies,
+)
 from ppkl.cooperatives.services import (
     DetailsError,
     StaleEdit,
@@ -15,25 +23,33 @@ from ppkl.cooperatives.services import (
 )
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_field_error
-from ppkl.permissions import Permission
+from ppkl.permissions import Permission, has_permission
+from ppkl.worklist import Reason, Thresholds
 
 
 @bp.route("/")
 @requires(Permission.VIEW_COOPERATIVES)
 def index():
-    """The cooperatives the user may see, filtered and paginated."""
+    """The cooperatives the user may see: searched, filtered, sorted and paginated."""
     flt = CooperativeFilter.from_args(request.args)
-    page = db.paginate(
-        cooperatives_for(current_user, flt),
-        per_page=current_app.config["PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
+    sees_all = has_permission(current_user, Permission.VIEW_ALL_COOPERATIVES)
+    thresholds = Thresholds.from_config(current_app.config, office_today())
+    page = cooperative_rows(
+        db.session,
+        current_user,
+        flt,
+        thresholds,
+        page=request.args.get("page", 1, type=int),
+        per_page=min(current_app.config["PER_PAGE"], 100),
     )
     return render_template(
         "cooperatives/index.html",
         page=page,
         flt=flt,
         regencies=db.session.scalars(regencies()).all(),
+        districts=districts(db.session),
+        officers=officers(db.session) if sees_all else [],
+        reasons=list(Reason),
     )
 
 
@@ -41,7 +57,12 @@ def index():
 @requires(Permission.VIEW_COOPERATIVES)
 def detail(cooperative_id: int):
     """One cooperative."""
-    return render_template("cooperatives/detail.html", coop=load_cooperative(cooperative_id))
+    coop = load_cooperative(cooperative_id)
+    return render_template(
+        "cooperatives/detail.html",
+        coop=coop,
+        **fieldwork_context(db.session, current_user, coop),
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])

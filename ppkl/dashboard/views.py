@@ -2,6 +2,7 @@ from datetime import date
 
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ppkl.access import public, requires
 from ppkl.certification.queries import target_progress
@@ -10,6 +11,7 @@ from ppkl.dashboard import bp
 from ppkl.extensions import db
 from ppkl.permissions import Permission
 from ppkl.recap import current_recap, recap_as_of
+from ppkl.tasks.queries import dashboard_task_counts
 
 
 @bp.route("/")
@@ -47,4 +49,5 @@ def index():
         as_of=as_of,
         as_of_error=as_of_error,
         targets=target_progress(recap, day, _("Kalimantan Utara")),
+        task_counts=dashboard_task_counts(current_user),
     )

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("assignments", __name__)
+
+from ppkl.assignments import views  # noqa: E402,F401

@@ -1,0 +1,51 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms.validators import DataRequired
+
+from ppkl.forms import choices
+
+ASSIGNMENT_MESSAGES = {
+    "not_an_officer": _l("Choose a PPKL or DAK assistant."),
+    "officer_inactive": _l("This officer is inactive."),
+    "nothing_selected": _l("Select at least one cooperative."),
+    "successor_required": _l("This officer still has cooperatives: choose who takes them over."),
+    "successor_is_officer": _l("Choose another officer to take over."),
+    "successor_wrong_role": _l("The successor must have the same role (PPKL or DAK)."),
+    "cannot_deactivate_self": _l("You cannot deactivate yourself."),
+    "already_inactive": _l("This officer is already inactive."),
+}
+
+
+def officer_choices(officers, with_removal: bool = True):
+    pairs = [("", "—")]
+    if with_removal:
+        pairs += [
+            ("none:ppkl", _l("Remove the PPKL")),
+            ("none:dak", _l("Remove the DAK assistant")),
+        ]
+    pairs += [
+        (f"user:{o.id}", f"{o.full_name} ({o.username}, {o.role.upper()})")
+        for o in officers
+        if o.active
+    ]
+    return choices(pairs)
+
+
+class AssignOneForm(FlaskForm):
+    officer = SelectField(_l("Officer"), validators=[DataRequired()])
+
+
+class BulkAssignForm(AssignOneForm):
+    target = RadioField(
+        _l("Which cooperatives"),
+        choices=choices(
+            [("selected", _l("The ones ticked below")), ("filter", _l("All matching the filter"))]
+        ),
+        default="selected",
+    )
+    cooperative_ids = SelectMultipleField(coerce=int, validate_choice=False)
+
+
+class DeactivateForm(FlaskForm):
+    successor = SelectField(_l("Successor"), default="")

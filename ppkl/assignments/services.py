@@ -1,0 +1,144 @@
+"""Assigning officers to cooperatives, with history. The acting user is explicit; the caller
+commits once, so a refused step leaves nothing half-written."""
+
+import logging
+from collections.abc import Sequence
+from datetime import date
+
+from sqlalchemy import select
+
+from ppkl import audit
+from ppkl.domain import FieldError
+from ppkl.extensions import db
+from ppkl.models import Assignment, User
+from ppkl.models.user import OFFICER_ROLES
+
+log = logging.getLogger(__name__)
+
+
+class AssignmentError(FieldError):
+    """A refused assignment; field names the form field, code the reason."""
+
+
+def check_officer(officer: User) -> None:
+    if officer.role not in OFFICER_ROLES:
+        raise AssignmentError("officer", "not_an_officer")
+    if not officer.active:
+        raise AssignmentError("officer", "officer_inactive")
+
+
+def end_current(cooperative_ids: Sequence[int], role: str, today: date, keep: int | None) -> int:
+    """Close the current assignments of one role (except keep's own); returns how many."""
+    rows = db.session.scalars(
+        select(Assignment).where(
+            Assignment.cooperative_id.in_(cooperative_ids),
+            Assignment.officer_role == role,
+            Assignment.end_date.is_(None),
+        )
+    ).all()
+    ended = 0
+    for row in rows:
+        if row.officer_id != keep:
+            row.end_date = today
+            ended += 1
+    # The partial unique index allows one current row per role: close before opening.
+    db.session.flush()
+    return ended
+
+
+def assign_officer(actor: User, cooperative_ids: Sequence[int], officer: User, today: date) -> int:
+    """Make officer the current PPKL/DAK of the cooperatives; returns how many changed hands."""
+    check_officer(officer)
+    ids = sorted(set(cooperative_ids))
+    if not ids:
+        raise AssignmentError("cooperative_ids", "nothing_selected")
+    end_current(ids, officer.role, today, keep=officer.id)
+    already = set(
+        db.session.scalars(
+            select(Assignment.cooperative_id).where(
+                Assignment.cooperative_id.in_(ids),
+                Assignment.officer_id == officer.id,
+                Assignment.end_date.is_(None),
+            )
+        )
+    )
+    new_ids = [i for i in ids if i not in already]
+    db.session.add_all(
+        Assignment(
+            cooperative_id=i,
+            officer_id=officer.id,
+            officer_role=officer.role,
+            start_date=today,
+            assigned_by_id=actor.id,
+        )
+        for i in new_ids
+    )
+    db.session.flush()
+    audit.record(
+        "cooperatives_assigned",
+        user=actor,
+        target=f"user:{officer.id}",
+        role=officer.role,
+        count=len(new_ids),
+        cooperative_ids=new_ids[:1000],
+    )
+    log.info("%s assigned %d cooperatives to %s", actor.username, len(new_ids), officer.username)
+    return len(new_ids)
+
+
+def unassign_role(actor: User, cooperative_ids: Sequence[int], role: str, today: date) -> int:
+    """End the current assignments of one role (PPKL or DAK) on the cooperatives."""
+    if role not in OFFICER_ROLES:
+        raise AssignmentError("officer", "not_an_officer")
+    ids = sorted(set(cooperative_ids))
+    if not ids:
+        raise AssignmentError("cooperative_ids", "nothing_selected")
+    ended = end_current(ids, role, today, keep=None)
+    audit.record(
+        "cooperatives_unassigned",
+        user=actor,
+        target=f"role:{role}",
+        count=ended,
+        cooperative_ids=ids[:1000],
+    )
+    return ended
+
+
+def current_cooperative_ids(officer: User) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(Assignment.cooperative_id).where(
+                Assignment.officer_id == officer.id, Assignment.end_date.is_(None)
+            )
+        )
+    )
+
+
+def deactivate_officer(actor: User, officer: User, successor: User | None, today: date) -> int:
+    """Deactivate an officer; their cooperatives pass to successor in the same transaction."""
+    if officer.id == actor.id:
+        raise AssignmentError("successor", "cannot_deactivate_self")
+    if not officer.active:
+        raise AssignmentError("successor", "already_inactive")
+    ids = current_cooperative_ids(officer)
+    moved = 0
+    if ids:
+        if successor is None:
+            raise AssignmentError("successor", "successor_required")
+        if successor.id == officer.id:
+            raise AssignmentError("successor", "successor_is_officer")
+        if successor.role != officer.role:
+            raise AssignmentError("successor", "successor_wrong_role")
+        if not successor.active:
+            raise AssignmentError("successor", "officer_inactive")
+        moved = assign_officer(actor, ids, successor, today)
+    officer.active = False
+    officer.end_all_sessions()
+    audit.record(
+        "user_deactivated",
+        user=actor,
+        target=f"user:{officer.id}",
+        successor=successor.id if successor and ids else None,
+        cooperatives=moved,
+    )
+    return moved

@@ -1,0 +1,113 @@
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ppkl.access import load_cooperative, requires
+from ppkl.assignments import bp
+from ppkl.assignments.forms import (
+    ASSIGNMENT_MESSAGES,
+    AssignOneForm,
+    BulkAssignForm,
+    officer_choices,
+)
+from ppkl.assignments.services import AssignmentError, assign_officer, unassign_role
+from ppkl.clock import office_today
+from ppkl.cooperatives.queries import (
+    CooperativeFilter,
+    cooperative_rows,
+    districts,
+    matching_ids,
+    officers,
+    regencies,
+)
+from ppkl.extensions import db
+from ppkl.models import User
+from ppkl.permissions import Permission
+from ppkl.worklist import Reason, Thresholds
+
+
+def thresholds() -> Thresholds:
+    return Thresholds.from_config(current_app.config, office_today())
+
+
+def apply_choice(form, cooperative_ids: list[int]) -> int:
+    """Run the service the officer choice names: assign someone, or remove a role."""
+    kind, _sep, value = form.officer.data.partition(":")
+    if kind == "none":
+        return unassign_role(current_user, cooperative_ids, value, office_today())
+    officer = db.session.get(User, int(value)) if value.isdigit() else None
+    if officer is None:
+        raise AssignmentError("officer", "not_an_officer")
+    return assign_officer(current_user, cooperative_ids, officer, office_today())
+
+
+def show_error(form, error: AssignmentError) -> None:
+    field = getattr(form, error.field, None) or form.officer
+    field.errors = [*field.errors, str(ASSIGNMENT_MESSAGES[error.code])]
+
+
+@bp.route("/", methods=["GET", "POST"])
+@requires(Permission.ASSIGN_COOPERATIVES)
+def index():
+    """Assign many cooperatives at once, ticked by hand or all matching a filter."""
+    flt = CooperativeFilter.from_args(request.args)
+    all_officers = officers(db.session)
+    form = BulkAssignForm()
+    form.officer.choices = officer_choices(all_officers)
+    status = 200
+    if form.validate_on_submit():
+        ids = (
+            matching_ids(db.session, current_user, flt, thresholds())
+            if form.target.data == "filter"
+            else form.cooperative_ids.data
+        )
+        try:
+            changed = apply_choice(form, ids)
+        except AssignmentError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("%(count)s cooperatives changed.", count=changed), "success")
+            return redirect(url_for("assignments.index", **flt.as_args()))
+    elif request.method == "POST":
+        status = 400
+    page = cooperative_rows(
+        db.session,
+        current_user,
+        flt,
+        thresholds(),
+        page=request.args.get("page", 1, type=int),
+        per_page=min(current_app.config["PER_PAGE"], 100),
+    )
+    return render_template(
+        "assignments/index.html",
+        form=form,
+        flt=flt,
+        page=page,
+        regencies=db.session.scalars(regencies()).all(),
+        districts=districts(db.session),
+        officers=all_officers,
+        reasons=list(Reason),
+    ), status
+
+
+@bp.route("/cooperative/<int:cooperative_id>", methods=["POST"])
+@requires(Permission.ASSIGN_COOPERATIVES)
+def assign_one(cooperative_id: int):
+    """Assign (or remove) the PPKL or DAK assistant of one cooperative."""
+    coop = load_cooperative(cooperative_id)
+    form = AssignOneForm()
+    form.officer.choices = officer_choices(officers(db.session, active_only=True))
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        apply_choice(form, [coop.id])
+    except AssignmentError as error:
+        db.session.rollback()
+        flash(str(ASSIGNMENT_MESSAGES[error.code]), "danger")
+    else:
+        db.session.commit()
+        flash(_("Assignment saved."), "success")
+    return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))

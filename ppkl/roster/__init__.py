@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("roster", __name__)
+
+from ppkl.roster import views  # noqa: E402,F401

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("tasks", __name__)
+
+from ppkl.tasks import views  # noqa: E402,F401

@@ -1,0 +1,52 @@
+"""Whose worklist: the SQL scope for an officer, a regency or the unassigned cooperatives."""
+
+from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import Session, contains_eager
+
+from ppkl.assignments.scope import officer_scope
+from ppkl.cooperatives.queries import Page, unassigned_condition
+from ppkl.models import Cooperative, Regency
+from ppkl.permissions import cooperative_scope
+from ppkl.worklist import Thresholds, reason_counts, worklist_query
+
+
+def scope_for(viewer, officer=None, regency_id: int | None = None, unassigned=False):
+    """The viewer's own scope narrowed to one officer, one regency or the unassigned ones."""
+    clauses: list[ColumnElement[bool]] = [cooperative_scope(viewer)]
+    if officer is not None:
+        clauses.append(officer_scope(officer))
+    if regency_id:
+        clauses.append(Cooperative.regency_id == regency_id)
+    if unassigned:
+        clauses.append(unassigned_condition("all"))
+    return and_(*clauses)
+
+
+def task_page(session: Session, scope, t: Thresholds, page: int, per_page: int) -> Page:
+    """One page of the worklist: two queries whatever its length."""
+    stmt = worklist_query(scope, t)
+    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    stmt = stmt.join(Regency, Regency.id == Cooperative.regency_id).options(
+        contains_eager(Cooperative.regency)
+    )
+    page = max(1, page)
+    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
+    return Page(rows, page, per_page, total or 0)
+
+
+def task_counts(session: Session, scope, t: Thresholds) -> dict:
+    return reason_counts(session, scope, t)
+
+
+def dashboard_task_counts(user) -> dict | None:
+    """The worklist counts over everything the user may see (None without VIEW_TASKS)."""
+    from flask import current_app
+
+    from ppkl.clock import office_today
+    from ppkl.extensions import db
+    from ppkl.permissions import Permission, has_permission
+
+    if not has_permission(user, Permission.VIEW_TASKS):
+        return None
+    t = Thresholds.from_config(current_app.config, office_today())
+    return reason_counts(db.session, cooperative_scope(user), t)

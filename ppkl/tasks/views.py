@@ -1,0 +1,53 @@
+from flask import abort, current_app, render_template, request
+from flask_login import current_user
+
+from ppkl.access import requires
+from ppkl.clock import office_today
+from ppkl.cooperatives.queries import officers, regencies
+from ppkl.extensions import db
+from ppkl.models import User
+from ppkl.models.user import OFFICER_ROLES
+from ppkl.permissions import Permission, has_permission
+from ppkl.tasks import bp
+from ppkl.tasks.queries import scope_for, task_counts, task_page
+from ppkl.worklist import Reason, Thresholds, reasons_of
+
+
+@bp.route("/")
+@requires(Permission.VIEW_TASKS)
+def index():
+    """Tugas saya: cooperatives ordered by need, with the reasons; supervisors pick whose."""
+    supervisor = has_permission(current_user, Permission.VIEW_ALL_COOPERATIVES)
+    officer = None
+    regency_id = unassigned = None
+    if supervisor:
+        officer_id = request.args.get("officer", type=int)
+        if officer_id:
+            officer = db.session.get(User, officer_id)
+            if officer is None or officer.role not in OFFICER_ROLES:
+                abort(404)
+        regency_id = request.args.get("regency", type=int)
+        unassigned = request.args.get("unassigned") == "1"
+    scope = scope_for(current_user, officer, regency_id, unassigned)
+    thresholds = Thresholds.from_config(current_app.config, office_today())
+    page = task_page(
+        db.session,
+        scope,
+        thresholds,
+        request.args.get("page", 1, type=int),
+        min(current_app.config["PER_PAGE"], 100),
+    )
+    return render_template(
+        "tasks/index.html",
+        page=page,
+        counts=task_counts(db.session, scope, thresholds),
+        reasons_of=reasons_of,
+        reasons=list(Reason),
+        thresholds=thresholds,
+        supervisor=supervisor,
+        officer=officer,
+        regency_id=regency_id,
+        unassigned=unassigned,
+        officers=officers(db.session) if supervisor else [],
+        regencies=db.session.scalars(regencies()).all() if supervisor else [],
+    )

@@ -1,0 +1,5 @@
+from flask import Blueprint
+
+bp = Blueprint("visits", __name__)
+
+from ppkl.visits import views  # noqa: E402,F401

@@ -1,0 +1,72 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    MultipleFileField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Length, Optional
+
+from ppkl.forms import choices
+from ppkl.i18n import PURPOSE_LABELS
+from ppkl.visit_rules import PURPOSES
+from ppkl.visits.services import VisitDetails
+
+VISIT_MESSAGES = {
+    "future_date": _l("The visit date cannot be in the future."),
+    "purpose_required": _l("Choose at least one purpose from the list."),
+    "follow_up_before_visit": _l("The follow-up date cannot be before the visit."),
+    "follow_up_date_required": _l("Give a date for the follow-up action."),
+    "not_your_cooperative": _l("Choose one of your cooperatives."),
+    "visit_removed": _l("This visit has been removed."),
+    "not_your_visit": _l("Only the officer who logged this visit can change it."),
+    "visit_locked": _l("This visit is locked: it can only be changed for %(days)s days."),
+    "reason_required": _l("Give the reason for removing this visit."),
+    "too_large": _l("%(name)s is larger than %(limit)s MB."),
+    "wrong_type": _l("%(name)s is not a JPEG or PNG photo."),
+    "not_an_image": _l("%(name)s is not a readable JPEG or PNG photo."),
+    "too_many_photos": _l("At most %(count)s photos per visit."),
+}
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class VisitEditForm(FlaskForm):
+    visited_on = DateField(_l("Visit date"), validators=[DataRequired()])
+    purposes = CheckboxesField(
+        _l("Purposes"), choices=choices((p, PURPOSE_LABELS[p]) for p in PURPOSES)
+    )
+    people_met = StringField(_l("People met"), validators=[Optional(), Length(max=300)])
+    notes = TextAreaField(_l("Notes"), validators=[Optional(), Length(max=5000)])
+    outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
+    follow_up_on = DateField(_l("Follow-up date"), validators=[Optional()])
+    follow_up_action = StringField(_l("Follow-up action"), validators=[Optional(), Length(max=300)])
+
+    def details(self) -> VisitDetails:
+        return VisitDetails(
+            visited_on=self.visited_on.data,
+            purposes=list(self.purposes.data or []),
+            people_met=self.people_met.data,
+            notes=self.notes.data,
+            outcome=self.outcome.data,
+            follow_up_on=self.follow_up_on.data,
+            follow_up_action=self.follow_up_action.data,
+        )
+
+
+class VisitForm(VisitEditForm):
+    cooperative_id = SelectField(
+        _l("Cooperative"), coerce=int, validate_choice=False, validators=[DataRequired()]
+    )
+    photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
+
+
+class RemoveVisitForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for removal"), validators=[DataRequired(), Length(max=1000)])

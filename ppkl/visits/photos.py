@@ -1,0 +1,79 @@
+"""Visit photos: content checked with Pillow, re-encoded without EXIF/location, stored on disk."""
+
+import io
+import logging
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
+
+FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+
+
+class PhotoError(ValueError):
+    def __init__(self, code: str, filename: str = ""):
+        super().__init__(f"{filename}: {code}")
+        self.code = code
+        self.filename = filename
+
+
+@dataclass(frozen=True)
+class CleanPhoto:
+    data: bytes
+    content_type: str
+    extension: str
+
+
+def clean_photo(stream, filename: str, max_bytes: int) -> CleanPhoto:
+    """Read at most max_bytes, check it is really a JPEG or PNG, and drop its metadata."""
+    raw = stream.read(max_bytes + 1)
+    if len(raw) > max_bytes:
+        raise PhotoError("too_large", filename)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(raw))
+            kind = image.format
+            if kind not in FORMATS:
+                raise PhotoError("wrong_type", filename)
+            image.load()
+            # Turn the picture upright before the orientation tag goes with the rest of EXIF.
+            image = ImageOps.exif_transpose(image)
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError) as error:
+        if isinstance(error, PhotoError):
+            raise
+        raise PhotoError("not_an_image", filename) from error
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise PhotoError("not_an_image", filename) from error
+    content_type, extension = FORMATS[kind]
+    out = io.BytesIO()
+    if kind == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=85)
+    else:
+        image.save(out, "PNG")
+    return CleanPhoto(out.getvalue(), content_type, extension)
+
+
+def store(photo: CleanPhoto, directory: Path) -> str:
+    """Write the photo under a random name; returns that name."""
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{secrets.token_hex(16)}.{photo.extension}"
+    (directory / name).write_bytes(photo.data)
+    return name
+
+
+def discard(names: list[str], directory: Path) -> None:
+    """Remove stored files whose database rows were rolled back."""
+    for name in names:
+        try:
+            (directory / name).unlink()
+        except FileNotFoundError:
+            pass
+        except OSError:
+            log.warning("could not remove orphan photo %s", name)

@@ -1,0 +1,157 @@
+"""Visit verbs: log, edit, remove. The acting user is explicit; the caller commits once."""
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+from ppkl import audit
+from ppkl.domain import FieldError
+from ppkl.extensions import db
+from ppkl.models import Cooperative, User, Visit, VisitPhoto
+from ppkl.visit_rules import (
+    PURPOSES,
+    edit_window_open,
+    follow_up_problem,
+    visit_date_problem,
+)
+from ppkl.visits.photos import CleanPhoto, store
+
+log = logging.getLogger(__name__)
+
+
+class VisitError(FieldError):
+    """A refused visit change; field names the form field, code the reason."""
+
+
+@dataclass
+class VisitDetails:
+    visited_on: date
+    purposes: list[str]
+    people_met: str | None = None
+    notes: str | None = None
+    outcome: str | None = None
+    follow_up_on: date | None = None
+    follow_up_action: str | None = None
+
+
+@dataclass
+class PhotoStore:
+    """Where photos go, and what this request wrote (so a rollback can remove it)."""
+
+    directory: Path
+    written: list[str] = field(default_factory=list)
+
+
+def check_details(details: VisitDetails, today: date) -> None:
+    problem = visit_date_problem(details.visited_on, today)
+    if problem:
+        raise VisitError("visited_on", problem)
+    if not details.purposes or not set(details.purposes) <= set(PURPOSES):
+        raise VisitError("purposes", "purpose_required")
+    problem = follow_up_problem(details.visited_on, details.follow_up_on)
+    if problem:
+        raise VisitError("follow_up_on", problem)
+    if details.follow_up_action and not details.follow_up_on:
+        raise VisitError("follow_up_on", "follow_up_date_required")
+
+
+def apply_details(visit: Visit, details: VisitDetails) -> None:
+    visit.visited_on = details.visited_on
+    visit.purposes = [p for p in PURPOSES if p in details.purposes]
+    for name in ("people_met", "notes", "outcome", "follow_up_action"):
+        value = getattr(details, name)
+        setattr(visit, name, value.strip() or None if value else None)
+    visit.follow_up_on = details.follow_up_on
+
+
+def log_visit(
+    actor: User,
+    cooperative: Cooperative,
+    details: VisitDetails,
+    photos: Sequence[CleanPhoto],
+    photo_store: PhotoStore,
+    today: date,
+) -> Visit:
+    """Record a visit by actor to a cooperative they cover, with its photos."""
+    check_details(details, today)
+    visit = Visit(cooperative_id=cooperative.id, officer_id=actor.id)
+    apply_details(visit, details)
+    db.session.add(visit)
+    db.session.flush()
+    add_photos(visit, photos, photo_store)
+    audit.record("visit_logged", user=actor, target=f"visit:{visit.id}", cooperative=cooperative.id)
+    log.info("%s logged visit %s to cooperative %s", actor.username, visit.id, cooperative.id)
+    return visit
+
+
+def add_photos(visit: Visit, photos: Sequence[CleanPhoto], photo_store: PhotoStore) -> None:
+    for photo in photos:
+        name = store(photo, photo_store.directory)
+        photo_store.written.append(name)
+        db.session.add(
+            VisitPhoto(
+                visit_id=visit.id,
+                stored_name=name,
+                content_type=photo.content_type,
+                size=len(photo.data),
+            )
+        )
+    db.session.flush()
+
+
+def check_editable(actor: User, visit: Visit, now: datetime, edit_days: int) -> None:
+    if visit.deleted_at is not None:
+        raise VisitError("visited_on", "visit_removed")
+    if visit.officer_id != actor.id:
+        raise VisitError("visited_on", "not_your_visit")
+    if not edit_window_open(visit.created_at, now, edit_days):
+        raise VisitError("visited_on", "visit_locked")
+
+
+def edit_visit(
+    actor: User, visit: Visit, details: VisitDetails, today: date, now: datetime, edit_days: int
+) -> None:
+    """Change a visit; only its officer, and only within the edit window."""
+    check_editable(actor, visit, now, edit_days)
+    check_details(details, today)
+    before = snapshot(visit)
+    apply_details(visit, details)
+    after = snapshot(visit)
+    changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    db.session.flush()
+    audit.record("visit_edited", user=actor, target=f"visit:{visit.id}", changed=changed)
+
+
+def snapshot(visit: Visit) -> dict:
+    values = asdict(
+        VisitDetails(
+            visit.visited_on,
+            list(visit.purposes or []),
+            visit.people_met,
+            visit.notes,
+            visit.outcome,
+            visit.follow_up_on,
+            visit.follow_up_action,
+        )
+    )
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in values.items()}
+
+
+def remove_visit(
+    actor: User, visit: Visit, reason: str, now: datetime, edit_days: int, *, any_time: bool
+) -> None:
+    """Soft-delete a visit with a reason: its officer within the window, supervisors any time."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise VisitError("reason", "reason_required")
+    if visit.deleted_at is not None:
+        raise VisitError("reason", "visit_removed")
+    if not any_time:
+        check_editable(actor, visit, now, edit_days)
+    visit.deleted_at = now
+    visit.deleted_by_id = actor.id
+    visit.delete_reason = reason
+    db.session.flush()
+    audit.record("visit_removed", user=actor, target=f"visit:{visit.id}", reason=reason)

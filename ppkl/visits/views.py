@@ -1,0 +1,266 @@
+from pathlib import Path
+
+from flask import (
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ppkl.access import requires
+from ppkl.clock import office_today, utcnow
+from ppkl.cooperatives.queries import Page, officers
+from ppkl.extensions import db
+from ppkl.models import Cooperative, Visit, VisitPhoto
+from ppkl.permissions import Permission, can_view_cooperative, has_permission
+from ppkl.visit_rules import edit_window_open
+from ppkl.visits import bp
+from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
+from ppkl.visits.photos import PhotoError, clean_photo, discard
+from ppkl.visits.queries import (
+    cooperative_options,
+    count_of,
+    covered_cooperative,
+    photos_of,
+    visit_list,
+)
+from ppkl.visits.services import (
+    PhotoStore,
+    VisitError,
+    check_editable,
+    edit_visit,
+    log_visit,
+    remove_visit,
+)
+
+
+def photo_dir() -> Path:
+    configured = current_app.config.get("VISIT_PHOTO_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "visit-photos"
+
+
+def edit_days() -> int:
+    return int(current_app.config["VISIT_EDIT_DAYS"])
+
+
+def sees_removed() -> bool:
+    return has_permission(current_user, Permission.VIEW_ALL_COOPERATIVES)
+
+
+def load_visit(visit_id: int) -> Visit:
+    """404 when absent (or removed, for officers), 403 when not the user's cooperative."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or (visit.deleted_at is not None and not sees_removed()):
+        abort(404)
+    coop = db.session.get(Cooperative, visit.cooperative_id)
+    if not can_view_cooperative(current_user, coop):
+        abort(403)
+    return visit
+
+
+def message(code: str, name: str = "") -> str:
+    limit = current_app.config["VISIT_PHOTO_MAX_BYTES"] / (1024 * 1024)
+    return str(VISIT_MESSAGES[code]) % {
+        "name": name,
+        "days": edit_days(),
+        "limit": f"{limit:g}",
+        "count": current_app.config["VISIT_PHOTO_MAX_COUNT"],
+    }
+
+
+def show_error(form, error: VisitError) -> None:
+    field = getattr(form, error.field, None) or form.visited_on
+    field.errors = [*field.errors, message(error.code)]
+
+
+def cleaned_photos(form: VisitForm):
+    """The uploaded photos, checked and stripped; a PhotoError names the bad file."""
+    files = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
+    if len(files) > current_app.config["VISIT_PHOTO_MAX_COUNT"]:
+        raise PhotoError("too_many_photos")
+    limit = current_app.config["VISIT_PHOTO_MAX_BYTES"]
+    return [clean_photo(f.stream, f.filename, limit) for f in files]
+
+
+@bp.route("/")
+@requires(Permission.VIEW_COOPERATIVES)
+def index():
+    """Visits: an officer's own; for supervisors all of them, removed ones on request."""
+    officer_id = request.args.get("officer", type=int)
+    removed = sees_removed() and request.args.get("removed") == "1"
+    stmt = visit_list(current_user, officer_id, removed)
+    per_page = min(current_app.config["PER_PAGE"], 100)
+    number = max(1, request.args.get("page", 1, type=int))
+    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
+    page = Page(rows, number, per_page, count_of(db.session, stmt))
+    return render_template(
+        "visits/index.html",
+        page=page,
+        officers=officers(db.session) if sees_removed() else [],
+        officer_id=officer_id,
+        removed=removed,
+    )
+
+
+@bp.route("/cooperatives")
+@requires(Permission.LOG_VISITS)
+def search_cooperatives():
+    """The officer's cooperatives whose name contains q, as JSON for the visit form."""
+    rows = cooperative_options(db.session, current_user, request.args.get("q", "").strip(), 20)
+    return jsonify([{"id": r.id, "name": r.name, "regency": r.regency} for r in rows])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@requires(Permission.LOG_VISITS)
+def new():
+    """Log a visit: phone-first form; the cooperative list is searched on the server."""
+    q = request.args.get("q", "").strip()[:100]
+    preselected = request.args.get("cooperative", type=int)
+    if preselected:
+        coop = db.session.get(Cooperative, preselected)
+        if coop is None:
+            abort(404)
+        if not can_view_cooperative(current_user, coop):
+            abort(403)
+    form = VisitForm()
+    options = cooperative_options(db.session, current_user, q)
+    form.cooperative_id.choices = [(r.id, f"{r.name} · {r.regency}") for r in options]
+    if request.method == "GET":
+        form.visited_on.data = office_today()
+        form.cooperative_id.data = preselected
+    status = 200
+    if form.validate_on_submit():
+        store = PhotoStore(photo_dir())
+        try:
+            coop = covered_cooperative(db.session, current_user, form.cooperative_id.data)
+            if coop is None:
+                if db.session.get(Cooperative, form.cooperative_id.data) is not None:
+                    abort(403)
+                raise VisitError("cooperative_id", "not_your_cooperative")
+            photos = cleaned_photos(form)
+            visit = log_visit(current_user, coop, form.details(), photos, store, office_today())
+            db.session.commit()
+        except (VisitError, PhotoError) as error:
+            db.session.rollback()
+            discard(store.written, store.directory)
+            if isinstance(error, PhotoError):
+                form.photos.errors = [message(error.code, error.filename)]
+            else:
+                show_error(form, error)
+            status = 400
+        except Exception:
+            db.session.rollback()
+            discard(store.written, store.directory)
+            raise
+        else:
+            flash(_("Visit saved."), "success")
+            return redirect(url_for("visits.index", saved=visit.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template(
+        "visits/new.html", form=form, q=q, options=options, today=office_today()
+    ), status
+
+
+@bp.route("/<int:visit_id>")
+@requires(Permission.VIEW_COOPERATIVES)
+def detail(visit_id: int):
+    """One visit with its photos."""
+    visit = load_visit(visit_id)
+    coop = db.session.get(Cooperative, visit.cooperative_id)
+    return render_template(
+        "visits/detail.html",
+        visit=visit,
+        coop=coop,
+        photos=photos_of(db.session, visit.id),
+        editable=visit.deleted_at is None
+        and visit.officer_id == current_user.id
+        and edit_window_open(visit.created_at, utcnow(), edit_days()),
+        remove_form=RemoveVisitForm(),
+    )
+
+
+@bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
+@requires(Permission.LOG_VISITS)
+def edit(visit_id: int):
+    """Change a visit within the edit window."""
+    visit = load_visit(visit_id)
+    form = VisitEditForm(obj=visit)
+    status = 200
+    if request.method == "GET":
+        try:
+            check_editable(current_user, visit, utcnow(), edit_days())
+        except VisitError as error:
+            show_error(form, error)
+            status = 403
+    elif form.validate_on_submit():
+        try:
+            edit_visit(current_user, visit, form.details(), office_today(), utcnow(), edit_days())
+        except VisitError as error:
+            db.session.rollback()
+            show_error(form, error)
+            status = 403 if error.code in ("visit_locked", "not_your_visit") else 400
+        else:
+            db.session.commit()
+            flash(_("Visit saved."), "success")
+            return redirect(url_for("visits.detail", visit_id=visit.id))
+    else:
+        status = 400
+    return render_template("visits/edit.html", form=form, visit=visit, today=office_today()), status
+
+
+@bp.route("/<int:visit_id>/remove", methods=["POST"])
+@requires(Permission.VIEW_COOPERATIVES)
+def remove(visit_id: int):
+    """Remove a visit (soft delete with a reason)."""
+    visit = load_visit(visit_id)
+    form = RemoveVisitForm()
+    if not form.validate_on_submit():
+        flash(message("reason_required"), "danger")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    try:
+        remove_visit(
+            current_user,
+            visit,
+            form.reason.data,
+            utcnow(),
+            edit_days(),
+            any_time=has_permission(current_user, Permission.ASSIGN_COOPERATIVES),
+        )
+    except VisitError as error:
+        db.session.rollback()
+        if error.code in ("visit_locked", "not_your_visit"):
+            abort(403)
+        flash(message(error.code), "danger")
+        return redirect(url_for("visits.detail", visit_id=visit.id))
+    db.session.commit()
+    flash(_("Visit removed."), "success")
+    return redirect(url_for("visits.index"))
+
+
+@bp.route("/photos/<int:photo_id>")
+@requires(Permission.VIEW_COOPERATIVES)
+def photo(photo_id: int):
+    """A visit photo, only for users who may see the cooperative."""
+    row = db.session.execute(
+        select(VisitPhoto, Visit)
+        .join(Visit, Visit.id == VisitPhoto.visit_id)
+        .where(VisitPhoto.id == photo_id)
+    ).first()
+    if row is None:
+        abort(404)
+    load_visit(row.Visit.id)
+    response = send_from_directory(
+        photo_dir(), row.VisitPhoto.stored_name, mimetype=row.VisitPhoto.content_type
+    )
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -1,0 +1,209 @@
+"""What needs doing next for each cooperative: every worklist condition, defined once.
+
+The worklist ("Tugas saya"), the dashboard counts, the cooperatives list's flag filter and the
+PDF reports all use the SQL conditions built here, so they cannot disagree. Plain SQLAlchemy,
+no Flask. Conditions apply to active cooperatives only.
+
+- follow_up_overdue: the open follow-up date is before today;
+- deadline_overdue: the RAT or its report is overdue (ppkl.deadlines);
+- follow_up_due: the open follow-up date is today or within the next DUE_SOON_DAYS - 1 days;
+- stuck: in rat_held, report_received or ods_entered for more than STUCK_DAYS days;
+- not_visited: no visit for more than NOT_VISITED_DAYS days, or never visited.
+
+The open follow-up of a cooperative is the follow-up date of its latest (not removed) visit: a
+later visit settles the earlier follow-ups, whether or not it sets a new one.
+"""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+
+from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy.orm import Session
+
+from ppkl.models import CooperativeHistory, Visit
+from ppkl.models.cooperative import Cooperative
+from ppkl.workflow import IN_PROGRESS_STAGES
+
+
+class Reason(StrEnum):
+    """In order of need: the first reason of a cooperative decides its place in the list."""
+
+    FOLLOW_UP_OVERDUE = "follow_up_overdue"
+    DEADLINE_OVERDUE = "deadline_overdue"
+    FOLLOW_UP_DUE = "follow_up_due"
+    STUCK = "stuck"
+    NOT_VISITED = "not_visited"
+
+
+DEFAULTS = {"STUCK_DAYS": 30, "NOT_VISITED_DAYS": 90, "DUE_SOON_DAYS": 7}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    today: date
+    stuck_days: int = DEFAULTS["STUCK_DAYS"]
+    not_visited_days: int = DEFAULTS["NOT_VISITED_DAYS"]
+    due_soon_days: int = DEFAULTS["DUE_SOON_DAYS"]
+
+    @classmethod
+    def from_config(cls, config: Mapping, today: date) -> "Thresholds":
+        def setting(name: str) -> int:
+            return int(config.get(f"WORKLIST_{name}", DEFAULTS[name]))
+
+        return cls(
+            today, setting("STUCK_DAYS"), setting("NOT_VISITED_DAYS"), setting("DUE_SOON_DAYS")
+        )
+
+
+def latest_visits():
+    """One row per cooperative: its latest visit's date and follow-up (removed visits ignored)."""
+    ranked = (
+        select(
+            Visit.cooperative_id,
+            Visit.visited_on,
+            Visit.follow_up_on,
+            Visit.follow_up_action,
+            func.row_number()
+            .over(
+                partition_by=Visit.cooperative_id,
+                order_by=(Visit.visited_on.desc(), Visit.id.desc()),
+            )
+            .label("rank"),
+        )
+        .where(Visit.deleted_at.is_(None))
+        .subquery()
+    )
+    return (
+        select(
+            ranked.c.cooperative_id,
+            ranked.c.visited_on.label("last_visit_on"),
+            ranked.c.follow_up_on,
+            ranked.c.follow_up_action,
+        )
+        .where(ranked.c.rank == 1)
+        .subquery("latest_visit")
+    )
+
+
+def stage_changes():
+    """One row per cooperative: the effective date of its latest recorded stage change."""
+    return (
+        select(
+            CooperativeHistory.cooperative_id,
+            func.max(CooperativeHistory.effective_date).label("stage_since"),
+        )
+        .where(CooperativeHistory.to_stage.is_not(None))
+        .group_by(CooperativeHistory.cooperative_id)
+        .subquery("stage_change")
+    )
+
+
+@dataclass(frozen=True)
+class Facts:
+    """The subqueries a statement must outer-join (see join_facts) to use the conditions."""
+
+    latest: object
+    stages: object
+
+    @classmethod
+    def build(cls) -> "Facts":
+        return cls(latest_visits(), stage_changes())
+
+    def join(self, stmt: Select) -> Select:
+        return stmt.outerjoin(
+            self.latest, self.latest.c.cooperative_id == Cooperative.id
+        ).outerjoin(self.stages, self.stages.c.cooperative_id == Cooperative.id)
+
+
+def deadline_overdue(t: Thresholds) -> ColumnElement[bool]:
+    """RAT or report overdue; the definition lives in the workflow's deadline module."""
+    return false()
+
+
+def conditions(facts: Facts, t: Thresholds) -> dict[Reason, ColumnElement[bool]]:
+    follow_up = facts.latest.c.follow_up_on
+    last_visit = facts.latest.c.last_visit_on
+    stage_since = facts.stages.c.stage_since
+    stuck_before = t.today - timedelta(days=t.stuck_days)
+    visited_before = t.today - timedelta(days=t.not_visited_days)
+    due_until = t.today + timedelta(days=t.due_soon_days - 1)
+    in_stage_too_long = or_(
+        stage_since < stuck_before,
+        and_(
+            stage_since.is_(None),
+            Cooperative.created_at < datetime.combine(stuck_before, time()),
+        ),
+    )
+    active = Cooperative.active.is_(True)
+    return {
+        Reason.FOLLOW_UP_OVERDUE: and_(active, follow_up < t.today),
+        Reason.DEADLINE_OVERDUE: and_(active, deadline_overdue(t)),
+        Reason.FOLLOW_UP_DUE: and_(active, follow_up >= t.today, follow_up <= due_until),
+        Reason.STUCK: and_(
+            active,
+            Cooperative.stage.in_([s.value for s in IN_PROGRESS_STAGES]),
+            in_stage_too_long,
+        ),
+        Reason.NOT_VISITED: and_(active, or_(last_visit.is_(None), last_visit < visited_before)),
+    }
+
+
+def flag_columns(conds: Mapping[Reason, ColumnElement[bool]]) -> list:
+    return [
+        case((cond, literal(1)), else_=literal(0)).label(reason) for reason, cond in conds.items()
+    ]
+
+
+def priority(conds: Mapping[Reason, ColumnElement[bool]]) -> ColumnElement[int]:
+    """0 for the most pressing reason, len(Reason) when none applies."""
+    return case(*((conds[r], i) for i, r in enumerate(Reason)), else_=len(Reason))
+
+
+def reasons_of(row) -> list[Reason]:
+    """The reasons set on a result row that carries flag_columns."""
+    return [r for r in Reason if getattr(row, r.value, 0)]
+
+
+def any_reason(conds: Mapping[Reason, ColumnElement[bool]]) -> ColumnElement[bool]:
+    return or_(*conds.values())
+
+
+def reason_counts(session: Session, scope: ColumnElement[bool], t: Thresholds) -> dict:
+    """How many cooperatives in scope meet each condition: one aggregate query."""
+    facts = Facts.build()
+    conds = conditions(facts, t)
+    columns = [func.coalesce(func.sum(c.element), 0) for c in flag_columns(conds)]
+    stmt = facts.join(select(*columns).select_from(Cooperative)).where(scope)
+    row = session.execute(stmt).one()
+    return {reason: int(value) for reason, value in zip(Reason, row, strict=True)}
+
+
+def worklist_query(scope: ColumnElement[bool], t: Thresholds) -> Select:
+    """Cooperatives in scope that meet at least one condition, most pressing first.
+
+    Rows: Cooperative, last_visit_on, follow_up_on, follow_up_action, stage_since, one 0/1
+    column per Reason. The caller adds eager loading and pagination.
+    """
+    facts = Facts.build()
+    conds = conditions(facts, t)
+    stmt = select(
+        Cooperative,
+        facts.latest.c.last_visit_on,
+        facts.latest.c.follow_up_on,
+        facts.latest.c.follow_up_action,
+        facts.stages.c.stage_since,
+        *flag_columns(conds),
+    ).select_from(Cooperative)
+    return (
+        facts.join(stmt)
+        .where(scope, any_reason(conds))
+        .order_by(
+            priority(conds),
+            func.coalesce(facts.latest.c.follow_up_on, t.today),
+            func.coalesce(facts.latest.c.last_visit_on, date(1, 1, 1)),
+            Cooperative.name,
+            Cooperative.id,
+        )
+    )

@@ -1,0 +1,149 @@
+"""Each worklist condition on its boundary dates, the order of need, and the counts."""
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import true
+
+from ppkl.extensions import db
+from ppkl.models import CooperativeHistory
+from ppkl.worklist import Reason, Thresholds, reason_counts, reasons_of, worklist_query
+
+TODAY = date(2019, 6, 30)
+
+
+def reasons_for(coop, today=TODAY, **settings):
+    t = Thresholds(today, **settings)
+    rows = db.session.execute(worklist_query(true(), t)).all()
+    found = {row[0].id: reasons_of(row) for row in rows}
+    return set(found.get(coop.id, []))
+
+
+def recent(make_visit, coop, officer, **fields):
+    """A visit yesterday, so that not_visited stays out of the way."""
+    return make_visit(coop, officer, TODAY - timedelta(days=1), **fields)
+
+
+@pytest.fixture
+def officer(make_user):
+    return make_user("ppkl01", role="ppkl")
+
+
+@pytest.mark.parametrize(
+    ("follow_up", "expected"),
+    [
+        (TODAY - timedelta(days=1), {Reason.FOLLOW_UP_OVERDUE}),
+        (TODAY, {Reason.FOLLOW_UP_DUE}),
+        (TODAY + timedelta(days=6), {Reason.FOLLOW_UP_DUE}),
+        (TODAY + timedelta(days=7), set()),
+    ],
+)
+def test_follow_up_overdue_and_due_this_week(
+    make_cooperative, make_visit, officer, follow_up, expected
+):
+    coop = make_cooperative()
+    make_visit(coop, officer, TODAY - timedelta(days=2), follow_up_on=follow_up)
+    assert reasons_for(coop) == expected
+
+
+def test_a_later_visit_settles_the_follow_up(make_cooperative, make_visit, officer):
+    coop = make_cooperative()
+    make_visit(coop, officer, TODAY - timedelta(days=20), follow_up_on=TODAY - timedelta(days=5))
+    assert reasons_for(coop) == {Reason.FOLLOW_UP_OVERDUE}
+    make_visit(coop, officer, TODAY - timedelta(days=3))
+    assert reasons_for(coop) == set()
+
+
+def test_a_removed_visit_does_not_count(make_cooperative, make_visit, officer):
+    coop = make_cooperative()
+    make_visit(coop, officer, TODAY - timedelta(days=20), follow_up_on=TODAY - timedelta(days=5))
+    make_visit(
+        coop,
+        officer,
+        TODAY - timedelta(days=3),
+        deleted_at=datetime(2019, 6, 29),
+        delete_reason="x",
+    )
+    assert reasons_for(coop) == {Reason.FOLLOW_UP_OVERDUE}
+
+
+@pytest.mark.parametrize(("days_ago", "expected"), [(90, set()), (91, {Reason.NOT_VISITED})])
+def test_not_visited_for_more_than_90_days(
+    make_cooperative, make_visit, officer, days_ago, expected
+):
+    coop = make_cooperative()
+    make_visit(coop, officer, TODAY - timedelta(days=days_ago))
+    assert reasons_for(coop) == expected
+
+
+def test_never_visited_counts_as_not_visited_and_the_threshold_is_configurable(
+    make_cooperative, make_visit, officer
+):
+    never = make_cooperative()
+    assert reasons_for(never) == {Reason.NOT_VISITED}
+    coop = make_cooperative()
+    make_visit(coop, officer, TODAY - timedelta(days=31))
+    assert reasons_for(coop) == set()
+    assert reasons_for(coop, not_visited_days=30) == {Reason.NOT_VISITED}
+
+
+@pytest.mark.parametrize(("days_ago", "expected"), [(30, set()), (31, {Reason.STUCK})])
+def test_stuck_in_a_stage_for_more_than_30_days(
+    make_cooperative, make_visit, officer, days_ago, expected
+):
+    coop = make_cooperative(stage="report_received")
+    recent(make_visit, coop, officer)
+    db.session.add(
+        CooperativeHistory(
+            cooperative_id=coop.id,
+            kind="move",
+            from_stage="rat_held",
+            to_stage="report_received",
+            effective_date=TODAY - timedelta(days=days_ago),
+        )
+    )
+    db.session.commit()
+    assert reasons_for(coop) == expected
+    assert reasons_for(coop, stuck_days=days_ago - 1) == {Reason.STUCK}
+
+
+def test_stuck_without_history_uses_the_creation_date_and_skips_other_stages(
+    make_cooperative, make_visit, officer
+):
+    old = datetime(2019, 1, 1)
+    waiting = make_cooperative(stage="rat_held", created_at=old)
+    fresh = make_cooperative(stage="rat_held", created_at=datetime(2019, 6, 20))
+    not_started = make_cooperative(stage="not_started", created_at=old)
+    certified = make_cooperative(stage="certified", nik="6501000000000001", created_at=old)
+    for coop in (waiting, fresh, not_started, certified):
+        recent(make_visit, coop, officer)
+    assert reasons_for(waiting) == {Reason.STUCK}
+    assert reasons_for(fresh) == set()
+    assert reasons_for(not_started) == set()
+    assert reasons_for(certified) == set()
+
+
+def test_inactive_cooperatives_need_nothing(make_cooperative):
+    assert reasons_for(make_cooperative(active=False)) == set()
+
+
+def test_order_of_need_and_counts(make_cooperative, make_visit, officer):
+    overdue = make_cooperative(name="A overdue")
+    due = make_cooperative(name="B due")
+    idle = make_cooperative(name="C never visited")
+    make_visit(overdue, officer, TODAY - timedelta(days=10), follow_up_on=TODAY - timedelta(days=1))
+    make_visit(due, officer, TODAY - timedelta(days=10), follow_up_on=TODAY + timedelta(days=2))
+    t = Thresholds(TODAY)
+    names = [r[0].name for r in db.session.execute(worklist_query(true(), t)).all()]
+    assert names == ["A overdue", "B due", "C never visited"]
+    counts = reason_counts(db.session, true(), t)
+    assert counts[Reason.FOLLOW_UP_OVERDUE] == 1
+    assert counts[Reason.FOLLOW_UP_DUE] == 1
+    assert counts[Reason.NOT_VISITED] == 1
+    assert counts[Reason.STUCK] == 0
+    assert idle.id in {r[0].id for r in db.session.execute(worklist_query(true(), t)).all()}
+
+
+def test_thresholds_come_from_the_configuration():
+    t = Thresholds.from_config({"WORKLIST_STUCK_DAYS": 45, "WORKLIST_NOT_VISITED_DAYS": 60}, TODAY)
+    assert (t.stuck_days, t.not_visited_days, t.due_soon_days) == (45, 60, 7)
