@@ -11,11 +11,9 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ppkl.models import Assignment, Cooperative, CooperativeHistory, User, Visit
-from ppkl.models.history import HistoryKind
+from ppkl.models import Assignment, Cooperative, User, Visit
 from ppkl.models.user import Role
 from ppkl.visit_rules import PURPOSES
-from ppkl.workflow import IN_PROGRESS_STAGES
 
 VISIT_WINDOW_DAYS = 182
 NOTES = [
@@ -54,7 +52,7 @@ def seed_fieldwork(session: Session, end_date: date) -> None:
         select(Cooperative).where(Cooperative.active.is_(True)).order_by(Cooperative.id)
     ).all()
     supervisor_id = session.scalar(select(User.id).where(User.role == Role.SUPERVISOR))
-    assignments, visits, moves = [], [], []
+    assignments, visits = [], []
     for index, coop in enumerate(coops):
         staff = officers[coop.regency_id]
         periods = []
@@ -76,11 +74,8 @@ def seed_fieldwork(session: Session, end_date: date) -> None:
             periods.append((officer, start, None))
             assignments.append(assignment(coop, officer, start, None, supervisor_id))
         visits.extend(demo_visits(rng, coop, periods, end_date))
-        if coop.stage in {s.value for s in IN_PROGRESS_STAGES} and periods:
-            moves.append(demo_move(rng, coop, periods[-1][0], end_date))
     session.add_all(assignments)
     session.add_all(visits)
-    session.add_all(moves)
     session.flush()
 
 
@@ -151,17 +146,3 @@ def follow_up_for(rng: random.Random, visited_on: date, end_date: date, latest: 
     if roll < 0.7:  # due this week
         return end_date + timedelta(days=rng.randint(0, 6))
     return end_date + timedelta(days=rng.randint(7, 45))
-
-
-def demo_move(rng: random.Random, coop, officer, end_date: date) -> CooperativeHistory:
-    effective = end_date - timedelta(days=rng.randint(0, 120))
-    return CooperativeHistory(
-        cooperative_id=coop.id,
-        kind=HistoryKind.MOVE.value,
-        from_stage=None,
-        to_stage=coop.stage,
-        note="Data demo.",
-        effective_date=effective,
-        user_id=officer.id,
-        created_at=datetime.combine(effective, time(15)),
-    )

@@ -15,13 +15,14 @@ later visit settles the earlier follow-ups, whether or not it sets a new one.
 """
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 
-from sqlalchemy import ColumnElement, Select, and_, case, false, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
+from ppkl.deadlines import DeadlineRules, rules_from_config
 from ppkl.models import CooperativeHistory, Visit
 from ppkl.models.cooperative import Cooperative
 from ppkl.workflow import IN_PROGRESS_STAGES
@@ -46,6 +47,7 @@ class Thresholds:
     stuck_days: int = DEFAULTS["STUCK_DAYS"]
     not_visited_days: int = DEFAULTS["NOT_VISITED_DAYS"]
     due_soon_days: int = DEFAULTS["DUE_SOON_DAYS"]
+    deadlines: DeadlineRules = field(default_factory=DeadlineRules)
 
     @classmethod
     def from_config(cls, config: Mapping, today: date) -> "Thresholds":
@@ -53,7 +55,11 @@ class Thresholds:
             return int(config.get(f"WORKLIST_{name}", DEFAULTS[name]))
 
         return cls(
-            today, setting("STUCK_DAYS"), setting("NOT_VISITED_DAYS"), setting("DUE_SOON_DAYS")
+            today,
+            setting("STUCK_DAYS"),
+            setting("NOT_VISITED_DAYS"),
+            setting("DUE_SOON_DAYS"),
+            rules_from_config(config),
         )
 
 
@@ -118,8 +124,14 @@ class Facts:
 
 
 def deadline_overdue(t: Thresholds) -> ColumnElement[bool]:
-    """RAT or report overdue; the definition lives in the workflow's deadline module."""
-    return false()
+    """RAT or report terlambat: the workflow's flags (ppkl.deadlines), in their SQL form."""
+    from ppkl.certification.queries import flag_condition
+    from ppkl.deadlines import Flag
+
+    return or_(
+        flag_condition(Flag.RAT_OVERDUE, t.today, t.deadlines),
+        flag_condition(Flag.REPORT_OVERDUE, t.today, t.deadlines),
+    )
 
 
 def conditions(facts: Facts, t: Thresholds) -> dict[Reason, ColumnElement[bool]]:

@@ -168,3 +168,19 @@ def test_officers_see_home_regency_until_assignments_exist_then_only_their_own(
     auth.logout(client)
     auth.login(client, "dak01")
     assert client.get(f"/cooperatives/{mine.id}").status_code == 403
+
+
+def test_covers_cooperative_follows_assignments_for_stage_moves(
+    make_regency, make_cooperative, people
+):
+    from ppkl.permissions import can_move, covers_cooperative
+
+    far = make_cooperative(regency=make_regency("Malinau"))  # not ppkl01's home regency
+    near = make_cooperative()
+    assign_officer(people["boss"], [far.id], people["ppkl1"], DAY1)
+    db.session.commit()
+    assert covers_cooperative(people["ppkl1"], far)
+    assert can_move(people["ppkl1"], far, "rat_held")
+    assert not covers_cooperative(people["ppkl1"], near)  # home regency, but not assigned
+    assert not can_move(people["ppkl1"], near, "rat_held")
+    assert not covers_cooperative(people["boss"], far)  # supervisors are not "responsible"

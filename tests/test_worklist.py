@@ -3,20 +3,21 @@
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import true
+from sqlalchemy import select, true
 
 from ppkl.extensions import db
-from ppkl.models import CooperativeHistory
+from ppkl.models import CooperativeHistory, RatRecord
 from ppkl.worklist import Reason, Thresholds, reason_counts, reasons_of, worklist_query
 
 TODAY = date(2019, 6, 30)
 
 
-def reasons_for(coop, today=TODAY, **settings):
+def reasons_for(coop, today=TODAY, deadlines=False, **settings):
+    """The cooperative's reasons; the RAT deadline one only when asked (test data has no RAT)."""
     t = Thresholds(today, **settings)
     rows = db.session.execute(worklist_query(true(), t)).all()
-    found = {row[0].id: reasons_of(row) for row in rows}
-    return set(found.get(coop.id, []))
+    found = set({row[0].id: reasons_of(row) for row in rows}.get(coop.id, []))
+    return found if deadlines else found - {Reason.DEADLINE_OVERDUE}
 
 
 def recent(make_visit, coop, officer, **fields):
@@ -134,9 +135,14 @@ def test_order_of_need_and_counts(make_cooperative, make_visit, officer):
     make_visit(overdue, officer, TODAY - timedelta(days=10), follow_up_on=TODAY - timedelta(days=1))
     make_visit(due, officer, TODAY - timedelta(days=10), follow_up_on=TODAY + timedelta(days=2))
     t = Thresholds(TODAY)
+    counts = reason_counts(db.session, true(), t)
+    assert counts[Reason.DEADLINE_OVERDUE] == 3  # no RAT recorded for fiscal year 2017
+    for coop in (overdue, due, idle):
+        rat(coop, 2017, date(2018, 3, 1), received=date(2018, 3, 10))
     names = [r[0].name for r in db.session.execute(worklist_query(true(), t)).all()]
     assert names == ["A overdue", "B due", "C never visited"]
     counts = reason_counts(db.session, true(), t)
+    assert counts[Reason.DEADLINE_OVERDUE] == 0
     assert counts[Reason.FOLLOW_UP_OVERDUE] == 1
     assert counts[Reason.FOLLOW_UP_DUE] == 1
     assert counts[Reason.NOT_VISITED] == 1
@@ -147,3 +153,63 @@ def test_order_of_need_and_counts(make_cooperative, make_visit, officer):
 def test_thresholds_come_from_the_configuration():
     t = Thresholds.from_config({"WORKLIST_STUCK_DAYS": 45, "WORKLIST_NOT_VISITED_DAYS": 60}, TODAY)
     assert (t.stuck_days, t.not_visited_days, t.due_soon_days) == (45, 60, 7)
+
+
+def rat(coop, fiscal_year, held_on, received=None):
+    db.session.add(
+        RatRecord(
+            cooperative_id=coop.id,
+            fiscal_year=fiscal_year,
+            held_on=held_on,
+            members_present=20,
+            members_total=30,
+            report_received_on=received,
+        )
+    )
+    db.session.commit()
+
+
+@pytest.mark.parametrize(
+    ("today", "rat_year", "expected"),
+    [
+        (date(2019, 6, 30), 2017, False),  # RAT for 2018 still on time on its due day
+        (date(2019, 7, 1), 2017, True),  # the day after: 2018 overdue
+        (date(2019, 7, 1), 2018, False),
+    ],
+)
+def test_rat_overdue_follows_the_workflow_deadlines(make_cooperative, today, rat_year, expected):
+    coop = make_cooperative()
+    rat(coop, rat_year, date(rat_year + 1, 3, 1), received=date(rat_year + 1, 3, 5))
+    assert (Reason.DEADLINE_OVERDUE in reasons_for(coop, today, deadlines=True)) is expected
+
+
+@pytest.mark.parametrize(("days", "expected"), [(30, False), (31, True)])
+def test_report_overdue_follows_the_workflow_deadlines(make_cooperative, days, expected):
+    coop = make_cooperative()
+    rat(coop, 2017, date(2018, 3, 1), received=date(2018, 3, 10))  # no RAT overdue
+    rat(coop, 2018, TODAY - timedelta(days=days))
+    assert (Reason.DEADLINE_OVERDUE in reasons_for(coop, deadlines=True)) is expected
+
+
+def test_worklist_deadline_reason_agrees_with_deadlines_flags_for(make_cooperative):
+    from ppkl.deadlines import DeadlineRules, Flag, RatFacts, flags_for
+
+    cases = [
+        make_cooperative(),
+        make_cooperative(active=False),
+    ]
+    with_rat = make_cooperative()
+    rat(with_rat, 2018, date(2019, 3, 1))
+    late_report = make_cooperative()
+    rat(late_report, 2018, date(2019, 1, 2))
+    cases += [with_rat, late_report]
+    for coop in cases:
+        rats = [
+            RatFacts(r.fiscal_year, r.held_on, r.report_received_on)
+            for r in db.session.scalars(
+                select(RatRecord).where(RatRecord.cooperative_id == coop.id)
+            )
+        ]
+        flags = flags_for(coop.active, rats, TODAY, DeadlineRules())
+        expected = bool(flags & {Flag.RAT_OVERDUE, Flag.REPORT_OVERDUE})
+        assert (Reason.DEADLINE_OVERDUE in reasons_for(coop, deadlines=True)) is expected

@@ -1,6 +1,7 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateField,
     MultipleFileField,
     SelectField,
@@ -30,6 +31,7 @@ VISIT_MESSAGES = {
     "wrong_type": _l("%(name)s is not a JPEG or PNG photo."),
     "not_an_image": _l("%(name)s is not a readable JPEG or PNG photo."),
     "too_many_photos": _l("At most %(count)s photos per visit."),
+    "move_other_cooperative": _l("The stage move below belongs to another cooperative."),
 }
 
 
@@ -66,6 +68,7 @@ class VisitForm(VisitEditForm):
         _l("Cooperative"), coerce=int, validate_choice=False, validators=[DataRequired()]
     )
     photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
+    record_move = BooleanField()
 
 
 class RemoveVisitForm(FlaskForm):

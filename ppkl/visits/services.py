@@ -36,6 +36,16 @@ class VisitDetails:
     follow_up_action: str | None = None
 
 
+@dataclass(frozen=True)
+class StageMove:
+    """A stage move recorded with the visit, through the workflow's advance_stage."""
+
+    to_stage: str
+    evidence: object
+    note: str | None
+    expected_version: int | None
+
+
 @dataclass
 class PhotoStore:
     """Where photos go, and what this request wrote (so a rollback can remove it)."""
@@ -73,13 +83,27 @@ def log_visit(
     photos: Sequence[CleanPhoto],
     photo_store: PhotoStore,
     today: date,
+    move: StageMove | None = None,
 ) -> Visit:
-    """Record a visit by actor to a cooperative they cover, with its photos."""
+    """Record a visit by actor to a cooperative they cover, with its photos and, optionally,
+    a stage move: the caller commits once, so both are saved or neither."""
+    from ppkl.certification.services import advance_stage
+
     check_details(details, today)
     visit = Visit(cooperative_id=cooperative.id, officer_id=actor.id)
     apply_details(visit, details)
     db.session.add(visit)
     db.session.flush()
+    if move is not None:
+        advance_stage(
+            actor,
+            cooperative,
+            move.to_stage,
+            move.evidence,
+            move.note,
+            move.expected_version,
+            today,
+        )
     add_photos(visit, photos, photo_store)
     audit.record("visit_logged", user=actor, target=f"visit:{visit.id}", cooperative=cooperative.id)
     log.info("%s logged visit %s to cooperative %s", actor.username, visit.id, cooperative.id)

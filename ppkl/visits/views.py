@@ -16,11 +16,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ppkl.access import requires
+from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
+from ppkl.certification.services import MoveRefused, StaleCooperative
 from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import Page, officers
 from ppkl.extensions import db
+from ppkl.i18n import stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
-from ppkl.permissions import Permission, can_view_cooperative, has_permission
+from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
 from ppkl.visit_rules import edit_window_open
 from ppkl.visits import bp
 from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
@@ -34,12 +37,14 @@ from ppkl.visits.queries import (
 )
 from ppkl.visits.services import (
     PhotoStore,
+    StageMove,
     VisitError,
     check_editable,
     edit_visit,
     log_visit,
     remove_visit,
 )
+from ppkl.workflow import evidence_warnings, next_stage
 
 
 def photo_dir() -> Path:
@@ -118,56 +123,129 @@ def search_cooperatives():
     return jsonify([{"id": r.id, "name": r.name, "regency": r.regency} for r in rows])
 
 
+def move_form_for(coop: Cooperative | None):
+    """The workflow's evidence form for the cooperative's next stage, when the user may move."""
+    if coop is None or not coop.active:
+        return None, None
+    to_stage = next_stage(coop.stage)
+    if to_stage is None or not can_move(current_user, coop, to_stage):
+        return None, None
+    form = MOVE_FORMS[to_stage](prefix="move", meta={"csrf": False})
+    if request.method == "GET":
+        form.version.data = coop.version
+        if hasattr(form, "entered_by"):
+            form.entered_by.data = current_user.full_name
+    return form, to_stage
+
+
+def preselected_cooperative() -> Cooperative | None:
+    """?cooperative=ID: 404 when absent, 403 when not the user's."""
+    cooperative_id = request.args.get("cooperative", type=int)
+    if not cooperative_id:
+        return None
+    coop = db.session.get(Cooperative, cooperative_id)
+    if coop is None:
+        abort(404)
+    if not can_view_cooperative(current_user, coop):
+        abort(403)
+    return coop
+
+
+def chosen_cooperative(form: VisitForm, preselected: Cooperative | None, move_form):
+    """The posted cooperative if the user covers it: 403 for someone else's, else a form error."""
+    coop = covered_cooperative(db.session, current_user, form.cooperative_id.data)
+    if coop is None:
+        if db.session.get(Cooperative, form.cooperative_id.data) is not None:
+            abort(403)
+        raise VisitError("cooperative_id", "not_your_cooperative")
+    if form.record_move.data and move_form is not None and coop.id != preselected.id:
+        raise VisitError("cooperative_id", "move_other_cooperative")
+    return coop
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @requires(Permission.LOG_VISITS)
 def new():
-    """Log a visit: phone-first form; the cooperative list is searched on the server."""
+    """Log a visit (and optionally a stage move): phone-first, cooperatives searched on the
+    server; visit, move and photos are saved together or not at all."""
     q = request.args.get("q", "").strip()[:100]
-    preselected = request.args.get("cooperative", type=int)
-    if preselected:
-        coop = db.session.get(Cooperative, preselected)
-        if coop is None:
-            abort(404)
-        if not can_view_cooperative(current_user, coop):
-            abort(403)
+    preselected = preselected_cooperative()
     form = VisitForm()
     options = cooperative_options(db.session, current_user, q)
     form.cooperative_id.choices = [(r.id, f"{r.name} · {r.regency}") for r in options]
+    move_form, to_stage = move_form_for(preselected)
     if request.method == "GET":
         form.visited_on.data = office_today()
-        form.cooperative_id.data = preselected
-    status = 200
-    if form.validate_on_submit():
+        form.cooperative_id.data = preselected.id if preselected else None
+    status, general = 200, []
+    moving = bool(move_form and form.record_move.data)
+    valid = form.validate_on_submit()
+    if valid and moving:
+        valid = move_form.validate()
+    if valid:
         store = PhotoStore(photo_dir())
+        evidence = move_form.evidence() if moving else None
         try:
-            coop = covered_cooperative(db.session, current_user, form.cooperative_id.data)
-            if coop is None:
-                if db.session.get(Cooperative, form.cooperative_id.data) is not None:
-                    abort(403)
-                raise VisitError("cooperative_id", "not_your_cooperative")
-            photos = cleaned_photos(form)
-            visit = log_visit(current_user, coop, form.details(), photos, store, office_today())
+            coop = chosen_cooperative(form, preselected, move_form)
+            move = (
+                StageMove(to_stage, evidence, move_form.note.data, move_form.expected_version())
+                if moving
+                else None
+            )
+            visit = log_visit(
+                current_user,
+                coop,
+                form.details(),
+                cleaned_photos(form),
+                store,
+                office_today(),
+                move,
+            )
             db.session.commit()
-        except (VisitError, PhotoError) as error:
+        except (VisitError, PhotoError, MoveRefused, StaleCooperative) as error:
             db.session.rollback()
             discard(store.written, store.directory)
-            if isinstance(error, PhotoError):
-                form.photos.errors = [message(error.code, error.filename)]
-            else:
-                show_error(form, error)
-            status = 400
+            general = show_refusal(form, move_form, error)
+            status = 409 if isinstance(error, StaleCooperative) else 400
         except Exception:
             db.session.rollback()
             discard(store.written, store.directory)
             raise
         else:
             flash(_("Visit saved."), "success")
+            if moving:
+                flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
+                for warning in evidence_warnings(evidence):
+                    flash(problem_message(warning), "warning")
             return redirect(url_for("visits.index", saved=visit.id))
     elif request.method == "POST":
         status = 400
+    if preselected is not None:
+        db.session.refresh(preselected)  # after a rollback, show the stage as it is now
     return render_template(
-        "visits/new.html", form=form, q=q, options=options, today=office_today()
+        "visits/new.html",
+        form=form,
+        q=q,
+        options=options,
+        today=office_today(),
+        move_form=move_form,
+        to_stage=to_stage,
+        coop=preselected,
+        general=general,
     ), status
+
+
+def show_refusal(form, move_form, error) -> list[str]:
+    """Put a refusal next to its field; returns the messages that belong to no field."""
+    if isinstance(error, PhotoError):
+        form.photos.errors = [message(error.code, error.filename)]
+    elif isinstance(error, VisitError):
+        show_error(form, error)
+    elif isinstance(error, MoveRefused):
+        return show_problems(move_form, error.problems)
+    else:
+        return [_("Someone else changed this cooperative meanwhile. Reload it and try again.")]
+    return []
 
 
 @bp.route("/<int:visit_id>")

@@ -1,0 +1,121 @@
+"""A visit and its optional stage move are saved together or not at all."""
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from ppkl.clock import office_today
+from ppkl.extensions import db
+from ppkl.models import Cooperative, CooperativeHistory, RatRecord, Visit
+from tests.conftest import post_form
+
+
+@pytest.fixture
+def coop(make_user, make_cooperative, assign):
+    officer = make_user("ppkl01", role="ppkl")
+    coop = make_cooperative(name="KSP Maju Bersama", members=40)
+    assign(coop, officer)
+    return coop
+
+
+def data(coop, **move):
+    today = office_today()
+    fields = {
+        "cooperative_id": coop.id,
+        "visited_on": today.isoformat(),
+        "purposes": ["pendampingan_rat"],
+        "follow_up_on": (today + timedelta(days=5)).isoformat(),
+        "follow_up_action": "Ambil laporan RAT",
+        "record_move": "y",
+        "move-version": str(coop.version),
+        "move-fiscal_year": str(today.year - 1),
+        "move-held_on": today.isoformat(),
+        "move-members_present": "30",
+        "move-members_total": "40",
+        "move-note": "RAT di balai desa",
+    }
+    fields.update(move)
+    return fields
+
+
+def counts(coop_id):
+    db.session.expire_all()
+    return (
+        db.session.scalar(select(func.count(Visit.id))),
+        db.session.scalar(
+            select(func.count(CooperativeHistory.id)).where(CooperativeHistory.kind == "move")
+        ),
+        db.session.get(Cooperative, coop_id).stage,
+    )
+
+
+def test_visit_and_move_are_saved_together(client, auth, coop):
+    auth.login(client, "ppkl01")
+    url = f"/visits/new?cooperative={coop.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert 'id="stage-move"' in page and "RAT terlaksana" in page
+    response = post_form(client, url, data(coop))
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    assert counts(coop.id) == (1, 1, "rat_held")
+    rat = db.session.scalar(select(RatRecord))
+    assert (rat.fiscal_year, rat.members_present) == (office_today().year - 1, 30)
+
+
+def test_the_visit_alone_when_the_move_is_not_ticked(client, auth, coop):
+    auth.login(client, "ppkl01")
+    url = f"/visits/new?cooperative={coop.id}"
+    fields = data(coop, **{"move-members_present": "999"})
+    del fields["record_move"]
+    assert post_form(client, url, fields).status_code == 302
+    assert counts(coop.id) == (1, 0, "not_started")
+
+
+def test_bad_evidence_saves_neither(client, auth, coop):
+    auth.login(client, "ppkl01")
+    url = f"/visits/new?cooperative={coop.id}"
+    response = post_form(client, url, data(coop, **{"move-members_present": "41"}))
+    assert response.status_code == 400
+    assert 'id="move-members_present-error"' in response.get_data(as_text=True)
+    assert counts(coop.id) == (0, 0, "not_started")
+
+
+def test_a_refused_move_after_the_visit_was_written_rolls_the_visit_back(
+    client, auth, coop, tmp_path, app
+):
+    """The RAT date before the fiscal year ended passes the form but not the service."""
+    import io
+
+    from PIL import Image
+
+    app.config["VISIT_PHOTO_DIR"] = str(tmp_path)
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8)).save(out, "JPEG")
+    auth.login(client, "ppkl01")
+    url = f"/visits/new?cooperative={coop.id}"
+    fields = data(coop, **{"move-fiscal_year": str(office_today().year)})
+    fields["photos"] = [(io.BytesIO(out.getvalue()), "a.jpg")]
+    response = post_form(client, url, fields, content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert counts(coop.id) == (0, 0, "not_started")
+    assert list(tmp_path.iterdir()) == []  # the photo written before the refusal is gone
+
+
+def test_a_stale_cooperative_saves_neither(client, auth, coop):
+    auth.login(client, "ppkl01")
+    url = f"/visits/new?cooperative={coop.id}"
+    response = post_form(client, url, data(coop, **{"move-version": str(coop.version - 1)}))
+    assert response.status_code == 409
+    assert counts(coop.id) == (0, 0, "not_started")
+
+
+def test_the_move_must_be_for_the_chosen_cooperative(client, auth, coop, make_cooperative, assign):
+    from ppkl.models import User
+
+    other = make_cooperative(name="KSP Lain")
+    assign(other, db.session.scalar(select(User).where(User.username == "ppkl01")))
+    auth.login(client, "ppkl01")
+    url = f"/visits/new?cooperative={coop.id}"
+    response = post_form(client, url, data(coop, cooperative_id=other.id))
+    assert response.status_code == 400
+    assert counts(coop.id) == (0, 0, "not_started")
