@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ppkl.clock import office_today
 from ppkl.extensions import db
-from ppkl.models import Cooperative, User
+from ppkl.models import Assignment, Cooperative, User
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
 from tests.browser.test_csp import collect_csp_violations
 from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
@@ -27,10 +27,14 @@ def writable_demo(databases):
             .where(Cooperative.stage == "rat_held", Cooperative.active.is_(True))
             .order_by(Cooperative.id)
         )
-        officer = db.session.scalar(
+        officer = db.session.scalar(  # the PPKL assigned to it (covers_cooperative)
             select(User)
-            .where(User.role == "ppkl", User.regency_id == coop.regency_id)
-            .order_by(User.username)
+            .join(Assignment, Assignment.officer_id == User.id)
+            .where(
+                Assignment.cooperative_id == coop.id,
+                Assignment.end_date.is_(None),
+                User.role == "ppkl",
+            )
         )
         chosen = (coop.id, coop.name, officer.username, officer.full_name)
     with LiveServer(app) as server:

@@ -1,0 +1,98 @@
+"""An officer on a phone: signs in, opens Tugas saya, logs a visit with a follow-up, sees it."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from ppkl.clock import office_today
+from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
+from tests.conftest import FAST_HASH, TEST_PASSWORD, make_app, migrate_to_head
+
+
+@pytest.fixture(scope="module")
+def field_server(databases):
+    """A small database of its own (the shared demo database stays read-only)."""
+    from ppkl.extensions import db
+    from ppkl.models import Assignment, Cooperative, Regency, User
+    from ppkl.passwords import hash_password
+
+    app = make_app(databases.new("fieldwork_browser"))
+    migrate_to_head(app)
+    with app.app_context():
+        regency = Regency(name="Bulungan", code="65.01")
+        db.session.add(regency)
+        db.session.flush()
+        officer = User(
+            username="ppkl01",
+            full_name="Rina Lestari",
+            role="ppkl",
+            regency_id=regency.id,
+            password_hash=hash_password(TEST_PASSWORD, FAST_HASH),
+        )
+        coops = [
+            Cooperative(name=name, regency_id=regency.id, district="Tanjung Selor", members=30)
+            for name in ("KSP Anggrek Bulungan", "KSU Bakau Lestari", "Koperasi Cempaka Jaya")
+        ]
+        db.session.add_all([officer, *coops])
+        db.session.flush()
+        db.session.add_all(
+            Assignment(
+                cooperative_id=c.id,
+                officer_id=officer.id,
+                officer_role="ppkl",
+                start_date=date(2019, 1, 2),
+            )
+            for c in coops
+        )
+        db.session.commit()
+        db.engine.dispose()
+    with LiveServer(app) as server:
+        yield server
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_officer_logs_a_visit_from_tugas_saya_on_a_phone(phone, field_server):
+    sign_in(phone, field_server.url, "ppkl01", TEST_PASSWORD)
+    phone.wait_for_url("**/dashboard")
+    phone.get_by_role("link", name="Tugas saya").click()
+    phone.wait_for_url("**/tasks/")
+    assert phone.get_by_role("heading", level=1).inner_text() == "Tugas saya"
+    task = phone.locator(".list-group-item", has_text="KSU Bakau Lestari")
+    assert "Lama tidak dikunjungi" in task.inner_text()
+    assert not has_horizontal_overflow(phone)
+    phone.screenshot(path="/tmp/ppkl-tasks-phone.png", full_page=True)
+
+    task.get_by_role("link", name="Catat kunjungan").click()
+    phone.wait_for_url("**/visits/new?cooperative=*")
+    assert phone.get_by_label("Tanggal kunjungan").input_value() == office_today().isoformat()
+    assert "KSU Bakau Lestari" in phone.locator("#cooperative_id option:checked").inner_text()
+    phone.get_by_label("Pembinaan").check()
+    phone.get_by_label("Orang yang ditemui").fill("Pak Slamet (ketua)")
+    follow_up = office_today() + timedelta(days=3)
+    phone.get_by_label("Tanggal tindak lanjut").fill(follow_up.isoformat())
+    phone.get_by_label("Tindak lanjut", exact=True).fill("Ambil laporan keuangan")
+    assert not has_horizontal_overflow(phone)
+    phone.screenshot(path="/tmp/ppkl-visit-form-phone.png", full_page=True)
+    phone.get_by_role("button", name="Simpan kunjungan").click()
+
+    phone.wait_for_url("**/visits/?saved=*")
+    assert "Kunjungan disimpan." in phone.locator("main").inner_text()
+    listed = phone.locator("#visits .list-group-item", has_text="KSU Bakau Lestari")
+    assert "Ambil laporan keuangan" in listed.inner_text()
+    assert not has_horizontal_overflow(phone)
+
+    phone.get_by_role("link", name="Tugas saya").click()
+    task = phone.locator(".list-group-item", has_text="KSU Bakau Lestari")
+    assert "Tindak lanjut minggu ini" in task.inner_text()
+    assert "Ambil laporan keuangan" in task.inner_text()
+
+
+def test_cooperative_search_filters_as_the_officer_types(phone, field_server):
+    sign_in(phone, field_server.url, "ppkl01", TEST_PASSWORD)
+    phone.wait_for_url("**/dashboard")
+    phone.goto(f"{field_server.url}/visits/new")
+    assert phone.locator("#cooperative_id option").count() == 3
+    phone.get_by_label("Cari koperasi").press_sequentially("cemp", delay=50)
+    phone.wait_for_function("document.querySelectorAll('#cooperative_id option').length === 1")
+    assert phone.locator("#cooperative_id option").inner_text().startswith("Koperasi Cempaka Jaya")
