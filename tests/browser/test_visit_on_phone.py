@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from ppkl.clock import office_today
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
@@ -94,5 +95,5 @@ def test_cooperative_search_filters_as_the_officer_types(phone, field_server):
     phone.goto(f"{field_server.url}/visits/new")
     assert phone.locator("#cooperative_id option").count() == 3
     phone.get_by_label("Cari koperasi").press_sequentially("cemp", delay=50)
-    phone.wait_for_function("document.querySelectorAll('#cooperative_id option').length === 1")
+    expect(phone.locator("#cooperative_id option")).to_have_count(1)
     assert phone.locator("#cooperative_id option").inner_text().startswith("Koperasi Cempaka Jaya")
