@@ -36,9 +36,9 @@ def test_roster_shows_workload(client, auth, make_user, make_cooperative, make_v
     auth.login(client, "boss")
     html = client.get("/roster/").get_data(as_text=True)
     block = html.split(f'id="officer-{officer.id}"')[1].split('id="officer-')[0]
-    assert 'class="col-6 col-md-1 assigned">3<' in block
-    assert 'class="col-6 col-md-1 visits-month">2<' in block
-    assert 'class="col-6 col-md-1 moves-month">1<' in block
+    assert 'class="fw-semibold assigned">3<' in block
+    assert 'class="fw-semibold visits-month">2<' in block
+    assert 'class="fw-semibold moves-month">1<' in block
     assert "kohort 2019" in block or "2019" in block
     assert "31 Desember 2019" in block
 
