@@ -85,6 +85,7 @@ def register_blueprints(app: Flask) -> None:
     from ppkl.cooperatives import bp as cooperatives_bp
     from ppkl.dashboard import bp as dashboard_bp
     from ppkl.health import bp as health_bp
+    from ppkl.reports import bp as reports_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -106,3 +107,4 @@ def register_fieldwork_blueprints(app: Flask) -> None:
     app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(visits_bp, url_prefix="/visits")
+    app.register_blueprint(reports_bp, url_prefix="/reports")

@@ -13,10 +13,13 @@ from ppkl.extensions import db
 
 
 def register(app: Flask) -> None:
+    from ppkl.reports import cli as reports_cli
+
     app.cli.add_command(create_user_command)
     app.cli.add_command(recap_command)
     app.cli.add_command(seed_demo_command)
     backup_cli.register(app)
+    reports_cli.register(app)
 
 
 def parse_date(ctx, param, value: str | None) -> date | None:

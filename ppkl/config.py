@@ -84,6 +84,20 @@ class Config:
         "form-action 'self'"
     )
 
+    # Reports (README, "Reports"): the signature block, caps, cache and batch jobs.
+    REPORT_SUPERVISOR_TITLE = "Kepala Bidang Koperasi dan UMKM"
+    REPORT_SUPERVISOR_NAME = "Trianingsih, S.E."
+    REPORT_SUPERVISOR_NIP: str | None = None
+    REPORT_MAX_DAYS = 366
+    REPORT_MAX_ROWS = 1000
+    REPORT_CACHE_DIR: str | None = None  # default: instance/report-cache
+    REPORT_JOB_DIR: str | None = None  # default: instance/report-jobs
+    # REDIS_URL (above) set: batches run on RQ workers; unset: an in-process worker thread.
+    REPORT_QUEUE = "ppkl-reports"
+    REPORT_DAK_VISITS_PER_MONTH = 8
+    REPORT_ON_TIME_DAYS = 3
+    REPORT_ON_TIME_TARGET_PERCENT = 90
+
 
 def environment_overrides() -> dict:
     """Settings read from the environment; they win over instance/config.py."""

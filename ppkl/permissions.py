@@ -20,6 +20,9 @@ class Permission(StrEnum):
     ASSIGN_COOPERATIVES = "assign_cooperatives"
     LOG_VISITS = "log_visits"
     VIEW_TASKS = "view_tasks"
+    # Reports (issue 5): officers print their own, supervisors any officer's and batches.
+    PRINT_REPORTS = "print_reports"
+    PRINT_ANY_REPORT = "print_any_report"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -34,6 +37,8 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.SUPERVISE_CERTIFICATION,
             Permission.ASSIGN_COOPERATIVES,
             Permission.VIEW_TASKS,
+            Permission.PRINT_REPORTS,
+            Permission.PRINT_ANY_REPORT,
         }
     ),
     Role.PPKL: frozenset(
@@ -43,6 +48,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MOVE_STAGE,
             Permission.LOG_VISITS,
             Permission.VIEW_TASKS,
+            Permission.PRINT_REPORTS,
         }
     ),
     Role.DAK: frozenset(
@@ -52,6 +58,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.MOVE_STAGE,
             Permission.LOG_VISITS,
             Permission.VIEW_TASKS,
+            Permission.PRINT_REPORTS,
         }
     ),
 }
@@ -70,6 +77,13 @@ def can_view_cooperative(user, cooperative) -> bool:
     if not has_permission(user, Permission.VIEW_COOPERATIVES):
         return False
     return covers_cooperative(user, cooperative)
+
+
+def can_print_officer_report(user, officer) -> bool:
+    """Supervisors and admins print any officer's report; officers only their own."""
+    if has_permission(user, Permission.PRINT_ANY_REPORT):
+        return True
+    return has_permission(user, Permission.PRINT_REPORTS) and user.id == officer.id
 
 
 def cooperative_scope(user):

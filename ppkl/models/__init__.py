@@ -5,6 +5,7 @@ from ppkl.models.cooperative import Cooperative
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
+from ppkl.models.report_job import ReportJob, ReportJobItem
 from ppkl.models.target import CertificationTarget
 from ppkl.models.user import Role, User
 from ppkl.models.visit import Assignment, Visit, VisitPhoto
@@ -18,6 +19,8 @@ __all__ = [
     "HistoryKind",
     "RatRecord",
     "Regency",
+    "ReportJob",
+    "ReportJobItem",
     "Role",
     "User",
     "Visit",

@@ -1,0 +1,96 @@
+"""Generated PDFs kept on disk and served again while nothing they show has changed.
+
+The key holds the officer, the period, the language, the settings the page prints, and a stamp
+of the last change to the data the report reads (visits, moves, cooperatives, assignments), so
+a change to a visit or a move makes the next request render afresh. Old files of the same
+officer, period and language are removed when a new one is written.
+"""
+
+import hashlib
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import func, or_, select
+
+from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
+from ppkl.reports.officer import assigned_ids
+from ppkl.reports.periods import Period
+
+log = logging.getLogger(__name__)
+
+# Bump when the report's template or figures change, so old files are not served.
+LAYOUT_VERSION = "2"
+
+
+def data_stamp(session, officer_id: int, period: Period) -> str:
+    """One query: the latest change to anything the officer's report reads."""
+    ids = assigned_ids(officer_id, period).scalar_subquery()
+    visits = or_(Visit.officer_id == officer_id, Visit.cooperative_id.in_(ids))
+    history = or_(
+        CooperativeHistory.user_id == officer_id, CooperativeHistory.cooperative_id.in_(ids)
+    )
+    coops = Cooperative.id.in_(ids)
+    mine = Assignment.officer_id == officer_id
+    parts = [
+        (func.max(Visit.updated_at), visits),
+        (func.count(Visit.id), visits),
+        (func.max(CooperativeHistory.id), history),
+        (func.max(Cooperative.updated_at), coops),
+        (func.max(RatRecord.id), RatRecord.cooperative_id.in_(ids)),
+        (func.sum(Cooperative.version), coops),
+        (func.max(Assignment.id), mine),
+        (func.count(Assignment.end_date), mine),
+        (func.max(Assignment.end_date), mine),
+    ]
+    row = session.execute(
+        select(*(select(expr).where(where).scalar_subquery() for expr, where in parts))
+    ).one()
+    return "|".join(str(v) for v in row)
+
+
+def cache_key(officer: User, period: Period, language: str, stamp: str, settings: dict) -> str:
+    material = json.dumps(
+        [
+            LAYOUT_VERSION,
+            officer.id,
+            officer.full_name,
+            officer.role,
+            officer.regency_id,
+            period.slug(),
+            language,
+            stamp,
+            settings,
+        ],
+        sort_keys=True,
+        default=str,
+    )
+    return hashlib.sha256(material.encode()).hexdigest()[:32]
+
+
+class PdfCache:
+    def __init__(self, folder: str | Path):
+        self.folder = Path(folder)
+
+    def path(self, officer_id: int, period: Period, language: str, key: str) -> Path:
+        return self.folder / f"officer-{officer_id}_{period.slug()}_{language}_{key}.pdf"
+
+    def get(self, path: Path) -> bytes | None:
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            return None
+
+    def put(self, path: Path, pdf: bytes) -> None:
+        """Write atomically, then drop older files of the same report."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        prefix = path.name.rsplit("_", 1)[0] + "_"
+        for old in self.folder.glob(prefix + "*.pdf"):
+            if old != path:
+                old.unlink(missing_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pdf)
+        os.replace(tmp, path)

@@ -1,0 +1,223 @@
+"""Batch jobs: officer reports printed in the background, never inside a web request.
+
+With REDIS_URL set, each officer's report is an RQ job on the REPORT_QUEUE queue, run by
+`flask --app ppkl report worker` processes (as many as the machine has cores). Without it, one
+worker thread inside the web process runs them, so `make run` needs nothing extra. The state of
+a batch lives in the database (report_job, report_job_item), so its page survives a reload; the
+last item to finish writes the ZIP, with FAILED.txt naming any officer whose report failed.
+"""
+
+import logging
+import queue
+import threading
+import time
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import select
+
+from ppkl.clock import utcnow
+from ppkl.extensions import db
+from ppkl.models import ReportJob, ReportJobItem, User
+from ppkl.reports.periods import Period, ReportRefused
+from ppkl.reports.render import report_context
+
+log = logging.getLogger(__name__)
+
+PENDING = ("queued", "running")
+RUNNER_KEY = "ppkl_report_runner"
+
+
+@dataclass(frozen=True)
+class JobProgress:
+    job: ReportJob
+    items: list[ReportJobItem]
+
+    @property
+    def total(self) -> int:
+        return len(self.items)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for i in self.items if i.status == "done")
+
+    @property
+    def failed(self) -> list[ReportJobItem]:
+        return [i for i in self.items if i.status == "failed"]
+
+    @property
+    def finished(self) -> bool:
+        return self.job.finished_at is not None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * (self.done + len(self.failed)) / self.total) if self.total else 100
+
+
+def job_folder(job_id: str) -> Path:
+    from ppkl.reports.services import instance_folder
+
+    return instance_folder("REPORT_JOB_DIR", "report-jobs") / job_id
+
+
+def zip_path(job_id: str) -> Path:
+    return job_folder(job_id).with_suffix(".zip")
+
+
+def progress(session, job: ReportJob) -> JobProgress:
+    items = session.scalars(
+        select(ReportJobItem).where(ReportJobItem.job_id == job.id).order_by(ReportJobItem.position)
+    ).all()
+    return JobProgress(job, list(items))
+
+
+def dispatch(app: Flask, item_ids: list[int]) -> None:
+    """Hand the items to the RQ queue, or to the in-process worker thread without Redis."""
+    if app.config.get("REDIS_URL"):
+        rq_queue = redis_queue(app)
+        for item_id in item_ids:
+            rq_queue.enqueue_call(
+                "ppkl.reports.jobs.run_item",
+                args=(item_id,),
+                job_id=f"{rq_queue.name}-{item_id}",
+                timeout=900,
+                result_ttl=0,
+                failure_ttl=24 * 3600,
+            )
+        return
+    runner = app.extensions.get(RUNNER_KEY)
+    if runner is None:
+        runner = app.extensions[RUNNER_KEY] = ThreadRunner(app)
+    for item_id in item_ids:
+        runner.submit(item_id)
+
+
+def redis_queue(app: Flask):
+    from redis import Redis
+    from rq import Queue
+
+    return Queue(app.config["REPORT_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
+
+
+def run_item(item_id: int) -> str:
+    """Render one officer's report of a batch (runs in a worker, inside an app context)."""
+    from ppkl.reports.services import officer_pdf
+
+    session = db.session
+    item = session.get(ReportJobItem, item_id)
+    if item is None or item.status not in PENDING:
+        return "skipped"
+    job = session.get(ReportJob, item.job_id)
+    item.status = "running"
+    session.commit()
+    started = time.perf_counter()
+    try:
+        officer = session.get(User, item.officer_id)
+        actor = session.get(User, job.created_by_id)
+        period = Period(job.period_start, job.period_end)
+        with report_context(job.language):
+            result = officer_pdf(session, officer, period, job.language, actor)
+        folder = job_folder(job.id)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{item.username}.pdf").write_bytes(result.pdf)
+        item.status = "done"
+        if result.rendered:
+            item.pages = result.rendered.pages
+            item.pdf_seconds = result.rendered.pdf_seconds
+    except Exception as error:  # a failed officer is reported on the job page, not skipped
+        session.rollback()
+        log.exception("batch %s: report of %s failed", item.job_id, item.username)
+        item = session.get(ReportJobItem, item_id)
+        item.status = "failed"
+        item.error = failure_text(error, job.language)
+    item.finished_at = utcnow()
+    item.seconds = time.perf_counter() - started
+    session.commit()
+    finish_if_complete(session, item.job_id)
+    return item.status
+
+
+def failure_text(error: Exception, language: str) -> str:
+    from ppkl.reports.forms import refusal_message
+
+    if isinstance(error, ReportRefused):
+        with report_context(language):
+            return refusal_message(error)
+    return f"{type(error).__name__}: {str(error)[:300]}"
+
+
+def finish_if_complete(session, job_id: str) -> bool:
+    """When no item is pending, write the ZIP and mark the job finished.
+
+    Each item counts after its own commit, so the last one to finish always sees none pending.
+    """
+    pending = session.scalar(
+        select(db.func.count(ReportJobItem.id)).where(
+            ReportJobItem.job_id == job_id, ReportJobItem.status.in_(PENDING)
+        )
+    )
+    if pending:
+        return False
+    job = session.get(ReportJob, job_id)
+    items = progress(session, job).items
+    folder = job_folder(job_id)
+    target = zip_path(job_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".zip.part")
+    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:
+        for item in items:
+            if item.status == "done":
+                archive.write(folder / f"{item.username}.pdf", f"{item.username}.pdf")
+        failed = [f"{i.username}: {i.error}" for i in items if i.status == "failed"]
+        if failed:
+            archive.writestr("FAILED.txt", "\n".join(failed) + "\n")
+    partial.replace(target)
+    job.finished_at = job.finished_at or utcnow()
+    session.commit()
+    log.info("batch %s finished: %d items, %d failed", job_id, len(items), len(failed))
+    return True
+
+
+class ThreadRunner:
+    """One background thread per web process, working through batch items in order."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self.items: queue.Queue[int] = queue.Queue()
+        self.lock = threading.Lock()
+        self.thread: threading.Thread | None = None
+
+    def submit(self, item_id: int) -> None:
+        with self.lock:
+            if self.thread is None or not self.thread.is_alive():
+                self.thread = threading.Thread(
+                    target=self.work, name="ppkl-report-worker", daemon=True
+                )
+                self.thread.start()
+        self.items.put(item_id)
+
+    def work(self) -> None:
+        while True:
+            item_id = self.items.get()
+            try:
+                with self.app.app_context():
+                    try:
+                        run_item(item_id)
+                    finally:
+                        db.session.remove()
+            except Exception:
+                log.exception("report worker: item %s", item_id)
+            finally:
+                self.items.task_done()
+
+    def wait(self) -> None:
+        """Block until every submitted item is processed (tests, shutdown)."""
+        self.items.join()
+
+
+def wait_for_thread_runner(app: Flask) -> None:
+    runner = app.extensions.get(RUNNER_KEY)
+    if runner is not None:
+        runner.wait()

@@ -1,0 +1,264 @@
+"""The officer progress report (laporan kemajuan petugas): its figures, in a fixed number of
+queries whatever the officer's workload.
+
+Definitions (README, "Reports"):
+- assigned cooperatives: those with an assignment of the officer overlapping the period;
+- stage at the period's end: as the as-of recap has it (ppkl.recap), from the history recorded
+  by the end of that day (office time);
+- stage moves: history rows of kind "move" recorded by the officer during the period (office
+  days), counted by the stage reached; certificates issued: those that reached "certified";
+- flags: the deadline flags of ppkl.deadlines on the period's last day, from the RAT records
+  known on that day;
+- visits: the officer's visits dated in the period, removed visits left out;
+- last visit / next follow-up: the latest visit (by anyone) of each cooperative up to the
+  period's end, and the follow-up date that visit asked for.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import Session
+
+from ppkl.deadlines import DeadlineRules, RatFacts, flags_for
+from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
+from ppkl.models.history import HistoryKind
+from ppkl.models.user import Role
+from ppkl.recap import _as_of_columns, end_of_day_utc
+from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
+from ppkl.reports.periods import Period, ReportRefused
+from ppkl.workflow import STAGE_ORDER, Stage
+
+
+@dataclass(frozen=True)
+class CooperativeLine:
+    id: int
+    name: str
+    district: str | None
+    stage: str
+    last_visit: date | None
+    next_follow_up: date | None
+    flags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    visited_on: date
+    cooperative_id: int
+    cooperative: str
+    purposes: tuple[str, ...]
+    people_met: str | None
+    outcome: str | None
+    follow_up_on: date | None
+    follow_up_action: str | None
+    recorded_at: datetime
+
+
+@dataclass
+class OfficerReport:
+    officer_id: int
+    officer_name: str
+    officer_username: str
+    officer_role: str
+    regency: str | None
+    period: Period
+    cooperatives: list[CooperativeLine]
+    visits: list[VisitLine]
+    moves_by_stage: dict[str, int]
+    evaluation: DakEvaluation | None = None
+    stage_counts: dict[str, int] = field(init=False)
+    purpose_counts: dict[str, int] = field(init=False)
+
+    def __post_init__(self):
+        counts = Counter(c.stage for c in self.cooperatives)
+        self.stage_counts = {s.value: counts.get(s.value, 0) for s in STAGE_ORDER}
+        purposes = Counter(p for v in self.visits for p in v.purposes)
+        self.purpose_counts = dict(sorted(purposes.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def moves_total(self) -> int:
+        return sum(self.moves_by_stage.values())
+
+    @property
+    def certificates_issued(self) -> int:
+        return self.moves_by_stage.get(Stage.CERTIFIED.value, 0)
+
+    @property
+    def open_follow_ups(self) -> list[CooperativeLine]:
+        """Follow-ups asked for by each cooperative's latest visit and not yet due or done."""
+        return [c for c in self.cooperatives if c.next_follow_up is not None]
+
+    @property
+    def visited_cooperatives(self) -> int:
+        return len({v.cooperative_id for v in self.visits})
+
+
+def overlapping(period: Period):
+    return and_(
+        Assignment.start_date <= period.end,
+        or_(Assignment.end_date.is_(None), Assignment.end_date >= period.start),
+    )
+
+
+def assigned_ids(officer_id: int, period: Period):
+    return select(Assignment.cooperative_id).where(
+        Assignment.officer_id == officer_id, overlapping(period)
+    )
+
+
+def build_officer_report(
+    session: Session,
+    officer: User,
+    period: Period,
+    max_rows: int,
+    rules: EvaluationRules,
+    deadlines: DeadlineRules,
+) -> OfficerReport:
+    """Gather every figure of the report; refused when a table would exceed max_rows."""
+    cooperatives = load_cooperatives(session, officer.id, period, max_rows, deadlines)
+    visits = load_visits(session, officer.id, period, max_rows)
+    report = OfficerReport(
+        officer_id=officer.id,
+        officer_name=officer.full_name,
+        officer_username=officer.username,
+        officer_role=officer.role,
+        regency=officer.regency.name if officer.regency else None,
+        period=period,
+        cooperatives=cooperatives,
+        visits=visits,
+        moves_by_stage=load_moves(session, officer.id, period),
+    )
+    if officer.role == Role.DAK:
+        report.evaluation = evaluate_dak(report.visits, report.cooperatives, period, rules)
+    return report
+
+
+def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[CooperativeLine]:
+    ids = assigned_ids(officer_id, period).scalar_subquery()
+    stage, active = _as_of_columns(end_of_day_utc(period.end))
+    rows = session.execute(
+        select(
+            Cooperative.id,
+            Cooperative.name,
+            Cooperative.district,
+            stage.label("stage"),
+            active.label("active"),
+        )
+        .where(Cooperative.id.in_(ids))
+        .order_by(Cooperative.name, Cooperative.id)
+        .limit(max_rows + 1)
+    ).all()
+    if len(rows) > max_rows:
+        raise ReportRefused("too_many_cooperatives", None, max_rows=max_rows)
+    latest = latest_visits(session, ids, period.end)
+    rats = rats_known_on(session, ids, period.end)
+    return [
+        CooperativeLine(
+            id=row.id,
+            name=row.name,
+            district=row.district,
+            stage=row.stage,
+            last_visit=latest.get(row.id, (None, None))[0],
+            next_follow_up=latest.get(row.id, (None, None))[1],
+            flags=tuple(
+                sorted(flags_for(bool(row.active), rats.get(row.id, ()), period.end, deadlines))
+            ),
+        )
+        for row in rows
+    ]
+
+
+def rats_known_on(session, cooperative_ids, day: date) -> dict[int, list[RatFacts]]:
+    """The RAT records as they stood on day: held by then, report received by then or not."""
+    found: dict[int, list[RatFacts]] = {}
+    rows = session.execute(
+        select(
+            RatRecord.cooperative_id,
+            RatRecord.fiscal_year,
+            RatRecord.held_on,
+            RatRecord.report_received_on,
+        ).where(RatRecord.cooperative_id.in_(cooperative_ids), RatRecord.held_on <= day)
+    )
+    for row in rows:
+        received = row.report_received_on
+        if received is not None and received > day:
+            received = None
+        found.setdefault(row.cooperative_id, []).append(
+            RatFacts(row.fiscal_year, row.held_on, received)
+        )
+    return found
+
+
+def latest_visits(session, cooperative_ids, day: date) -> dict[int, tuple[date, date | None]]:
+    """Each cooperative's latest visit up to day (any officer): its date and follow-up date."""
+    ranked = (
+        select(
+            Visit.cooperative_id,
+            Visit.visited_on,
+            Visit.follow_up_on,
+            func.row_number()
+            .over(
+                partition_by=Visit.cooperative_id,
+                order_by=(Visit.visited_on.desc(), Visit.id.desc()),
+            )
+            .label("n"),
+        )
+        .where(
+            Visit.cooperative_id.in_(cooperative_ids),
+            Visit.deleted_at.is_(None),
+            Visit.visited_on <= day,
+        )
+        .subquery()
+    )
+    rows = session.execute(
+        select(ranked.c.cooperative_id, ranked.c.visited_on, ranked.c.follow_up_on).where(
+            ranked.c.n == 1
+        )
+    )
+    return {r.cooperative_id: (r.visited_on, r.follow_up_on) for r in rows}
+
+
+def load_visits(session, officer_id, period, max_rows) -> list[VisitLine]:
+    rows = session.execute(
+        select(Visit, Cooperative.name)
+        .join(Cooperative, Cooperative.id == Visit.cooperative_id)
+        .where(
+            Visit.officer_id == officer_id,
+            Visit.deleted_at.is_(None),
+            Visit.visited_on.between(period.start, period.end),
+        )
+        .order_by(Visit.visited_on, Visit.id)
+        .limit(max_rows + 1)
+    ).all()
+    if len(rows) > max_rows:
+        raise ReportRefused("too_many_visits", None, max_rows=max_rows)
+    return [
+        VisitLine(
+            visited_on=visit.visited_on,
+            cooperative_id=visit.cooperative_id,
+            cooperative=name,
+            purposes=tuple(visit.purposes or ()),
+            people_met=visit.people_met,
+            outcome=visit.outcome,
+            follow_up_on=visit.follow_up_on,
+            follow_up_action=visit.follow_up_action,
+            recorded_at=visit.created_at,
+        )
+        for visit, name in rows
+    ]
+
+
+def load_moves(session, officer_id, period) -> dict[str, int]:
+    rows = session.execute(
+        select(CooperativeHistory.to_stage, func.count())
+        .where(
+            CooperativeHistory.kind == HistoryKind.MOVE,
+            CooperativeHistory.user_id == officer_id,
+            CooperativeHistory.created_at >= end_of_day_utc(period.start - timedelta(days=1)),
+            CooperativeHistory.created_at < end_of_day_utc(period.end),
+        )
+        .group_by(CooperativeHistory.to_stage)
+    )
+    found = dict(rows.all())
+    return {s.value: found.get(s.value, 0) for s in STAGE_ORDER if s != Stage.NOT_STARTED}

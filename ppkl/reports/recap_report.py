@@ -1,0 +1,98 @@
+"""The province recap report (Capaian Koperasi Provinsi): the recap of ppkl.recap for a date,
+laid out as the office's table, with a chart row per regency."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+from markupsafe import Markup
+from sqlalchemy.orm import Session
+
+from ppkl.clock import office_today
+from ppkl.recap import Recap, current_recap, recap_as_of
+from ppkl.reports.chart import Segment, stacked_bars
+from ppkl.reports.periods import ReportRefused
+
+CERTIFIED_COLOUR = "#198754"
+PROGRESS_COLOUR = "#fd7e14"
+OTHER_COLOUR = "#ced4da"
+
+
+@dataclass(frozen=True)
+class RecapReport:
+    as_of: date
+    recap: Recap
+    chart: Markup
+    targets: tuple = ()  # ppkl.targets.TargetProgress, for the as-of date's year
+    target_chart: Markup | None = None
+
+
+def recap_for(session: Session, as_of: date) -> Recap:
+    """The recap at the end of as_of, by the one recap definition (today's from current state)."""
+    today = office_today()
+    if as_of > today:
+        raise ReportRefused("as_of_future", "as_of")
+    return current_recap(session) if as_of == today else recap_as_of(session, as_of)
+
+
+def recap_chart(recap: Recap) -> Markup:
+    """Per regency: active cooperatives split into certified, in progress and the rest."""
+    certified = _("Certified with NIK")
+    progress = _("In progress")
+    other = _("Not started")
+    rows = [
+        (
+            row.regency,
+            (
+                Segment(row.certified, CERTIFIED_COLOUR, certified),
+                Segment(row.in_progress, PROGRESS_COLOUR, progress),
+                Segment(row.active - row.certified - row.in_progress, OTHER_COLOUR, other),
+            ),
+        )
+        for row in recap.rows
+    ]
+    from ppkl.i18n import format_percent
+
+    labels = [f"{format_percent(row.percentage)}%" for row in recap.rows]
+    legend = (
+        Segment(0, CERTIFIED_COLOUR, certified),
+        Segment(0, PROGRESS_COLOUR, progress),
+        Segment(0, OTHER_COLOUR, other),
+    )
+    return stacked_bars(
+        rows,
+        title=_("Active cooperatives by regency"),
+        legend=legend,
+        value_labels=labels,
+    )
+
+
+def build_recap_report(session: Session, as_of: date) -> RecapReport:
+    from ppkl.certification.queries import target_progress
+
+    recap = recap_for(session, as_of)
+    targets = tuple(target_progress(recap, as_of, _("Kalimantan Utara")))
+    chart = target_chart(targets) if targets else None
+    return RecapReport(as_of, recap, recap_chart(recap), targets, chart)
+
+
+def target_chart(targets) -> Markup:
+    """Per target: certified so far, and what is still needed to reach it."""
+    achieved, needed = _("Certified with NIK"), _("Still needed")
+    rows = [
+        (
+            t.label,
+            (
+                Segment(min(t.achieved, t.target), CERTIFIED_COLOUR, achieved),
+                Segment(t.remaining, OTHER_COLOUR, needed),
+            ),
+        )
+        for t in targets
+    ]
+    from ppkl.i18n import format_number
+
+    labels = [f"{format_number(t.achieved)} / {format_number(t.target)}" for t in targets]
+    legend = (Segment(0, CERTIFIED_COLOUR, achieved), Segment(0, OTHER_COLOUR, needed))
+    return stacked_bars(
+        rows, title=_("Progress toward the target"), legend=legend, value_labels=labels
+    )

@@ -1,0 +1,169 @@
+"""Report verbs: the officer PDF (from the cache or rendered), the recap PDF, and batches."""
+
+import logging
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ppkl import audit
+from ppkl.clock import utcnow
+from ppkl.deadlines import rules_from_config
+from ppkl.models import Regency, ReportJob, ReportJobItem, User
+from ppkl.models.user import OFFICER_ROLES
+from ppkl.reports.cache import PdfCache, cache_key, data_stamp
+from ppkl.reports.chart import Bar, bar_chart
+from ppkl.reports.evaluation import EvaluationRules
+from ppkl.reports.officer import OfficerReport, build_officer_report
+from ppkl.reports.periods import Period, ReportRefused
+from ppkl.reports.recap_report import RecapReport, build_recap_report  # noqa: F401
+from ppkl.reports.render import Rendered, Signature, render_html, render_pdf
+
+log = logging.getLogger(__name__)
+
+STAGE_COLOURS = {
+    "not_started": "#6c757d",
+    "rat_held": "#0d6efd",
+    "report_received": "#6f42c1",
+    "ods_entered": "#fd7e14",
+    "certified": "#198754",
+}
+
+
+@dataclass(frozen=True)
+class PdfResult:
+    pdf: bytes
+    from_cache: bool
+    rendered: Rendered | None = None
+
+
+def instance_folder(setting: str, default: str) -> Path:
+    return Path(current_app.config.get(setting) or Path(current_app.instance_path) / default)
+
+
+def officer_report(session: Session, officer: User, period: Period) -> OfficerReport:
+    """The officer report's figures (refused over the row cap)."""
+    config = current_app.config
+    return build_officer_report(
+        session,
+        officer,
+        period,
+        config["REPORT_MAX_ROWS"],
+        EvaluationRules.from_config(config),
+        rules_from_config(config),
+    )
+
+
+def officer_chart(report: OfficerReport, stage_label, title: str):
+    bars = [Bar(stage_label(s), n, STAGE_COLOURS[s]) for s, n in report.stage_counts.items()]
+    return bar_chart(bars, title=title)
+
+
+def generated_by(user: User | None) -> str:
+    from flask_babel import gettext as _
+
+    return user.full_name if user is not None else _("ppkl command line")
+
+
+def officer_context(report: OfficerReport, viewer: User | None) -> dict:
+    from flask_babel import gettext as _
+
+    from ppkl.i18n import stage_label
+
+    return {
+        "report": report,
+        "chart": officer_chart(report, stage_label, _("Assigned cooperatives by stage")),
+        "generated_at": utcnow(),
+        "generated_by": generated_by(viewer),
+    }
+
+
+def officer_html(session: Session, officer: User, period: Period, viewer: User) -> str:
+    """The officer report as a web page (the same template as the PDF)."""
+    report = officer_report(session, officer, period)
+    return render_html("pdf/officer.html", for_pdf=False, **officer_context(report, viewer))
+
+
+def officer_pdf(
+    session: Session, officer: User, period: Period, language: str, actor: User | None
+) -> PdfResult:
+    """The officer report PDF: served from the cache while its data is unchanged."""
+    if officer.role not in OFFICER_ROLES:
+        raise ReportRefused("not_an_officer")
+    settings = Signature.from_config(current_app.config).__dict__
+    key = cache_key(officer, period, language, data_stamp(session, officer.id, period), settings)
+    cache = PdfCache(instance_folder("REPORT_CACHE_DIR", "report-cache"))
+    path = cache.path(officer.id, period, language, key)
+    cached = cache.get(path)
+    audit.record(
+        "report_officer",
+        user=actor,
+        target=f"user:{officer.id}",
+        period=period.slug(),
+        cached=cached is not None,
+    )
+    if cached is not None:
+        return PdfResult(cached, True)
+    report = officer_report(session, officer, period)
+    rendered = render_pdf("pdf/officer.html", **officer_context(report, actor))
+    cache.put(path, rendered.pdf)
+    return PdfResult(rendered.pdf, False, rendered)
+
+
+def recap_context(session: Session, as_of, viewer: User | None) -> dict:
+    report: RecapReport = build_recap_report(session, as_of)
+    return {"recap": report, "generated_at": utcnow(), "generated_by": generated_by(viewer)}
+
+
+def recap_html(session: Session, as_of, viewer: User) -> str:
+    """The province recap as a web page."""
+    return render_html("pdf/recap.html", for_pdf=False, **recap_context(session, as_of, viewer))
+
+
+def recap_pdf(session: Session, as_of, actor: User | None) -> Rendered:
+    """The province recap PDF (Capaian Koperasi Provinsi)."""
+    audit.record("report_recap", user=actor, as_of=as_of.isoformat())
+    return render_pdf("pdf/recap.html", **recap_context(session, as_of, actor))
+
+
+def officers_for_batch(session: Session, regency_id: int | None) -> list[User]:
+    stmt = select(User).where(User.role.in_(list(OFFICER_ROLES)), User.active.is_(True))
+    if regency_id is not None:
+        stmt = stmt.where(User.regency_id == regency_id)
+    return list(session.scalars(stmt.order_by(User.role.desc(), User.username)))
+
+
+def start_batch(
+    session: Session, actor: User, regency: Regency | None, period: Period, language: str
+) -> ReportJob:
+    """Create a batch job with one item per active officer (of the regency, when given)."""
+    officers = officers_for_batch(session, regency.id if regency else None)
+    if not officers:
+        raise ReportRefused("no_officers", "regency")
+    job = ReportJob(
+        id=uuid.uuid4().hex,
+        created_by_id=actor.id,
+        regency_id=regency.id if regency else None,
+        period_start=period.start,
+        period_end=period.end,
+        language=language,
+    )
+    session.add(job)
+    session.add_all(
+        ReportJobItem(job_id=job.id, position=i, officer_id=o.id, username=o.username)
+        for i, o in enumerate(officers)
+    )
+    session.flush()
+    audit.record(
+        "report_batch",
+        user=actor,
+        target=f"job:{job.id}",
+        regency=regency.name if regency else None,
+        period=period.slug(),
+        officers=len(officers),
+    )
+    log.info("batch %s: %d officers, %s", job.id, len(officers), period.slug())
+    return job

@@ -1,0 +1,230 @@
+"""Report pages: pick a report, see it (the same template as the PDF), download it, batches."""
+
+from flask import abort, current_app, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import select
+
+from ppkl.access import requires
+from ppkl.clock import office_today
+from ppkl.extensions import db
+from ppkl.models import Regency, ReportJob, User
+from ppkl.models.user import OFFICER_ROLES
+from ppkl.permissions import Permission, can_print_officer_report, has_permission
+from ppkl.reports import bp, jobs, services
+from ppkl.reports.forms import (
+    BatchForm,
+    OfficerReportForm,
+    PeriodPostForm,
+    RecapForm,
+    RecapPostForm,
+    refusal_message,
+)
+from ppkl.reports.periods import ReportRefused, month_of
+
+
+def load_officer(officer_id: int) -> User:
+    """404 when no such officer; 403 when the user may not print this officer's report."""
+    officer = db.session.get(User, officer_id)
+    if officer is None or officer.role not in OFFICER_ROLES:
+        abort(404)
+    if not can_print_officer_report(current_user, officer):
+        abort(403)
+    return officer
+
+
+def load_job(job_id: str) -> ReportJob:
+    job = db.session.get(ReportJob, job_id)
+    if job is None:
+        abort(404)
+    return job
+
+
+def officer_choices() -> list[tuple[int, str]]:
+    if not has_permission(current_user, Permission.PRINT_ANY_REPORT):
+        return [(current_user.id, current_user.full_name)]
+    officers = db.session.execute(
+        select(User.id, User.full_name, User.username)
+        .where(User.role.in_(list(OFFICER_ROLES)))
+        .order_by(User.username)
+    )
+    return [(o.id, f"{o.username} · {o.full_name}") for o in officers]
+
+
+def regency_choices() -> list[tuple[int, str]]:
+    from flask_babel import gettext as _
+
+    names = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name))
+    return [(0, _("All regencies")), *((r.id, r.name) for r in names)]
+
+
+def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
+    month = month_of(office_today())
+    officer_form = officer_form or OfficerReportForm(
+        formdata=None, officer=current_user.id, start=month.start, end=office_today()
+    )
+    officer_form.officer.choices = officer_choices()
+    recap_form = recap_form or RecapForm(formdata=None, as_of=office_today())
+    recent = []
+    if has_permission(current_user, Permission.PRINT_ANY_REPORT):
+        batch_form = batch_form or BatchForm(
+            formdata=None, prefix="batch", start=month.start, end=month.end
+        )
+        batch_form.regency.choices = regency_choices()
+        recent = db.session.scalars(
+            select(ReportJob).order_by(ReportJob.created_at.desc()).limit(10)
+        ).all()
+    page = render_template(
+        "reports/index.html",
+        officer_form=officer_form,
+        recap_form=recap_form,
+        batch_form=batch_form,
+        recent=recent,
+    )
+    return page, status
+
+
+@bp.route("/")
+@requires(Permission.PRINT_REPORTS)
+def index():
+    """Choose a report: an officer's progress, the province recap, or a batch."""
+    return index_page()
+
+
+@bp.route("/officer")
+@requires(Permission.PRINT_REPORTS)
+def officer():
+    """An officer's progress report as a web page, from the PDF's template."""
+    officer = load_officer(request.args.get("officer", current_user.id, type=int))
+    form = OfficerReportForm(request.args)
+    form.officer.choices = [(officer.id, officer.full_name)]
+    period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None
+    if period is None:
+        return index_page(officer_form=form, status=400)
+    try:
+        return services.officer_html(db.session, officer, period, current_user)
+    except ReportRefused as error:
+        form.add_error(error)
+        return index_page(officer_form=form, status=400)
+
+
+@bp.route("/officer/<int:officer_id>/pdf", methods=["POST"])
+@requires(Permission.PRINT_REPORTS)
+def officer_pdf(officer_id: int):
+    """Download the officer report PDF (served from the cache while its data is unchanged)."""
+    officer = load_officer(officer_id)
+    form = PeriodPostForm()
+    period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None
+    if period is None:
+        return index_page(status=400)
+    try:
+        result = services.officer_pdf(db.session, officer, period, str(get_locale()), current_user)
+    except ReportRefused as error:
+        form.add_error(error)
+        return index_page(status=400)
+    db.session.commit()
+    return pdf_response(result.pdf, f"laporan-{officer.username}-{period.slug()}.pdf")
+
+
+@bp.route("/recap")
+@requires(Permission.VIEW_RECAP)
+def recap():
+    """The province recap (Capaian Koperasi Provinsi) as a web page."""
+    form = RecapForm(request.args)
+    if not form.validate():
+        return index_page(recap_form=form, status=400)
+    try:
+        return services.recap_html(db.session, form.as_of.data, current_user)
+    except ReportRefused as error:
+        form.as_of.errors = [refusal_message(error)]
+        return index_page(recap_form=form, status=400)
+
+
+@bp.route("/recap/pdf", methods=["POST"])
+@requires(Permission.VIEW_RECAP)
+def recap_pdf():
+    """Download the province recap PDF."""
+    form = RecapPostForm()
+    if not form.validate():
+        return index_page(status=400)
+    try:
+        rendered = services.recap_pdf(db.session, form.as_of.data, current_user)
+    except ReportRefused as error:
+        form.as_of.errors = [refusal_message(error)]
+        return index_page(recap_form=RecapForm(formdata=None, as_of=form.as_of.data), status=400)
+    db.session.commit()
+    return pdf_response(rendered.pdf, f"capaian-koperasi-{form.as_of.data.isoformat()}.pdf")
+
+
+@bp.route("/batch", methods=["POST"])
+@requires(Permission.PRINT_ANY_REPORT)
+def batch():
+    """Start printing many officers' reports in the background; show its progress page."""
+    form = BatchForm(prefix="batch")
+    form.regency.choices = regency_choices()
+    period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None
+    if period is None:
+        return index_page(batch_form=form, status=400)
+    regency = db.session.get(Regency, form.regency.data) if form.regency.data else None
+    try:
+        job = services.start_batch(db.session, current_user, regency, period, str(get_locale()))
+    except ReportRefused as error:
+        form.add_error(error)
+        return index_page(batch_form=form, status=400)
+    item_ids = [item_id for (item_id,) in db.session.execute(job_item_ids(job.id))]
+    db.session.commit()
+    jobs.dispatch(current_app._get_current_object(), item_ids)
+    return redirect(url_for("reports.job", job_id=job.id))
+
+
+def job_item_ids(job_id: str):
+    from ppkl.models import ReportJobItem
+
+    return (
+        select(ReportJobItem.id)
+        .where(ReportJobItem.job_id == job_id)
+        .order_by(ReportJobItem.position)
+    )
+
+
+@bp.route("/jobs/<job_id>")
+@requires(Permission.PRINT_ANY_REPORT)
+def job(job_id: str):
+    """A batch's progress; reloads itself until the ZIP is ready."""
+    from flask_babel import gettext as _
+
+    labels = {
+        "queued": _("waiting"),
+        "running": _("printing"),
+        "done": _("done"),
+        "failed": _("failed"),
+    }
+    return render_template(
+        "reports/job.html",
+        progress=jobs.progress(db.session, load_job(job_id)),
+        status_labels=labels,
+    )
+
+
+@bp.route("/jobs/<job_id>/download", methods=["POST"])
+@requires(Permission.PRINT_ANY_REPORT)
+def job_download(job_id: str):
+    """The finished batch as one ZIP of PDFs."""
+    from ppkl import audit
+
+    job = load_job(job_id)
+    path = jobs.zip_path(job.id)
+    if job.finished_at is None or not path.is_file():
+        abort(404)
+    audit.record("report_batch_download", target=f"job:{job.id}")
+    db.session.commit()
+    name = f"laporan-petugas-{job.period_start.isoformat()}_{job.period_end.isoformat()}.zip"
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
+
+
+def pdf_response(pdf: bytes, filename: str):
+    from io import BytesIO
+
+    return send_file(
+        BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=filename
+    )
