@@ -57,6 +57,72 @@ def seed(app) -> None:
         upgrade()
         demo.seed(db.session, END, FAST_HASH)
         db.session.commit()
+        ensure_workload(db.session)
+
+
+PURPOSES = (
+    "pembinaan",
+    "pendampingan_rat",
+    "pendampingan_ods",
+    "verifikasi_data",
+    "monitoring_usaha",
+)
+
+
+def ensure_workload(session) -> None:
+    """When the demo data has no assignments yet, give the benchmark a plausible workload of
+    its own (deterministic): every active cooperative assigned to a PPKL and a DAK assistant of
+    its regency, and a visit by each about every five weeks in the first half of 2019."""
+    import random
+    from datetime import datetime, timedelta
+
+    from ppkl.models import Assignment, Cooperative, User, Visit
+
+    if session.scalar(select(func.count(Assignment.id))):
+        return
+    print("note: the demo data has no assignments; adding the benchmark's own workload")
+    rng = random.Random(5)
+    officers = {}
+    for user in session.scalars(
+        select(User).where(User.role.in_(["ppkl", "dak"])).order_by(User.id)
+    ):
+        officers.setdefault((user.regency_id, user.role), []).append(user)
+    coops = session.scalars(
+        select(Cooperative).where(Cooperative.active.is_(True)).order_by(Cooperative.id)
+    ).all()
+    for i, coop in enumerate(coops):
+        for role in ("ppkl", "dak"):
+            team = officers[(coop.regency_id, role)]
+            officer = team[i % len(team)]
+            session.add(
+                Assignment(
+                    cooperative_id=coop.id,
+                    officer_id=officer.id,
+                    officer_role=role,
+                    start_date=date(2018, 7, 1),
+                )
+            )
+            day = date(2019, 1, 1) + timedelta(days=rng.randint(0, 30))
+            while day <= END:
+                follow_up = day + timedelta(days=14) if rng.random() < 0.35 else None
+                session.add(
+                    Visit(
+                        cooperative_id=coop.id,
+                        officer_id=officer.id,
+                        visited_on=day,
+                        purposes=rng.sample(PURPOSES, rng.randint(1, 2)),
+                        people_met="Ketua dan bendahara",
+                        notes="Pembinaan rutin",
+                        outcome="Pengurus menyiapkan laporan keuangan untuk RAT",
+                        follow_up_on=follow_up,
+                        follow_up_action="Periksa laporan" if follow_up else None,
+                        created_at=datetime.combine(
+                            day + timedelta(days=rng.randint(0, 5)), datetime.min.time()
+                        ),
+                    )
+                )
+                day += timedelta(days=rng.randint(28, 42))
+    session.commit()
 
 
 def busiest_officer(session, period):
@@ -98,6 +164,29 @@ def line(label, seconds, pages=None, pdf_seconds=None):
     print("  ".join(parts), flush=True)
 
 
+def http_cached_repeat(app, officer_id: int) -> float:
+    """Median time of the PDF download request once the file is cached (signed in)."""
+    import re
+
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    client.post(
+        "/login", data={"username": "supervisor", "password": "ppkl-demo", "csrf_token": token}
+    )
+    page = client.get("/reports/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"start": MONTH[0].isoformat(), "end": MONTH[1].isoformat(), "csrf_token": token}
+    url = f"/reports/officer/{officer_id}/pdf"
+    times = []
+    for _ in range(11):
+        started = time.perf_counter()
+        response = client.post(url, data=data)
+        times.append(time.perf_counter() - started)
+        assert response.status_code == 200 and response.data.startswith(b"%PDF"), response.status
+    return statistics.median(times[1:])
+
+
 def single_reports(app) -> None:
     from ppkl.reports.render import report_context
     from ppkl.reports.services import recap_pdf
@@ -114,6 +203,7 @@ def single_reports(app) -> None:
             line(label, seconds, result.rendered.pages, result.rendered.pdf_seconds)
         repeats = [timed_officer(db.session, officer, MONTH)[1] for _ in range(10)]
         line("officer report, 1 month, cached (median)", statistics.median(repeats), None, None)
+        line("  the same through HTTP (median)", http_cached_repeat(app, officer.id), None, None)
         started = time.perf_counter()
         with report_context("id"):
             rendered = recap_pdf(db.session, END, None)

@@ -1,5 +1,7 @@
 """Report pages: pick a report, see it (the same template as the PDF), download it, batches."""
 
+import re
+
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
 from flask_login import current_user
@@ -22,6 +24,8 @@ from ppkl.reports.forms import (
 )
 from ppkl.reports.periods import ReportRefused, month_of
 
+JOB_ID = re.compile(r"[0-9a-f]{32}")
+
 
 def load_officer(officer_id: int) -> User:
     """404 when no such officer; 403 when the user may not print this officer's report."""
@@ -34,6 +38,9 @@ def load_officer(officer_id: int) -> User:
 
 
 def load_job(job_id: str) -> ReportJob:
+    """404 for anything but an existing job's id (32 hex digits; junk never reaches the DB)."""
+    if not JOB_ID.fullmatch(job_id):
+        abort(404)
     job = db.session.get(ReportJob, job_id)
     if job is None:
         abort(404)

@@ -90,3 +90,10 @@ def test_officer_form_lists_only_the_officer(world, client, auth):
     auth.login(client, "boss")
     html = client.get("/reports/").get_data(as_text=True)
     assert "Andi Saputra" in html and "Budi Wijaya" in html
+
+
+def test_junk_job_ids_are_404_before_any_query(world, client, auth):
+    auth.login(client, "boss")
+    for junk in ("abc", "x' OR 1=1 --", "0" * 33, "G" * 32):
+        assert client.get(f"/reports/jobs/{junk}").status_code == 404
+    assert client.get("/reports/jobs/" + "0" * 32).status_code == 404
