@@ -94,6 +94,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(certification_bp, url_prefix="/certification")
     app.register_blueprint(health_bp)
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
+    app.register_blueprint(reports_bp, url_prefix="/reports")
     register_fieldwork_blueprints(app)
 
 
@@ -107,4 +108,3 @@ def register_fieldwork_blueprints(app: Flask) -> None:
     app.register_blueprint(roster_bp, url_prefix="/roster")
     app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(visits_bp, url_prefix="/visits")
-    app.register_blueprint(reports_bp, url_prefix="/reports")
