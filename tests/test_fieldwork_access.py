@@ -52,6 +52,10 @@ ROUTES_WITH_IDS = [
     ("GET", "/admin/users/{user}", None),
     ("POST", "/admin/users/{user}/password", "/visits/new"),
     ("POST", "/admin/users/{user}/sign-out", "/visits/new"),
+    ("GET", "/reports/officer?officer={user}&start=2019-06-01&end=2019-06-30", None),
+    ("POST", "/reports/officer/{user}/pdf", "/visits/new"),
+    ("GET", "/reports/jobs/" + "0" * 32, None),
+    ("POST", "/reports/jobs/" + "0" * 32 + "/download", "/visits/new"),
 ]
 # The certification pages act on a cooperative: officers only on the ones they cover.
 for action in ("rat", "move", "correct", "status"):
@@ -76,6 +80,9 @@ COVERED_ENDPOINTS = {
     "visits.photo",
     "assignments.assign_one",
     "roster.deactivate",
+    "reports.officer_pdf",
+    "reports.job",
+    "reports.job_download",
 }
 
 
