@@ -203,7 +203,10 @@ def single_reports(app) -> None:
             line(label, seconds, result.rendered.pages, result.rendered.pdf_seconds)
         repeats = [timed_officer(db.session, officer, MONTH)[1] for _ in range(10)]
         line("officer report, 1 month, cached (median)", statistics.median(repeats), None, None)
-        line("  the same through HTTP (median)", http_cached_repeat(app, officer.id), None, None)
+        try:
+            line("  the same through HTTP (median)", http_cached_repeat(app, officer.id))
+        except AssertionError as error:
+            print(f"  the same through HTTP: not measured ({error})")
         started = time.perf_counter()
         with report_context("id"):
             rendered = recap_pdf(db.session, END, None)
