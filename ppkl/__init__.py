@@ -86,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     from ppkl.dashboard import bp as dashboard_bp
     from ppkl.health import bp as health_bp
     from ppkl.reports import bp as reports_bp
+    from ppkl.transfer import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -95,6 +96,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(health_bp)
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
     app.register_blueprint(reports_bp, url_prefix="/reports")
+    app.register_blueprint(transfer_bp)
     register_fieldwork_blueprints(app)
 
 

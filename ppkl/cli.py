@@ -20,6 +20,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     backup_cli.register(app)
     reports_cli.register(app)
+    from ppkl.transfer import cli as transfer_cli  # import and export commands
+
+    transfer_cli.register(app)
 
 
 def parse_date(ctx, param, value: str | None) -> date | None:

@@ -97,6 +97,11 @@ class Config:
     REPORT_DAK_VISITS_PER_MONTH = 8
     REPORT_ON_TIME_DAYS = 3
     REPORT_ON_TIME_TARGET_PERCENT = 90
+    # Cooperative imports: largest file and most data rows accepted (CLI and web).
+    IMPORT_MAX_BYTES = 10 * 1024 * 1024
+    IMPORT_MAX_ROWS = 50_000
+    # Uploaded files waiting for the supervisor's confirmation; default instance/imports.
+    IMPORT_UPLOAD_DIR: str | None = None
 
 
 def environment_overrides() -> dict:

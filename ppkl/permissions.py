@@ -23,6 +23,7 @@ class Permission(StrEnum):
     # Reports (issue 5): officers print their own, supervisors any officer's and batches.
     PRINT_REPORTS = "print_reports"
     PRINT_ANY_REPORT = "print_any_report"
+    IMPORT_COOPERATIVES = "import_cooperatives"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
@@ -39,6 +40,7 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.VIEW_TASKS,
             Permission.PRINT_REPORTS,
             Permission.PRINT_ANY_REPORT,
+            Permission.IMPORT_COOPERATIVES,
         }
     ),
     Role.PPKL: frozenset(

@@ -1,0 +1,340 @@
+"""Validate a cooperative file against the database's current state and plan the changes.
+
+Plain Python: the caller loads the regencies and the existing cooperatives
+(see ppkl.transfer.services) and applies the plan in one transaction. Every problem is
+collected, so the user sees them all at once; a plan with problems is never applied.
+"""
+
+from dataclasses import dataclass, field
+
+from ppkl.io import N_
+from ppkl.io.columns import (
+    ACTIVE_WORDS,
+    FIELDS,
+    HEADER_FIELDS,
+    REQUIRED,
+    STAGE_WORDS,
+    normalise_header,
+    normalise_word,
+    unneutralise,
+)
+from ppkl.io.tabular import Table
+from ppkl.models.cooperative import NAME_MAX
+from ppkl.workflow import Stage, nik_matches, stage_for
+
+MAX_LENGTHS = {
+    "name": NAME_MAX,
+    "regency": 100,
+    "district": 100,
+    "address": 300,
+    "legal_entity_number": 100,
+    "nik": 32,
+    "sector": 100,
+}
+MAX_MEMBERS = 2**31 - 1  # the column is a 32-bit integer
+# Columns written to the cooperative row; regency is resolved to regency_id by the service.
+STORED = ("name", "district", "address", "legal_entity_number", "nik", "sector", "members")
+
+PROBLEMS = {
+    "missing_column": N_("The required column is missing from the header."),
+    "duplicate_column": N_("Two columns of the header mean the same field."),
+    "required": N_("A value is required."),
+    "too_long": N_("Longer than %(limit)s characters."),
+    "unknown_regency": N_(
+        "Unknown regency. Create it first, or tick 'Create regencies that do not exist yet' "
+        "(--create-regencies)."
+    ),
+    "unknown_stage": N_("Unknown stage. Use a stage name such as 'RAT terlaksana' or its key."),
+    "unknown_status": N_("Unknown status. Use aktif, tidak aktif, yes, no, 1 or 0."),
+    "nik_pattern": N_("The NIK does not have the expected form (%(pattern)s)."),
+    "members": N_("Members must be a whole number of 0 or more."),
+    "certified_without_nik": N_("A certified cooperative needs a NIK."),
+    "repeated_in_file": N_("The same value appears in row %(first)s of this file."),
+    "belongs_to_other": N_("Already belongs to another cooperative: %(other)s."),
+    "nik_differs": N_("This cooperative already holds NIK %(nik)s; an import does not change it."),
+    "ambiguous_name": N_(
+        "%(count)s cooperatives have this name in this regency; add a NIK or legal entity "
+        "number to say which one."
+    ),
+    "same_cooperative": N_("Row %(first)s of this file already updates the same cooperative."),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    row: int
+    column: str
+    value: str
+    code: str
+    params: dict = field(default_factory=dict)
+
+    @property
+    def message_id(self) -> str:
+        return PROBLEMS[self.code]
+
+    @property
+    def message(self) -> str:
+        return self.message_id % self.params
+
+    def line(self) -> str:
+        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.message}"
+
+
+@dataclass
+class Existing:
+    """What the planner needs of a cooperative already in the database."""
+
+    id: int
+    version: int
+    name: str
+    regency_id: int
+    district: str | None
+    address: str | None
+    legal_entity_number: str | None
+    nik: str | None
+    sector: str | None
+    members: int | None
+    active: bool
+    stage: str
+
+
+@dataclass
+class Change:
+    row: int
+    values: dict  # STORED columns plus regency (a name), active and stage
+    existing: Existing | None = None
+
+    @property
+    def status_changed(self) -> bool:
+        e = self.existing
+        return e is None or (e.stage, e.active) != (self.values["stage"], self.values["active"])
+
+
+@dataclass
+class ImportPlan:
+    creates: list[Change] = field(default_factory=list)
+    updates: list[Change] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    unknown_columns: list[str] = field(default_factory=list)
+    new_regencies: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@dataclass(frozen=True)
+class Context:
+    regencies: dict[str, tuple[int, str]]  # regency_key(name) -> (id, name)
+    existing: list[Existing]
+    nik_pattern: str
+    create_regencies: bool = False
+
+
+def regency_key(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def name_key(regency: str, name: str) -> tuple[str, str]:
+    return regency_key(regency), " ".join(name.split()).casefold()
+
+
+def map_header(table: Table) -> tuple[dict[str, int], list[str], list[Problem]]:
+    """Which cell index holds which field, the unknown headers, and header problems."""
+    positions: dict[str, int] = {}
+    unknown: list[str] = []
+    problems: list[Problem] = []
+    for index, header in enumerate(table.header):
+        name = HEADER_FIELDS.get(normalise_header(header))
+        if name is None:
+            if header.strip():
+                unknown.append(header)
+        elif name in positions:
+            problems.append(Problem(1, header, header, "duplicate_column"))
+        else:
+            positions[name] = index
+    for name in REQUIRED:
+        if name not in positions:
+            problems.append(Problem(1, name, "", "missing_column"))
+    return positions, unknown, problems
+
+
+def cell_at(cells: list[str], index: int) -> str:
+    return unneutralise(cells[index].strip()) if index < len(cells) else ""
+
+
+class _Row:
+    """Parse one row's cells into values, collecting problems."""
+
+    def __init__(self, number: int, cells: list[str], positions: dict[str, int]):
+        self.number = number
+        self.problems: list[Problem] = []
+        self.raw = {name: cell_at(cells, at) for name, at in positions.items()}
+        self.positions = positions
+
+    def problem(self, column: str, code: str, **params) -> None:
+        self.problems.append(Problem(self.number, column, self.raw.get(column, ""), code, params))
+
+    def text(self, column: str) -> str | None:
+        value = self.raw.get(column, "")
+        if column in REQUIRED and not value:
+            self.problem(column, "required")
+        elif len(value) > MAX_LENGTHS[column]:
+            self.problem(column, "too_long", limit=MAX_LENGTHS[column])
+        return value or None
+
+    def members(self) -> int | None:
+        value = self.raw.get("members", "")
+        if not value:
+            return None
+        if not value.isascii() or not value.isdigit() or int(value) > MAX_MEMBERS:
+            self.problem("members", "members")
+            return None
+        return int(value)
+
+    def active(self) -> bool | None:
+        value = self.raw.get("active", "")
+        if not value:
+            return None
+        found = ACTIVE_WORDS.get(normalise_word(value))
+        if found is None:
+            self.problem("active", "unknown_status")
+        return found
+
+    def stage(self) -> Stage | None:
+        value = self.raw.get("stage", "")
+        if not value:
+            return None
+        found = STAGE_WORDS.get(normalise_word(value))
+        if found is None:
+            self.problem("stage", "unknown_stage")
+        return found
+
+
+def plan_import(table: Table, context: Context) -> ImportPlan:
+    """Check every row and decide, for each, create, update or leave unchanged."""
+    positions, unknown, header_problems = map_header(table)
+    plan = ImportPlan(unknown_columns=unknown, problems=header_problems)
+    if header_problems:
+        return plan
+    planner = _Planner(context, plan)
+    for number, cells in table.rows:
+        planner.add(_Row(number, cells, positions))
+    return plan
+
+
+class _Planner:
+    def __init__(self, context: Context, plan: ImportPlan):
+        self.context = context
+        self.plan = plan
+        self.by_nik = {e.nik: e for e in context.existing if e.nik}
+        self.by_len = {e.legal_entity_number: e for e in context.existing if e.legal_entity_number}
+        regency_names = {rid: name for rid, name in context.regencies.values()}
+        self.by_name: dict[tuple[str, str], list[Existing]] = {}
+        for e in context.existing:
+            key = name_key(regency_names.get(e.regency_id, ""), e.name)
+            self.by_name.setdefault(key, []).append(e)
+        self.seen: dict[str, dict[str, int]] = {"nik": {}, "legal_entity_number": {}, "name": {}}
+        self.claimed: dict[int, int] = {}  # existing cooperative id -> first row updating it
+        self.new_regencies: dict[str, str] = {}
+
+    def add(self, row: _Row) -> None:
+        values = {name: row.text(name) for name in MAX_LENGTHS}
+        values["members"] = row.members()
+        active, stage = row.active(), row.stage()
+        nik = values["nik"]
+        if nik and not nik_matches(nik, self.context.nik_pattern):
+            row.problem("nik", "nik_pattern", pattern=self.context.nik_pattern)
+        if values["regency"]:
+            self.check_regency(row, values["regency"])
+        self.check_repeats(row, values)
+        existing = self.match(row, values)
+        if existing is not None and existing.id in self.claimed:
+            row.problem("name", "same_cooperative", first=self.claimed[existing.id])
+        if row.problems:
+            # Left to right, as the user reads the row.
+            row.problems.sort(key=lambda p: row.positions.get(p.column, len(row.positions)))
+            self.plan.problems.extend(row.problems)
+            return
+        if existing is not None:
+            self.claimed[existing.id] = row.number
+        self.decide(row, values, active, stage, existing)
+
+    def check_regency(self, row: _Row, name: str) -> None:
+        key = regency_key(name)
+        if key in self.context.regencies or key in self.new_regencies:
+            return
+        if not self.context.create_regencies:
+            row.problem("regency", "unknown_regency")
+            return
+        self.new_regencies[key] = " ".join(name.split())
+        self.plan.new_regencies.append(self.new_regencies[key])
+
+    def check_repeats(self, row: _Row, values: dict) -> None:
+        for column in ("nik", "legal_entity_number"):
+            if values[column]:
+                first = self.seen[column].setdefault(values[column], row.number)
+                if first != row.number:
+                    row.problem(column, "repeated_in_file", first=first)
+
+    def match(self, row: _Row, values: dict) -> Existing | None:
+        """By NIK, else by legal entity number, else (no identifier at all) by name."""
+        nik, number = values["nik"], values["legal_entity_number"]
+        by_nik = self.by_nik.get(nik) if nik else None
+        by_len = self.by_len.get(number) if number else None
+        if by_nik and by_len and by_nik.id != by_len.id:
+            row.problem("legal_entity_number", "belongs_to_other", other=by_len.name)
+            return None
+        found = by_nik or by_len
+        if found and nik and found.nik and found.nik != nik:
+            row.problem("nik", "nik_differs", nik=found.nik)
+        if found or nik or number or not (values["name"] and values["regency"]):
+            return found
+        key = name_key(values["regency"], values["name"])
+        first = self.seen["name"].setdefault(" / ".join(key), row.number)
+        if first != row.number:
+            row.problem("name", "repeated_in_file", first=first)
+        candidates = self.by_name.get(key, [])
+        if len(candidates) > 1:
+            row.problem("name", "ambiguous_name", count=len(candidates))
+            return None
+        return candidates[0] if candidates else None
+
+    def decide(self, row: _Row, values: dict, active, stage, existing: Existing | None) -> None:
+        key = regency_key(values["regency"])
+        known = self.context.regencies.get(key)
+        values["regency"] = known[1] if known else self.new_regencies[key]
+        values["regency_id"] = known[0] if known else None
+        if existing is not None:
+            # An empty cell never removes an identifier or resets the status and stage.
+            for column in ("nik", "legal_entity_number"):
+                values[column] = values[column] or getattr(existing, column)
+            for column in ("district", "address", "sector", "members"):
+                if column not in row.positions:
+                    values[column] = getattr(existing, column)
+            active = existing.active if active is None else active
+            stage = stage or Stage(existing.stage)
+        values["active"] = True if active is None else active
+        final = stage_for(stage, values["nik"])
+        if final == Stage.CERTIFIED and not values["nik"]:
+            row.problem("stage", "certified_without_nik")
+            self.plan.problems.extend(row.problems)
+            return
+        values["stage"] = final.value
+        change = Change(row.number, values, existing)
+        if existing is None:
+            self.plan.creates.append(change)
+        elif differs(existing, values):
+            self.plan.updates.append(change)
+        else:
+            self.plan.unchanged += 1
+
+
+def differs(existing: Existing, values: dict) -> bool:
+    if existing.regency_id != values["regency_id"]:
+        return True
+    return any(getattr(existing, c) != values[c] for c in (*STORED, "active", "stage"))
+
+
+__all__ = ["FIELDS", "Context", "Existing", "ImportPlan", "Problem", "plan_import"]

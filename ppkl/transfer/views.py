@@ -1,0 +1,146 @@
+import io
+from pathlib import Path
+
+from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from ppkl.access import requires
+from ppkl.clock import office_today
+from ppkl.cooperatives.queries import CooperativeFilter
+from ppkl.dashboard.views import parse_as_of
+from ppkl.extensions import db
+from ppkl.io.tabular import FileRefused
+from ppkl.io.writers import CONTENT_TYPES
+from ppkl.permissions import Permission
+from ppkl.transfer import bp, exports
+from ppkl.transfer.cli import import_options
+from ppkl.transfer.forms import ConfirmImportForm, ExportForm, ImportForm, VisitExportForm
+from ppkl.transfer.services import ConcurrentChange, import_cooperatives
+from ppkl.transfer.uploads import UploadStore
+
+
+def upload_store() -> UploadStore:
+    configured = current_app.config["IMPORT_UPLOAD_DIR"]
+    return UploadStore(Path(configured or Path(current_app.instance_path) / "imports"))
+
+
+def download(result: exports.Export):
+    db.session.commit()  # the export's audit row
+    response = send_file(
+        io.BytesIO(result.content),
+        mimetype=CONTENT_TYPES[result.fmt],
+        as_attachment=True,
+        download_name=result.filename,
+    )
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/transfer/")
+@requires(Permission.VIEW_COOPERATIVES)
+def index():
+    """Import and export: what the user may take in and out."""
+    return render_template(
+        "transfer/index.html", export_form=ExportForm(), visit_form=VisitExportForm()
+    )
+
+
+@bp.route("/import/cooperatives", methods=["GET", "POST"])
+@requires(Permission.IMPORT_COOPERATIVES)
+def import_upload():
+    """Upload a file and see what it would change (a dry run)."""
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("transfer/import.html", form=form)
+    filename = secure_filename(form.file.data.filename or "") or "upload"
+    data = form.file.data.read()
+    options = import_options(form.create_regencies.data, dry_run=True)
+    try:
+        result = import_cooperatives(db.session, current_user, filename, data, options)
+    except FileRefused as error:
+        form.file.errors = [_(error.message_id, **error.params)]
+        return render_template("transfer/import.html", form=form)
+    token = None
+    if result.plan.ok:
+        token = upload_store().save(current_user.id, filename, options.create_regencies, data)
+    confirm = ConfirmImportForm(formdata=None, token=token)
+    return render_template("transfer/preview.html", result=result, confirm_form=confirm)
+
+
+@bp.route("/import/cooperatives/confirm", methods=["POST"])
+@requires(Permission.IMPORT_COOPERATIVES)
+def import_confirm():
+    """Apply a previewed file: every row or, on any problem, none."""
+    form = ConfirmImportForm()
+    store = upload_store()
+    pending = store.load(form.token.data, current_user.id) if form.validate() else None
+    if pending is None:
+        flash(_("That upload has expired. Upload the file again."), "warning")
+        return redirect(url_for("transfer.import_upload"))
+    options = import_options(pending.create_regencies, dry_run=False)
+    try:
+        result = import_cooperatives(
+            db.session, current_user, pending.filename, pending.data, options
+        )
+    except ConcurrentChange:
+        db.session.rollback()
+        flash(_("Cooperatives changed while you were importing. Nothing was imported."), "danger")
+        return redirect(url_for("transfer.import_upload"))
+    if not result.applied:
+        db.session.rollback()
+        return render_template("transfer/preview.html", result=result, confirm_form=None)
+    db.session.commit()
+    store.discard(pending.token)
+    flash(
+        _(
+            "Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
+            file=pending.filename,
+            created=result.created,
+            updated=result.updated,
+            unchanged=result.unchanged,
+        ),
+        "success",
+    )
+    return redirect(url_for("cooperatives.index"))
+
+
+@bp.route("/export/cooperatives", methods=["POST"])
+@requires(Permission.VIEW_COOPERATIVES)
+def export_cooperatives():
+    """The cooperatives list as shown, with its filters, as a file."""
+    form = ExportForm()
+    if not form.validate_on_submit():
+        return redirect(url_for("cooperatives.index"))
+    flt = CooperativeFilter.from_args(request.form)
+    return download(
+        exports.export_cooperatives(db.session, current_user, flt, form.fmt.data, office_today())
+    )
+
+
+@bp.route("/export/visits", methods=["POST"])
+@requires(Permission.VIEW_COOPERATIVES)
+def export_visits():
+    """Visits in a period (officers: their own) as a file."""
+    form = VisitExportForm()
+    if not form.validate_on_submit():
+        return render_template(
+            "transfer/index.html", export_form=ExportForm(), visit_form=form
+        ), 400
+    result = exports.export_visits(
+        db.session, current_user, form.start.data, form.end.data, form.fmt.data, office_today()
+    )
+    return download(result)
+
+
+@bp.route("/export/recap", methods=["POST"])
+@requires(Permission.VIEW_RECAP)
+def export_recap():
+    """The recap as a file."""
+    form = ExportForm()
+    today = office_today()
+    as_of, error = parse_as_of(request.form.get("as_of"), today)
+    if not form.validate_on_submit() or error:
+        return redirect(url_for("dashboard.index"))
+    return download(exports.export_recap(db.session, current_user, form.fmt.data, today, as_of))

@@ -1,0 +1,121 @@
+"""The web import: a supervisor uploads, sees the preview (nothing written), then confirms."""
+
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from ppkl.extensions import db
+from ppkl.models import Cooperative, CooperativeHistory
+from tests.conftest import csrf_token_from
+
+TOKEN_RE = re.compile(r'name="token" type="hidden" value="([^"]+)"')
+
+
+def upload(client, text: str, filename="daftar.csv", create_regencies=False):
+    data = {
+        "csrf_token": csrf_token_from(client, "/import/cooperatives"),
+        "file": (io.BytesIO(text.encode()), filename),
+    }
+    if create_regencies:
+        data["create_regencies"] = "y"
+    return client.post("/import/cooperatives", data=data, content_type="multipart/form-data")
+
+
+def confirm(client, token: str):
+    return client.post(
+        "/import/cooperatives/confirm",
+        data={"csrf_token": csrf_token_from(client, "/import/cooperatives"), "token": token},
+    )
+
+
+def cooperative_count() -> int:
+    db.session.expire_all()
+    return db.session.scalar(select(func.count()).select_from(Cooperative))
+
+
+@pytest.fixture
+def supervisor(app, client, make_regency, make_user, auth, tmp_path):
+    app.config["IMPORT_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    make_regency("Bulungan")
+    user = make_user("siti", role="supervisor")
+    auth.login(client, "siti")
+    return user
+
+
+def test_preview_then_confirm(client, supervisor, make_cooperative):
+    make_cooperative(name="KSP Lama", legal_entity_number="1/BH", stage="not_started")
+    text = (
+        "Nama Koperasi;Kabupaten/Kota;No Badan Hukum;Tahap;Ketua\n"
+        "KSP Lama;Bulungan;1/BH;RAT terlaksana;Budi\nKSP Baru;Bulungan;2/BH;;Ani\n"
+    )
+    preview = upload(client, text)
+    html = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert 'id="count-created">1<' in html and 'id="count-updated">1<' in html
+    assert "Ketua" in html  # unknown column reported
+    assert cooperative_count() == 1  # the preview wrote nothing
+    token = TOKEN_RE.search(html).group(1)
+    response = confirm(client, token)
+    assert response.status_code == 302 and response.headers["Location"] == "/cooperatives/"
+    assert cooperative_count() == 2
+    entry = db.session.scalar(
+        select(CooperativeHistory).where(CooperativeHistory.from_stage == "not_started")
+    )
+    assert entry.user_id == supervisor.id and entry.note == "daftar.csv"
+    assert "1 dibuat, 1 diperbarui" in client.get("/cooperatives/").get_data(as_text=True)
+    # The upload is used once.
+    assert confirm(client, token).status_code == 302
+    assert cooperative_count() == 2
+
+
+def test_problems_are_shown_as_a_table_and_nothing_is_written(client, supervisor):
+    text = "name,regency,members\nKSP A,Bulungan,-1\nKSP B,Atlantis,3\n"
+    html = upload(client, text).get_data(as_text=True)
+    assert 'id="import-problems"' in html
+    rows = re.findall(r"<tr><td>(\d+)</td><td>(\w+)</td><td[^>]*>([^<]*)</td>", html)
+    assert rows == [("2", "members", "-1"), ("3", "regency", "Atlantis")]
+    assert "Kabupaten/kota tidak dikenal" in html
+    assert 'name="token"' not in html
+    assert cooperative_count() == 0
+
+
+def test_create_regencies_checkbox(client, supervisor):
+    html = upload(client, "name,regency\nKSP A,Malinau\n", create_regencies=True).get_data(
+        as_text=True
+    )
+    assert "Malinau" in html and 'id="count-created">1<' in html
+    confirm(client, TOKEN_RE.search(html).group(1))
+    assert cooperative_count() == 1
+
+
+def test_refused_file_shows_the_reason_next_to_the_field(client, supervisor):
+    response = upload(client, "name,regency\n")
+    assert 'id="file-error"' in response.get_data(as_text=True)
+    assert "hanya berisi baris judul" in response.get_data(as_text=True)
+
+
+def test_another_user_cannot_confirm_my_upload(app, client, supervisor, make_user, auth):
+    html = upload(client, "name,regency\nKSP A,Bulungan\n").get_data(as_text=True)
+    token = TOKEN_RE.search(html).group(1)
+    make_user("boss2", role="supervisor")
+    other = app.test_client()
+    auth.login(other, "boss2")
+    response = confirm(other, token)
+    assert response.status_code == 302 and "/import/cooperatives" in response.headers["Location"]
+    assert cooperative_count() == 0
+
+
+@pytest.mark.parametrize("role", ["ppkl", "dak"])
+def test_officers_may_not_import(client, make_user, auth, role):
+    make_user("officer", role=role)
+    auth.login(client, "officer")
+    assert client.get("/import/cooperatives").status_code == 403
+    assert "/import/cooperatives" not in client.get("/transfer/").get_data(as_text=True)
+
+
+def test_admin_may_import(client, make_user, auth):
+    make_user("root", role="admin")
+    auth.login(client, "root")
+    assert client.get("/import/cooperatives").status_code == 200
