@@ -473,3 +473,9 @@ def test_a_cooperative_changed_meanwhile_stops_the_whole_import(
     assert result.exit_code == 1 and "changed meanwhile" in result.stderr
     assert snapshot() == before
     assert db.session.get(Cooperative, coop.id).members == 3
+
+
+def test_csv_with_nul_characters_is_refused(runner, tmp_path, bulungan):
+    result = import_file(runner, write_csv(tmp_path, "name,regency\nKSP\x00A,Bulungan\n"))
+    assert result.exit_code == 1 and "not a readable CSV text file (NUL)" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Cooperative)) == 0

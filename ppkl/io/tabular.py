@@ -26,6 +26,10 @@ REFUSALS = {
         "The file is not UTF-8 text (problem at byte %(position)s). In Excel choose "
         "'Save as' > 'CSV UTF-8 (Comma delimited)', or save it as XLSX, and upload it again."
     ),
+    "bad_csv": N_(
+        "The file is not a readable CSV text file (%(reason)s). Save it again as "
+        "'CSV UTF-8' or as XLSX."
+    ),
     "unsupported_type": N_(
         "Files of type '%(extension)s' are not accepted. Upload a .csv or .xlsx file."
     ),
@@ -98,12 +102,18 @@ def _csv_lines(data: bytes):
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         raise FileRefused("not_utf8", position=error.start) from error
+    if "\x00" in text:
+        # A binary file, or UTF-16 read as UTF-8: no database takes NUL characters as text.
+        raise FileRefused("bad_csv", reason="NUL")
     first_line = text.split("\n", 1)[0]
     # Indonesian Excel writes semicolons; the header line tells which one this file uses.
     delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    for cells in reader:
-        yield [cell.strip() for cell in cells]
+    try:
+        for cells in reader:
+            yield [cell.strip() for cell in cells]
+    except csv.Error as error:
+        raise FileRefused("bad_csv", reason=str(error)) from error
 
 
 def _xlsx_lines(data: bytes):

@@ -16,24 +16,6 @@ def register(app) -> None:
     app.cli.add_command(export_command)
 
 
-def import_options(create_regencies: bool, dry_run: bool):
-    from ppkl.transfer.services import ImportOptions
-
-    config = current_app.config
-    return ImportOptions(
-        nik_pattern=config["NIK_PATTERN"],
-        limits=import_limits(config),
-        create_regencies=create_regencies,
-        dry_run=dry_run,
-    )
-
-
-def import_limits(config):
-    from ppkl.io.tabular import Limits
-
-    return Limits(max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"])
-
-
 @click.command("import-cooperatives")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
@@ -43,14 +25,14 @@ def import_command(file: Path, dry_run: bool, create_regencies: bool, username: 
     """Import cooperatives from a CSV or XLSX file: all rows or none."""
     from ppkl.io.tabular import FileRefused
     from ppkl.models import User
-    from ppkl.transfer.services import ConcurrentChange, import_cooperatives
+    from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
 
     user = None
     if username:
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"unknown user {username!r}")
-    options = import_options(create_regencies, dry_run)
+    options = import_options(current_app.config, create_regencies, dry_run)
     try:
         result = import_cooperatives(db.session, user, file.name, file.read_bytes(), options)
     except FileRefused as error:

@@ -75,6 +75,12 @@ class ImportOptions:
     dry_run: bool = False
 
 
+def import_options(config, create_regencies: bool, dry_run: bool) -> ImportOptions:
+    """The options from the app's settings (NIK_PATTERN, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS)."""
+    limits = Limits(max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"])
+    return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run)
+
+
 def import_cooperatives(
     session: Session, user, filename: str, data: bytes, options: ImportOptions
 ) -> ImportResult:

@@ -15,9 +15,8 @@ from ppkl.io.tabular import FileRefused
 from ppkl.io.writers import CONTENT_TYPES
 from ppkl.permissions import Permission
 from ppkl.transfer import bp, exports
-from ppkl.transfer.cli import import_options
 from ppkl.transfer.forms import ConfirmImportForm, ExportForm, ImportForm, VisitExportForm
-from ppkl.transfer.services import ConcurrentChange, import_cooperatives
+from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
 from ppkl.transfer.uploads import UploadStore
 
 
@@ -56,7 +55,7 @@ def import_upload():
         return render_template("transfer/import.html", form=form)
     filename = secure_filename(form.file.data.filename or "") or "upload"
     data = form.file.data.read()
-    options = import_options(form.create_regencies.data, dry_run=True)
+    options = import_options(current_app.config, form.create_regencies.data, dry_run=True)
     try:
         result = import_cooperatives(db.session, current_user, filename, data, options)
     except FileRefused as error:
@@ -79,7 +78,7 @@ def import_confirm():
     if pending is None:
         flash(_("That upload has expired. Upload the file again."), "warning")
         return redirect(url_for("transfer.import_upload"))
-    options = import_options(pending.create_regencies, dry_run=False)
+    options = import_options(current_app.config, pending.create_regencies, dry_run=False)
     try:
         result = import_cooperatives(
             db.session, current_user, pending.filename, pending.data, options
