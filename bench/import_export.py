@@ -88,6 +88,7 @@ def run(database_url: str, rows: int) -> None:
     from ppkl.models import Regency
     from ppkl.transfer.exports import CliActor, export_cooperatives
     from ppkl.transfer.services import ImportOptions, import_cooperatives
+    from ppkl.worklist import Thresholds
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():
@@ -116,7 +117,11 @@ def run(database_url: str, rows: int) -> None:
                     f"export {fmt}",
                     rows,
                     lambda fmt=fmt: export_cooperatives(
-                        db.session, CliActor(), CooperativeFilter(), fmt, office_today()
+                        db.session,
+                        CliActor(),
+                        CooperativeFilter(),
+                        Thresholds.from_config(app.config, office_today()),
+                        fmt,
                     ),
                 )
             db.session.commit()

@@ -164,17 +164,18 @@ def visits(app, sample, make_user):
 def test_visit_export_takes_a_period_and_real_dates(runner, tmp_path, visits):
     path = export_cli(runner, tmp_path, "visits", "--from", "2019-05-01", "--to", "2019-06-30")
     rows = csv_rows(path.read_bytes())
+    # The visits list's order: newest first.
     assert [(r["visited_on"], r["officer"]) for r in rows] == [
-        ("2019-05-02", "Andi Officer"),
         ("2019-06-03", "Budi Officer"),
+        ("2019-05-02", "Andi Officer"),
     ]
-    assert rows[0]["purposes"] == "rat; ods" and rows[0]["outcome"].startswith("'=cmd")
+    assert rows[1]["purposes"] == "rat; ods" and rows[1]["outcome"].startswith("'=cmd")
     sheet = load_workbook(
         export_cli(runner, tmp_path, "visits", "--format", "xlsx", name="v.xlsx")
     ).active
     assert sheet.max_row == 4  # header + 3 visits not deleted
-    assert sheet["A2"].is_date and sheet["A2"].value.date() == date(2019, 5, 2)
-    assert sheet["H2"].is_date and sheet["A2"].number_format == "yyyy-mm-dd"
+    assert sheet["A4"].is_date and sheet["A4"].value.date() == date(2019, 5, 2)
+    assert sheet["H4"].is_date and sheet["A4"].number_format == "yyyy-mm-dd"
 
 
 def test_from_and_to_apply_to_visits_only(runner, tmp_path):
@@ -204,7 +205,7 @@ def test_web_cooperative_export_keeps_the_list_filters_and_is_audited(
     assert [r["name"] for r in csv_rows(response.data)] == ["Kopwan Tidur"]
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export_cooperatives"))
     assert event.username == "boss" and event.detail["rows"] == 1
-    assert event.detail["filters"] == {"stage": "ods_entered"}
+    assert event.detail["filters"] == {"stage": "ods_entered", "active": "0"}
 
 
 def test_officer_exports_only_what_the_list_shows(client, sample, visits, auth):
@@ -277,3 +278,31 @@ def test_web_recap_export_keeps_the_dashboard_day(client, sample, auth, make_use
     )
     assert response.status_code == 200 and day in response.headers["Content-Disposition"]
     assert csv_rows(response.data)[0]["active"] == "0"
+
+
+def test_visits_list_buttons_keep_its_officer_filter(client, visits, auth, make_user):
+    make_user("boss", role="supervisor")
+    auth.login(client, "boss")
+    budi = visits[1].officer_id
+    page = f"/visits/?officer={budi}"
+    assert f'name="officer" value="{budi}"' in client.get(page).get_data(as_text=True)
+    response = post_form(client, "/export/visits", {"fmt": "csv", "officer": budi}, page=page)
+    assert [r["officer"] for r in csv_rows(response.data)] == ["Budi Officer"]
+
+
+def test_cooperative_export_follows_the_lists_district_filter_and_sort(
+    client, sample, auth, make_user
+):
+    make_user("boss", role="supervisor")
+    auth.login(client, "boss")
+    page = "/cooperatives/?district=Tanjung+Selor&sort=regency&dir=desc"
+    response = post_form(
+        client,
+        "/export/cooperatives",
+        {"fmt": "csv", "district": "Tanjung Selor", "sort": "regency", "dir": "desc"},
+        page=page,
+    )
+    rows = csv_rows(response.data)
+    assert {r["district"] for r in rows} == {"Tanjung Selor"}
+    regencies = [r["regency"] for r in rows]
+    assert regencies == sorted(regencies, reverse=True) and regencies[0] == "Tarakan"

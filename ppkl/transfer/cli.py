@@ -73,6 +73,7 @@ def export_command(kind: str, fmt: str, output: Path, start, end, as_of):
     from ppkl.clock import office_today
     from ppkl.cooperatives.queries import CooperativeFilter
     from ppkl.transfer import exports
+    from ppkl.worklist import Thresholds
 
     if kind != "visits" and (start or end):
         raise click.UsageError("--from and --to apply to visits only")
@@ -81,9 +82,13 @@ def export_command(kind: str, fmt: str, output: Path, start, end, as_of):
     actor, today = exports.CliActor(), office_today()
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
         if kind == "cooperatives":
-            result = exports.export_cooperatives(db.session, actor, CooperativeFilter(), fmt, today)
+            thresholds = Thresholds.from_config(current_app.config, today)
+            result = exports.export_cooperatives(
+                db.session, actor, CooperativeFilter(), thresholds, fmt
+            )
         elif kind == "visits":
-            result = exports.export_visits(db.session, actor, start, end, fmt, today)
+            period = exports.VisitPeriod(start, end)
+            result = exports.export_visits(db.session, actor, period, fmt, today)
         else:
             result = exports.export_recap(db.session, actor, fmt, today, as_of)
     output.write_bytes(result.content)

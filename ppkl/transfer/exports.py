@@ -9,17 +9,19 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
 
 from ppkl import audit
-from ppkl.cooperatives.queries import CooperativeFilter, cooperatives_for
-from ppkl.i18n import stage_label
+from ppkl.cooperatives.queries import CooperativeFilter, apply_filter, sort_order
+from ppkl.i18n import purpose_label, stage_label
 from ppkl.io.writers import Column, Sheet, write
-from ppkl.models import Cooperative, Regency, User, Visit
-from ppkl.permissions import Permission, has_permission
+from ppkl.models import Cooperative, Regency, Visit
+from ppkl.permissions import cooperative_scope
 from ppkl.recap import current_recap, recap_as_of
+from ppkl.visits.queries import visit_list
 from ppkl.workflow import Stage
+from ppkl.worklist import Facts, Thresholds, conditions
 
 log = logging.getLogger(__name__)
 
@@ -84,17 +86,15 @@ def localised(columns: list[Column]) -> list[Column]:
     return [Column(c.key, str(c.label), c.width, c.number_format) for c in columns]
 
 
-def cooperative_rows(session: Session, user, flt: CooperativeFilter, human: bool):
-    """Import-ready rows; the XLSX (human) form writes status and stage as words.
-
-    The list's own statement supplies the scope, filters and order; only its columns are
-    swapped for plain ones, which loads 20,000 rows about three times faster than entities."""
-    regency = aliased(Regency)
+def cooperative_statement(user, flt: CooperativeFilter, t: Thresholds) -> Select:
+    """The list's rows as plain columns: the list's scope, filters (flags included) and sort,
+    from the list's own builders (ppkl.cooperatives.queries), so the export keeps up with them.
+    Plain columns load 20,000 rows about three times faster than entities."""
+    facts = Facts.build()
     stmt = (
-        cooperatives_for(user, flt)
-        .with_only_columns(
+        select(
             Cooperative.name,
-            regency.name,
+            Regency.name,
             Cooperative.district,
             Cooperative.address,
             Cooperative.legal_entity_number,
@@ -103,51 +103,60 @@ def cooperative_rows(session: Session, user, flt: CooperativeFilter, human: bool
             Cooperative.members,
             Cooperative.active,
             Cooperative.stage,
-            maintain_column_froms=False,
         )
-        .join(regency, regency.id == Cooperative.regency_id)
+        .select_from(Cooperative)
+        .join(Regency, Regency.id == Cooperative.regency_id)
     )
+    stmt = apply_filter(facts.join(stmt).where(cooperative_scope(user)), flt, conditions(facts, t))
+    return stmt.order_by(*sort_order(flt, facts))
+
+
+def cooperative_rows(session: Session, user, flt: CooperativeFilter, t: Thresholds, human: bool):
+    """Import-ready rows; the XLSX (human) form writes status and stage as words."""
     if human:
         statuses = {True: str(_l("active")), False: str(_l("inactive"))}
         stages = {stage.value: stage_label(stage) for stage in Stage}
     else:
         statuses, stages = {True: "yes", False: "no"}, {stage.value: stage.value for stage in Stage}
-    return [(*row[:8], statuses[row[8]], stages[row[9]]) for row in session.execute(stmt)]
+    return [
+        (*row[:8], statuses[row[8]], stages[row[9]])
+        for row in session.execute(cooperative_statement(user, flt, t))
+    ]
 
 
-def visits_query(user, start: date | None, end: date | None):
-    """Visits not deleted, in the period; officers export only their own."""
+def visits_statement(user, officer_id: int | None, start: date | None, end: date | None):
+    """The visits list's own query (ppkl.visits.queries: who sees which visits, newest first)
+    for a period, with the regency; removed visits are never exported."""
     stmt = (
-        select(Visit, User.full_name, Cooperative.name, Regency.name)
-        .join(User, User.id == Visit.officer_id)
-        .join(Cooperative, Cooperative.id == Visit.cooperative_id)
+        visit_list(user, officer_id, include_removed=False)
         .join(Regency, Regency.id == Cooperative.regency_id)
-        .where(Visit.deleted_at.is_(None))
+        .add_columns(Regency.name.label("regency_name"))
     )
-    if not has_permission(user, Permission.VIEW_ALL_COOPERATIVES):
-        stmt = stmt.where(Visit.officer_id == user.id)
     if start:
         stmt = stmt.where(Visit.visited_on >= start)
     if end:
         stmt = stmt.where(Visit.visited_on <= end)
-    return stmt.order_by(Visit.visited_on, Visit.id)
+    return stmt
 
 
-def visit_rows(session: Session, user, start: date | None, end: date | None):
+def visit_rows(session: Session, user, period: "VisitPeriod", human: bool):
+    label = purpose_label if human else str
     return [
         (
-            visit.visited_on,
-            officer,
-            cooperative,
-            regency,
-            "; ".join(str(p) for p in visit.purposes or []),
-            visit.people_met,
-            visit.outcome,
-            visit.follow_up_on,
-            visit.follow_up_action,
-            visit.notes,
+            row.Visit.visited_on,
+            row.officer_name,
+            row.cooperative_name,
+            row.regency_name,
+            "; ".join(label(p) for p in row.Visit.purposes or []),
+            row.Visit.people_met,
+            row.Visit.outcome,
+            row.Visit.follow_up_on,
+            row.Visit.follow_up_action,
+            row.Visit.notes,
         )
-        for visit, officer, cooperative, regency in session.execute(visits_query(user, start, end))
+        for row in session.execute(
+            visits_statement(user, period.officer_id, period.start, period.end)
+        )
     ]
 
 
@@ -160,22 +169,32 @@ def recap_rows(session: Session, as_of: date | None = None):
 
 
 def export_cooperatives(
-    session: Session, user, flt: CooperativeFilter, fmt: str, today: date
+    session: Session, user, flt: CooperativeFilter, t: Thresholds, fmt: str
 ) -> Export:
     """The user's cooperative list with the list's filters, as CSV or XLSX; audited."""
-    rows = cooperative_rows(session, user, flt, human=fmt == "xlsx")
+    today = t.today
+    rows = cooperative_rows(session, user, flt, t, human=fmt == "xlsx")
     sheet = Sheet(str(_l("Cooperatives")), localised(COOPERATIVE_COLUMNS), rows)
-    return finish(user, "cooperatives", sheet, fmt, today, filters=filter_detail(flt))
+    return finish(user, "cooperatives", sheet, fmt, today, filters=flt.as_args())
 
 
-def export_visits(
-    session: Session, user, start: date | None, end: date | None, fmt: str, today: date
-) -> Export:
-    """Visits in a period (officers: their own), as CSV or XLSX; audited."""
-    rows = visit_rows(session, user, start, end)
+@dataclass(frozen=True)
+class VisitPeriod:
+    start: date | None = None
+    end: date | None = None
+    officer_id: int | None = None  # the visits list's officer filter (supervisors)
+
+
+def export_visits(session: Session, user, period: VisitPeriod, fmt: str, today: date) -> Export:
+    """Visits in a period as the visits list shows them (officers: their own); audited."""
+    rows = visit_rows(session, user, period, human=fmt == "xlsx")
     sheet = Sheet(str(_l("Visits")), localised(VISIT_COLUMNS), rows)
-    period = {"from": start and start.isoformat(), "to": end and end.isoformat()}
-    return finish(user, "visits", sheet, fmt, today, filters=period)
+    detail = {
+        "from": period.start and period.start.isoformat(),
+        "to": period.end and period.end.isoformat(),
+        "officer": period.officer_id,
+    }
+    return finish(user, "visits", sheet, fmt, today, filters=detail)
 
 
 def export_recap(
@@ -185,10 +204,6 @@ def export_recap(
     sheet = Sheet(str(_l("Recap")), localised(RECAP_COLUMNS), recap_rows(session, as_of))
     day = as_of or today
     return finish(user, "recap", sheet, fmt, day, as_of=as_of and as_of.isoformat())
-
-
-def filter_detail(flt: CooperativeFilter) -> dict:
-    return {k: v for k, v in vars(flt).items() if v not in (None, "", False)}
 
 
 def finish(user, kind: str, sheet: Sheet, fmt: str, today: date, **detail) -> Export:

@@ -18,6 +18,7 @@ from ppkl.transfer import bp, exports
 from ppkl.transfer.forms import ConfirmImportForm, ExportForm, ImportForm, VisitExportForm
 from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
 from ppkl.transfer.uploads import UploadStore
+from ppkl.worklist import Thresholds
 
 
 def upload_store() -> UploadStore:
@@ -113,8 +114,9 @@ def export_cooperatives():
     if not form.validate_on_submit():
         return redirect(url_for("cooperatives.index"))
     flt = CooperativeFilter.from_args(request.form)
+    thresholds = Thresholds.from_config(current_app.config, office_today())
     return download(
-        exports.export_cooperatives(db.session, current_user, flt, form.fmt.data, office_today())
+        exports.export_cooperatives(db.session, current_user, flt, thresholds, form.fmt.data)
     )
 
 
@@ -127,9 +129,10 @@ def export_visits():
         return render_template(
             "transfer/index.html", export_form=ExportForm(), visit_form=form
         ), 400
-    result = exports.export_visits(
-        db.session, current_user, form.start.data, form.end.data, form.fmt.data, office_today()
+    period = exports.VisitPeriod(
+        form.start.data, form.end.data, request.form.get("officer", type=int)
     )
+    result = exports.export_visits(db.session, current_user, period, form.fmt.data, office_today())
     return download(result)
 
 
