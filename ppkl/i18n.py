@@ -94,6 +94,13 @@ def format_timestamp(value: datetime | None) -> str:
     return "" if value is None else format_datetime(value, format="d MMM y HH:mm")
 
 
+def page_url(endpoint: str, page: int) -> str:
+    """The current list URL, its filters kept, on another page."""
+    from flask import request, url_for
+
+    return url_for(endpoint, **{**request.args.to_dict(), "page": page})
+
+
 def register(app) -> None:
     app.jinja_env.filters.update(
         stage_label=stage_label,
@@ -106,5 +113,8 @@ def register(app) -> None:
         reason_label=reason_label,
     )
     app.jinja_env.globals.update(
-        STAGES=list(Stage), LANGUAGE_NAMES=LANGUAGE_NAMES, get_locale=get_locale
+        STAGES=list(Stage),
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        get_locale=get_locale,
+        page_url=page_url,
     )

@@ -57,3 +57,16 @@ def test_list_uses_a_fixed_number_of_queries(app, client, make_user, make_cooper
     assert queries_for_list() == small
     # user, count, rows, regencies, districts (+ officers for the filter, supervisors only)
     assert small <= 6
+
+
+def test_pagination_is_translated_and_keeps_the_filters(
+    app, client, make_user, make_cooperative, auth
+):
+    app.config["PER_PAGE"] = 2
+    for _ in range(5):
+        make_cooperative(stage="rat_held")
+    make_user("boss", role="supervisor")
+    auth.login(client, "boss")
+    html = client.get("/cooperatives/?stage=rat_held").get_data(as_text=True)
+    assert "Halaman 1 dari 3" in html and "Berikutnya" in html
+    assert 'href="/cooperatives/?stage=rat_held&amp;page=2"' in html
