@@ -98,7 +98,9 @@ def page_url(endpoint: str, page: int) -> str:
     """The current list URL, its filters kept, on another page."""
     from flask import request, url_for
 
-    return url_for(endpoint, **{**request.args.to_dict(), "page": page})
+    args = request.args.to_dict()
+    args["page"] = page
+    return url_for(endpoint, **args)
 
 
 def register(app) -> None:
