@@ -59,7 +59,7 @@ format: setup-test
 	$(BIN)/ruff check --fix .
 
 extract-messages: setup
-	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__' --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -o ppkl/translations/messages.pot .
+	$(BIN)/pybabel extract --ignore-dirs='.* __pycache__' --no-location --sort-output -F babel.cfg -k _l -k lazy_gettext -k N_ -k Np_:1,2 -o ppkl/translations/messages.pot .
 	$(BIN)/pybabel update -i ppkl/translations/messages.pot -d ppkl/translations --no-fuzzy-matching --ignore-obsolete
 	$(BIN)/python tools/normalize_po.py
 

@@ -42,12 +42,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_extensions(app)
     register_blueprints(app)
 
-    from ppkl import cli, errors, i18n, security
+    from ppkl import cli, errors, i18n, security, validation_messages
 
     security.init_app(app)
 
     errors.register(app)
     i18n.register(app)
+    validation_messages.install()
     cli.register(app)
     return app
 

@@ -76,3 +76,25 @@ def test_no_untranslated_indonesian_messages():
         catalog = read_po(handle)
     missing = [m.id for m in catalog if m.id and not m.string]
     assert missing == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "required", "too_long"),
+    [
+        ("id", "Kolom ini wajib diisi.", "Isian maksimal 200 karakter."),
+        ("en", "This field is required.", "Field cannot be longer than 200 characters."),
+    ],
+)
+def test_built_in_validation_messages_follow_the_language(
+    client, make_regency, make_user, auth, lang, required, too_long
+):
+    """WTForms ships no Indonesian: its messages come from ppkl's own catalog."""
+    regency = make_regency("Bulungan")
+    make_user("boss", role="supervisor", locale=lang)
+    auth.login(client, "boss")
+    empty = post_form(client, "/cooperatives/new", {"name": "", "regency_id": str(regency.id)})
+    assert required in empty.get_data(as_text=True)
+    long = post_form(
+        client, "/cooperatives/new", {"name": "x" * 201, "regency_id": str(regency.id)}
+    )
+    assert too_long in long.get_data(as_text=True)
