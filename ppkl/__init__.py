@@ -33,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'ppkl.sqlite'}"
         )
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(app.config)
     if app.config["PRODUCTION"]:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     check_secret_key(app)
@@ -51,6 +53,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     validation_messages.install()
     cli.register(app)
     return app
+
+
+def sqlite_engine_options(config) -> dict:
+    """SQLite lets one writer in at a time: wait for the lock (SQLITE_BUSY_TIMEOUT seconds)
+    instead of failing after pysqlite's default 5 s while a report worker holds it."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    connect_args = dict(options.get("connect_args", {}))
+    connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT"])
+    options["connect_args"] = connect_args
+    return options
 
 
 def check_secret_key(app: Flask) -> None:

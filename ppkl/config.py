@@ -11,6 +11,7 @@ class Config:
     # Filled in by create_app() with a SQLite file under instance/ when unset.
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLITE_BUSY_TIMEOUT = 30
 
     # Set PPKL_PRODUCTION=1 in production: secure cookies, no demo data.
     PRODUCTION = False

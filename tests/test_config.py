@@ -53,3 +53,10 @@ def test_production_turns_on_secure_cookies(tmp_path):
         }
     )
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["REMEMBER_COOKIE_SECURE"]
+
+
+def test_sqlite_waits_for_the_write_lock(tmp_path):
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"})
+    options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["connect_args"]["timeout"] == 30
+    assert options["pool_pre_ping"] is True
