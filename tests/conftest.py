@@ -293,24 +293,25 @@ def extra_app(app, main_database):
 # --- field work (issue 4) ---
 
 
-@pytest.fixture
-def assign(app):
+def add_assignment(cooperative, officer, start=date(2019, 1, 1), end=None):
     """Record a current (or past) assignment directly, as history would hold it."""
     from ppkl.models import Assignment
 
-    def make(cooperative, officer, start=date(2019, 1, 1), end=None):
-        row = Assignment(
-            cooperative_id=cooperative.id,
-            officer_id=officer.id,
-            officer_role=officer.role,
-            start_date=start,
-            end_date=end,
-        )
-        db.session.add(row)
-        db.session.commit()
-        return row
+    row = Assignment(
+        cooperative_id=cooperative.id,
+        officer_id=officer.id,
+        officer_role=officer.role,
+        start_date=start,
+        end_date=end,
+    )
+    db.session.add(row)
+    db.session.commit()
+    return row
 
-    return make
+
+@pytest.fixture
+def assign(app):
+    return add_assignment
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from ppkl.extensions import db
+from tests.conftest import add_assignment as assign
 
 JUNE = (date(2019, 6, 1), date(2019, 6, 30))
 
@@ -80,21 +81,6 @@ def add_move(coop, user, to_stage, day, from_stage=None):
         effective_date=day,
         user_id=user.id,
         created_at=datetime.combine(day, time(3)),  # 11:00 WITA that day
-    )
-    db.session.add(row)
-    db.session.commit()
-    return row
-
-
-def assign(coop, officer, start, end=None):
-    from ppkl.models import Assignment
-
-    row = Assignment(
-        cooperative_id=coop.id,
-        officer_id=officer.id,
-        officer_role=officer.role,
-        start_date=start,
-        end_date=end,
     )
     db.session.add(row)
     db.session.commit()
