@@ -18,7 +18,8 @@ from pathlib import Path
 from flask_migrate import upgrade
 from sqlalchemy import event
 
-from ppkl import create_app, demo
+from ppkl import create_app
+from ppkl.demo import seed as demo
 from ppkl.extensions import db
 
 RUNS = 15

@@ -86,9 +86,9 @@ def run(database_url: str, rows: int) -> None:
     from ppkl.cooperatives.queries import CooperativeFilter
     from ppkl.extensions import db
     from ppkl.models import Regency
+    from ppkl.tasks.worklist import Thresholds
     from ppkl.transfer.exports import CliActor, export_cooperatives
     from ppkl.transfer.services import ImportOptions, import_cooperatives
-    from ppkl.worklist import Thresholds
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
     with app.app_context():

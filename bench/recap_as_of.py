@@ -42,7 +42,7 @@ def main() -> None:
     with app.app_context():
         from flask_migrate import upgrade
 
-        from ppkl import demo
+        from ppkl.demo import seed as demo
         from ppkl.recap import current_recap, recap_as_of
 
         upgrade()

@@ -51,7 +51,7 @@ def make_app(folder: Path, database: str, **extra):
 def seed(app) -> None:
     from flask_migrate import upgrade
 
-    from ppkl import demo
+    from ppkl.demo import seed as demo
 
     with app.app_context():
         upgrade()

@@ -77,7 +77,8 @@ def check_secret_key(app: Flask) -> None:
 
 
 def init_extensions(app: Flask) -> None:
-    from ppkl import access, i18n, sessions
+    from ppkl import access, i18n
+    from ppkl.auth import sessions
     from ppkl.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
@@ -91,15 +92,15 @@ def init_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from ppkl.admin import bp as admin_bp
-    from ppkl.auditlog import bp as auditlog_bp
-    from ppkl.auth import bp as auth_bp
-    from ppkl.certification import bp as certification_bp
-    from ppkl.cooperatives import bp as cooperatives_bp
-    from ppkl.dashboard import bp as dashboard_bp
-    from ppkl.health import bp as health_bp
-    from ppkl.reports import bp as reports_bp
-    from ppkl.transfer import bp as transfer_bp
+    from ppkl.admin.blueprint import bp as admin_bp
+    from ppkl.audit.blueprint import bp as auditlog_bp
+    from ppkl.auth.blueprint import bp as auth_bp
+    from ppkl.certification.blueprint import bp as certification_bp
+    from ppkl.cooperatives.blueprint import bp as cooperatives_bp
+    from ppkl.dashboard.blueprint import bp as dashboard_bp
+    from ppkl.health.blueprint import bp as health_bp
+    from ppkl.reports.blueprint import bp as reports_bp
+    from ppkl.transfer.blueprint import bp as transfer_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
@@ -114,10 +115,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_fieldwork_blueprints(app: Flask) -> None:
-    from ppkl.assignments import bp as assignments_bp
-    from ppkl.roster import bp as roster_bp
-    from ppkl.tasks import bp as tasks_bp
-    from ppkl.visits import bp as visits_bp
+    from ppkl.assignments.blueprint import bp as assignments_bp
+    from ppkl.roster.blueprint import bp as roster_bp
+    from ppkl.tasks.blueprint import bp as tasks_bp
+    from ppkl.visits.blueprint import bp as visits_bp
 
     app.register_blueprint(assignments_bp, url_prefix="/assignments")
     app.register_blueprint(roster_bp, url_prefix="/roster")

@@ -92,8 +92,8 @@ def recap_command(fmt, as_of):
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when data exists.")
 def seed_demo_command(end_date, if_empty):
     """Load the demo data: 747 cooperatives and the demo accounts."""
-    from ppkl import demo
     from ppkl.clock import office_today
+    from ppkl.demo import seed as demo
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException(
@@ -117,7 +117,7 @@ def seed_demo_command(end_date, if_empty):
 
 
 def demo_logins_text() -> str:
-    from ppkl.demo import DEMO_PASSWORD
+    from ppkl.demo.seed import DEMO_PASSWORD
 
     return (
         f"Demo logins (password for all: {DEMO_PASSWORD}): admin, supervisor, "

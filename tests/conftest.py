@@ -110,7 +110,7 @@ def main_database(databases) -> str:
 @pytest.fixture(scope="session")
 def demo_database(databases) -> str:
     """A database with seed-demo loaded (end date 30 June 2019). Tests treat it as read-only."""
-    from ppkl import demo
+    from ppkl.demo import seed as demo
 
     url = databases.new("demo")
     app = make_app(url)
@@ -211,8 +211,8 @@ def make_regency(app):
 
 @pytest.fixture
 def make_user(app, make_regency):
+    from ppkl.auth.passwords import hash_password
     from ppkl.models import Regency, User
-    from ppkl.passwords import hash_password
 
     def make(username="user", role="supervisor", regency=None, password=TEST_PASSWORD, **fields):
         if regency is None and role in ("ppkl", "dak"):

@@ -1,8 +1,8 @@
 from sqlalchemy import select
 
+from ppkl.auth.passwords import hash_password
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
-from ppkl.passwords import hash_password
 from tests.conftest import TEST_PASSWORD, login, post_form
 
 GENERIC = "Nama pengguna atau kata sandi salah."

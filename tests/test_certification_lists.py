@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from ppkl.certification.deadlines import DeadlineRules, Flag, RatFacts, flags_for, inactivity_window
 from ppkl.certification.queries import (
     DeadlineFilter,
     deactivation_candidates,
@@ -12,7 +13,6 @@ from ppkl.certification.queries import (
     flagged_cooperatives,
     flags_of,
 )
-from ppkl.deadlines import DeadlineRules, Flag, RatFacts, flags_for, inactivity_window
 from ppkl.extensions import db
 from ppkl.models import Cooperative, RatRecord, User
 

@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from ppkl.deadlines import (
+from ppkl.certification.deadlines import (
     DeadlineRules,
     Flag,
     RatFacts,

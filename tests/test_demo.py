@@ -3,7 +3,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ppkl import demo
+from ppkl.demo import seed as demo
 from ppkl.extensions import db
 from ppkl.models import Cooperative, User
 

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, true
 
 from ppkl.extensions import db
 from ppkl.models import Assignment, Cooperative, User, Visit
-from ppkl.worklist import Reason, Thresholds, reason_counts
+from ppkl.tasks.worklist import Reason, Thresholds, reason_counts
 from tests.conftest import DEMO_END_DATE
 
 

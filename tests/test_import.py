@@ -125,8 +125,8 @@ def test_xlsx_with_indonesian_header(runner, tmp_path, bulungan):
     "header", ["Kabupaten/Kota", "kabupaten_kota", "KABUPATEN KOTA", "Regency"]
 )
 def test_header_spellings_mean_the_same_column(header):
-    from ppkl.io.cooperative_import import map_header
-    from ppkl.io.tabular import Table
+    from ppkl.transfer.planning import map_header
+    from ppkl.transfer.tabular import Table
 
     positions, unknown, problems = map_header(Table(header=["Nama.Koperasi", header, "Catatan"]))
     assert positions == {"name": 0, "regency": 1}

@@ -21,7 +21,7 @@ JUNK = "x' OR 1=1 --\x00\u202e"
 @pytest.fixture(scope="module")
 def walk_app(databases):
     """The demo data in a database of this module's own: the walk may write to it."""
-    from ppkl import demo
+    from ppkl.demo import seed as demo
 
     url = databases.new("walk")
     app = make_app(url, WTF_CSRF_ENABLED=False)  # let POST bodies reach the views

@@ -3,9 +3,9 @@
 import pytest
 from sqlalchemy import select
 
+from ppkl.auth.passwords import MAX_LENGTH, common_passwords, password_problem
 from ppkl.extensions import db
 from ppkl.models import User
-from ppkl.passwords import MAX_LENGTH, common_passwords, password_problem
 from tests.conftest import post_form
 
 

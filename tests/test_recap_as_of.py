@@ -112,7 +112,7 @@ def test_state_at_the_end_of_each_day(app, make_regency, make_cooperative, query
 
 @pytest.mark.parametrize("end_date", [date(2019, 1, 1), date(2021, 3, 15)])
 def test_demo_history_fits_any_end_date(app, end_date):
-    from ppkl import demo
+    from ppkl.demo import seed as demo
     from ppkl.recap import end_of_day_utc
     from tests.conftest import FAST_HASH
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from ppkl.targets import TargetProgress, months_left
+from ppkl.certification.targets import TargetProgress, months_left
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from sqlalchemy import select, true
 
 from ppkl.extensions import db
 from ppkl.models import CooperativeHistory, RatRecord
-from ppkl.worklist import Reason, Thresholds, reason_counts, reasons_of, worklist_query
+from ppkl.tasks.worklist import Reason, Thresholds, reason_counts, reasons_of, worklist_query
 
 TODAY = date(2019, 6, 30)
 
@@ -192,7 +192,7 @@ def test_report_overdue_follows_the_workflow_deadlines(make_cooperative, days, e
 
 
 def test_worklist_deadline_reason_agrees_with_deadlines_flags_for(make_cooperative):
-    from ppkl.deadlines import DeadlineRules, Flag, RatFacts, flags_for
+    from ppkl.certification.deadlines import DeadlineRules, Flag, RatFacts, flags_for
 
     cases = [
         make_cooperative(),

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("admin", __name__)
-
-from ppkl.admin import views  # noqa: E402,F401
+"""User accounts and roles, managed by administrators."""

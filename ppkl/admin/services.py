@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from ppkl import audit
-from ppkl.domain_errors import FieldError
+from ppkl.auth.passwords import hash_password, password_problem
+from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES, Role
-from ppkl.passwords import hash_password, password_problem
 
 log = logging.getLogger(__name__)
 

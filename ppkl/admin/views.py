@@ -4,7 +4,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ppkl.access import requires
-from ppkl.admin import bp
+from ppkl.admin.blueprint import bp
 from ppkl.admin.forms import ACCOUNT_MESSAGES, ConfirmForm, NewUserForm, PasswordForm, UserForm
 from ppkl.admin.services import (
     AccountError,

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("assignments", __name__)
-
-from ppkl.assignments import views  # noqa: E402,F401
+"""Assigning cooperatives to field officers."""

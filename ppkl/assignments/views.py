@@ -3,7 +3,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
-from ppkl.assignments import bp
+from ppkl.assignments.blueprint import bp
 from ppkl.assignments.forms import (
     ASSIGNMENT_MESSAGES,
     AssignOneForm,
@@ -23,7 +23,7 @@ from ppkl.cooperatives.queries import (
 from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.permissions import Permission
-from ppkl.worklist import Reason, Thresholds
+from ppkl.tasks.worklist import Reason, Thresholds
 
 
 def thresholds() -> Thresholds:

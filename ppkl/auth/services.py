@@ -4,9 +4,9 @@ import logging
 
 from sqlalchemy import func, select
 
+from ppkl.auth.passwords import hash_password, needs_rehash, verify_password
 from ppkl.extensions import db
 from ppkl.models import User
-from ppkl.passwords import hash_password, needs_rehash, verify_password
 
 log = logging.getLogger(__name__)
 

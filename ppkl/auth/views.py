@@ -4,9 +4,10 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
-from ppkl import audit, sessions
+from ppkl import audit
 from ppkl.access import public, signed_in
-from ppkl.auth import bp
+from ppkl.auth import sessions
+from ppkl.auth.blueprint import bp
 from ppkl.auth.forms import LanguageForm, LoginForm
 from ppkl.auth.services import authenticate
 from ppkl.clock import utcnow

@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ppkl.deadlines import Flag
+from ppkl.certification.deadlines import Flag
 from ppkl.models.history import HistoryKind
 
 HISTORY_KIND_LABELS = {

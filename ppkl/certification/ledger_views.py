@@ -6,13 +6,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ppkl.access import load_cooperative, requires
-from ppkl.certification import bp
+from ppkl.certification.blueprint import bp
+from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
 from ppkl.certification.ledger import record_rat, set_target
 from ppkl.certification.queries import find_rat, targets_for_year
 from ppkl.certification.services import MoveRefused
 from ppkl.clock import office_today
-from ppkl.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.models import Regency

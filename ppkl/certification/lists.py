@@ -7,7 +7,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ppkl.access import requires
-from ppkl.certification import bp
+from ppkl.certification.blueprint import bp
+from ppkl.certification.deadlines import Flag, inactivity_window, rules_from_config
 from ppkl.certification.forms import BULK_FORMS, problem_message, show_problems
 from ppkl.certification.queries import (
     DeadlineFilter,
@@ -20,7 +21,6 @@ from ppkl.certification.queries import (
 from ppkl.certification.services import BULK_STAGES, BulkRefused, bulk_advance
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import regencies
-from ppkl.deadlines import Flag, inactivity_window, rules_from_config
 from ppkl.extensions import db
 from ppkl.models import Cooperative
 from ppkl.permissions import Permission, cooperative_scope

@@ -10,7 +10,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from ppkl.deadlines import (
+from ppkl.certification.deadlines import (
     DeadlineRules,
     Flag,
     RatFacts,

@@ -1,6 +1,7 @@
 """Query builders of the workflow's lists: deadline flags, deactivation candidates, bulk
 selection, targets. They return select() so views paginate; flags of a page's rows come from
-`ppkl.deadlines.flags_for` over one query of their RAT records (one definition of overdue)."""
+`ppkl.certification.deadlines.flags_for` over one query of their RAT records (one
+definition of overdue)."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -8,7 +9,7 @@ from datetime import date
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
-from ppkl.deadlines import (
+from ppkl.certification.deadlines import (
     DeadlineRules,
     Flag,
     RatFacts,
@@ -18,11 +19,11 @@ from ppkl.deadlines import (
     report_overdue_before,
     warning_fiscal_year,
 )
+from ppkl.certification.targets import TargetProgress, months_left
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord
 from ppkl.permissions import cooperative_scope
 from ppkl.recap import Recap
-from ppkl.targets import TargetProgress, months_left
 
 
 def _has_rat(condition) -> exists:

@@ -21,8 +21,8 @@ from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl import audit
+from ppkl.certification.deadlines import DeadlineRules, rules_from_config
 from ppkl.certification.queries import find_rat
-from ppkl.deadlines import DeadlineRules, rules_from_config
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
 from ppkl.permissions import can_correct, can_move, can_set_active

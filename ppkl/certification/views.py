@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
-from ppkl.certification import bp
+from ppkl.certification.blueprint import bp
+from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.certification.forms import (
     MOVE_FORMS,
     CorrectionForm,
@@ -22,7 +23,6 @@ from ppkl.certification.services import (
     set_active,
 )
 from ppkl.clock import office_today
-from ppkl.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.i18n import stage_label

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("cooperatives", __name__)
-
-from ppkl.cooperatives import views  # noqa: E402,F401
+"""The cooperative register: list, detail, create and edit."""

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.models.user import OFFICER_ROLES, Role
 from ppkl.permissions import cooperative_scope
+from ppkl.tasks.worklist import Facts, Reason, Thresholds, conditions, flag_columns
 from ppkl.workflow import STAGE_ORDER, Stage
-from ppkl.worklist import Facts, Reason, Thresholds, conditions, flag_columns
 
 UNASSIGNED_CHOICES = ("ppkl", "dak", "all")
 SORTS = ("name", "regency", "stage", "last_visit")

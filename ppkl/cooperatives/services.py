@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from ppkl import audit
-from ppkl.domain_errors import FieldError
+from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
 from ppkl.workflow import Stage

@@ -6,7 +6,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ppkl.access import load_cooperative, requires
 from ppkl.assignments.queries import fieldwork_context
 from ppkl.clock import office_today
-from ppkl.cooperatives import bp
+from ppkl.cooperatives.blueprint import bp
 from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
@@ -24,7 +24,7 @@ from ppkl.cooperatives.services import (
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_field_error
 from ppkl.permissions import Permission, has_permission
-from ppkl.worklist import Reason, Thresholds
+from ppkl.tasks.worklist import Reason, Thresholds
 
 
 @bp.route("/")

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("dashboard", __name__)
-
-from ppkl.dashboard import views  # noqa: E402,F401
+"""The regency recap page."""

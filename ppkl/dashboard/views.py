@@ -7,7 +7,7 @@ from flask_login import current_user
 from ppkl.access import public, requires
 from ppkl.certification.queries import target_progress
 from ppkl.clock import office_today
-from ppkl.dashboard import bp
+from ppkl.dashboard.blueprint import bp
 from ppkl.extensions import db
 from ppkl.permissions import Permission
 from ppkl.recap import current_recap, recap_as_of

@@ -2,7 +2,7 @@ from flask import current_app, jsonify
 
 from ppkl.access import public
 from ppkl.extensions import db
-from ppkl.health import bp
+from ppkl.health.blueprint import bp
 from ppkl.health.checks import is_ready, readiness
 
 

@@ -1,7 +1,7 @@
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, ForeignKey, String, event
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from ppkl.clock import utcnow
 from ppkl.extensions import db
@@ -20,3 +20,15 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(50), index=True)
     target: Mapped[str | None] = mapped_column(String(100))
     detail: Mapped[dict | None] = mapped_column(JSON)
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(Session, "before_flush")
+def keep_append_only(session, flush_context, instances) -> None:
+    """No code path may change or delete an audit row through the ORM."""
+    for obj in (*session.dirty, *session.deleted):
+        if isinstance(obj, AuditEvent):
+            raise AuditLogIsAppendOnly(f"audit event {obj.id} cannot be changed or deleted")

@@ -4,7 +4,7 @@ from datetime import date
 
 from flask_babel import format_date
 
-from ppkl.reports import bp
+from ppkl.reports.blueprint import bp
 
 
 @bp.app_template_filter("short_date")

@@ -7,8 +7,8 @@ Definitions (README, "Reports"):
   by the end of that day (office time);
 - stage moves: history rows of kind "move" recorded by the officer during the period (office
   days), counted by the stage reached; certificates issued: those that reached "certified";
-- flags: the deadline flags of ppkl.deadlines on the period's last day, from the RAT records
-  known on that day;
+- flags: the deadline flags of ppkl.certification.deadlines on the period's last day, from the
+  RAT records known on that day;
 - visits: the officer's visits dated in the period, removed visits left out;
 - last visit / next follow-up: the latest visit (by anyone) of each cooperative up to the
   period's end, and the follow-up date that visit asked for.
@@ -21,7 +21,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ppkl.deadlines import DeadlineRules, RatFacts, flags_for
+from ppkl.certification.deadlines import DeadlineRules, RatFacts, flags_for
 from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
 from ppkl.models.history import HistoryKind
 from ppkl.models.user import Role

@@ -23,7 +23,7 @@ class RecapReport:
     as_of: date
     recap: Recap
     chart: Markup
-    targets: tuple = ()  # ppkl.targets.TargetProgress, for the as-of date's year
+    targets: tuple = ()  # ppkl.certification.targets.TargetProgress, for the as-of date's year
     target_chart: Markup | None = None
 
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ppkl import audit
+from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import utcnow
-from ppkl.deadlines import rules_from_config
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.reports.cache import PdfCache, cache_key, data_stamp

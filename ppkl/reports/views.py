@@ -13,7 +13,8 @@ from ppkl.extensions import db
 from ppkl.models import Regency, ReportJob, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, can_print_officer_report, has_permission
-from ppkl.reports import bp, jobs, services
+from ppkl.reports import jobs, services
+from ppkl.reports.blueprint import bp
 from ppkl.reports.forms import (
     BatchForm,
     OfficerReportForm,

@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("roster", __name__)
-
-from ppkl.roster import views  # noqa: E402,F401
+"""The officers' roster: coverage and visit counts per officer."""

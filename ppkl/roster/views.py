@@ -16,7 +16,7 @@ from ppkl.forms import choices
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission
-from ppkl.roster import bp
+from ppkl.roster.blueprint import bp
 from ppkl.roster.queries import RosterFilter, roster, successors
 
 

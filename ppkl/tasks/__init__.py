@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("tasks", __name__)
-
-from ppkl.tasks import views  # noqa: E402,F401
+"""Tugas saya: the worklist of what each officer should do next."""

@@ -7,7 +7,7 @@ from ppkl.assignments.scope import officer_scope
 from ppkl.cooperatives.queries import Page, unassigned_condition
 from ppkl.models import Cooperative, Regency
 from ppkl.permissions import cooperative_scope
-from ppkl.worklist import Thresholds, reason_counts, worklist_query
+from ppkl.tasks.worklist import Thresholds, reason_counts, worklist_query
 
 
 def scope_for(viewer, officer=None, regency_id: int | None = None, unassigned=False):

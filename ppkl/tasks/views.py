@@ -8,9 +8,9 @@ from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, has_permission
-from ppkl.tasks import bp
+from ppkl.tasks.blueprint import bp
 from ppkl.tasks.queries import scope_for, task_counts, task_page
-from ppkl.worklist import Reason, Thresholds, reasons_of
+from ppkl.tasks.worklist import Reason, Thresholds, reasons_of
 
 
 @bp.route("/")

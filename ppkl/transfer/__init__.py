@@ -1,7 +1,3 @@
-"""Import and export of cooperative lists, visits and the recap (web and CLI)."""
+"""Import and export of cooperative lists, visits and the recap (web and CLI).
 
-from flask import Blueprint
-
-bp = Blueprint("transfer", __name__)
-
-from ppkl.transfer import views  # noqa: E402,F401
+The file modules (tabular, xlsx, columns, writers, planning) import no Flask."""

@@ -23,9 +23,9 @@ def register(app) -> None:
 @click.option("--as", "username", help="The importing user, named in history and audit.")
 def import_command(file: Path, dry_run: bool, create_regencies: bool, username: str | None):
     """Import cooperatives from a CSV or XLSX file: all rows or none."""
-    from ppkl.io.tabular import FileRefused
     from ppkl.models import User
     from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
+    from ppkl.transfer.tabular import FileRefused
 
     user = None
     if username:
@@ -72,8 +72,8 @@ def export_command(kind: str, fmt: str, output: Path, start, end, as_of):
     """Export cooperatives, visits or the recap as CSV or XLSX."""
     from ppkl.clock import office_today
     from ppkl.cooperatives.queries import CooperativeFilter
+    from ppkl.tasks.worklist import Thresholds
     from ppkl.transfer import exports
-    from ppkl.worklist import Thresholds
 
     if kind != "visits" and (start or end):
         raise click.UsageError("--from and --to apply to visits only")

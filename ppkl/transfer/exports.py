@@ -15,13 +15,13 @@ from sqlalchemy.orm import Session
 from ppkl import audit
 from ppkl.cooperatives.queries import CooperativeFilter, apply_filter, sort_order
 from ppkl.i18n import purpose_label, stage_label
-from ppkl.io.writers import Column, Sheet, write
 from ppkl.models import Cooperative, Regency, Visit
 from ppkl.permissions import cooperative_scope
 from ppkl.recap import current_recap, recap_as_of
+from ppkl.tasks.worklist import Facts, Thresholds, conditions
+from ppkl.transfer.writers import Column, Sheet, write
 from ppkl.visits.queries import visit_list
 from ppkl.workflow import Stage
-from ppkl.worklist import Facts, Thresholds, conditions
 
 log = logging.getLogger(__name__)
 

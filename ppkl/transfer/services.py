@@ -8,7 +8,9 @@ from sqlalchemy.orm import Session
 
 from ppkl import audit
 from ppkl.clock import utcnow
-from ppkl.io.cooperative_import import (
+from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Regency
+from ppkl.transfer.bulk import insert_returning_ids, insert_rows
+from ppkl.transfer.planning import (
     STORED,
     Context,
     Existing,
@@ -16,9 +18,7 @@ from ppkl.io.cooperative_import import (
     plan_import,
     regency_key,
 )
-from ppkl.io.tabular import Limits, read_table
-from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Regency
-from ppkl.transfer.bulk import insert_returning_ids, insert_rows
+from ppkl.transfer.tabular import Limits, read_table
 
 log = logging.getLogger(__name__)
 

@@ -11,14 +11,15 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.queries import CooperativeFilter
 from ppkl.dashboard.views import parse_as_of
 from ppkl.extensions import db
-from ppkl.io.tabular import FileRefused
-from ppkl.io.writers import CONTENT_TYPES
 from ppkl.permissions import Permission
-from ppkl.transfer import bp, exports
+from ppkl.tasks.worklist import Thresholds
+from ppkl.transfer import exports
+from ppkl.transfer.blueprint import bp
 from ppkl.transfer.forms import ConfirmImportForm, ExportForm, ImportForm, VisitExportForm
 from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
+from ppkl.transfer.tabular import FileRefused
 from ppkl.transfer.uploads import UploadStore
-from ppkl.worklist import Thresholds
+from ppkl.transfer.writers import CONTENT_TYPES
 
 
 def upload_store() -> UploadStore:

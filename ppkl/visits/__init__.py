@@ -1,5 +1,1 @@
-from flask import Blueprint
-
-bp = Blueprint("visits", __name__)
-
-from ppkl.visits import views  # noqa: E402,F401
+"""Field visits: logging, editing and photos."""

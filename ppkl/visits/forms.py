@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ppkl.forms import choices
 from ppkl.i18n import PURPOSE_LABELS
-from ppkl.visit_rules import PURPOSES
+from ppkl.visits.rules import PURPOSES
 from ppkl.visits.services import VisitDetails
 
 VISIT_MESSAGES = {

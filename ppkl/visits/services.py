@@ -10,13 +10,13 @@ from ppkl import audit
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, User, Visit, VisitPhoto
-from ppkl.visit_rules import (
+from ppkl.visits.photos import CleanPhoto, store
+from ppkl.visits.rules import (
     PURPOSES,
     edit_window_open,
     follow_up_problem,
     visit_date_problem,
 )
-from ppkl.visits.photos import CleanPhoto, store
 
 log = logging.getLogger(__name__)
 

@@ -24,8 +24,7 @@ from ppkl.extensions import db
 from ppkl.i18n import stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
 from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
-from ppkl.visit_rules import edit_window_open
-from ppkl.visits import bp
+from ppkl.visits.blueprint import bp
 from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
 from ppkl.visits.photos import PhotoError, clean_photo, discard
 from ppkl.visits.queries import (
@@ -35,6 +34,7 @@ from ppkl.visits.queries import (
     photos_of,
     visit_list,
 )
+from ppkl.visits.rules import edit_window_open
 from ppkl.visits.services import (
     PhotoStore,
     StageMove,

@@ -14,7 +14,7 @@ from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
 @pytest.fixture(scope="module")
 def writable_demo(databases):
     """A demo database of its own: this test changes data, the shared demo stays untouched."""
-    from ppkl import demo
+    from ppkl.demo import seed as demo
 
     url = databases.new("browser_moves")
     app = make_app(url)

@@ -13,9 +13,9 @@ from tests.conftest import FAST_HASH, TEST_PASSWORD, make_app, migrate_to_head
 @pytest.fixture(scope="module")
 def field_server(databases):
     """A small database of its own (the shared demo database stays read-only)."""
+    from ppkl.auth.passwords import hash_password
     from ppkl.extensions import db
     from ppkl.models import Assignment, Cooperative, Regency, User
-    from ppkl.passwords import hash_password
 
     app = make_app(databases.new("fieldwork_browser"))
     migrate_to_head(app)

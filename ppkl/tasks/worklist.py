@@ -5,7 +5,7 @@ PDF reports all use the SQL conditions built here, so they cannot disagree. Plai
 no Flask. Conditions apply to active cooperatives only.
 
 - follow_up_overdue: the open follow-up date is before today;
-- deadline_overdue: the RAT or its report is overdue (ppkl.deadlines);
+- deadline_overdue: the RAT or its report is overdue (ppkl.certification.deadlines);
 - follow_up_due: the open follow-up date is today or within the next DUE_SOON_DAYS - 1 days;
 - stuck: in rat_held, report_received or ods_entered for more than STUCK_DAYS days;
 - not_visited: no visit for more than NOT_VISITED_DAYS days, or never visited.
@@ -22,7 +22,7 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from ppkl.deadlines import DeadlineRules, rules_from_config
+from ppkl.certification.deadlines import DeadlineRules, rules_from_config
 from ppkl.models import CooperativeHistory, Visit
 from ppkl.models.cooperative import Cooperative
 from ppkl.workflow import IN_PROGRESS_STAGES
@@ -124,9 +124,9 @@ class Facts:
 
 
 def deadline_overdue(t: Thresholds) -> ColumnElement[bool]:
-    """RAT or report terlambat: the workflow's flags (ppkl.deadlines), in their SQL form."""
+    """RAT or report terlambat: the workflow's deadline flags, in their SQL form."""
+    from ppkl.certification.deadlines import Flag
     from ppkl.certification.queries import flag_condition
-    from ppkl.deadlines import Flag
 
     return or_(
         flag_condition(Flag.RAT_OVERDUE, t.today, t.deadlines),

@@ -5,8 +5,6 @@ import logging
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 
 from ppkl.extensions import db
 from ppkl.models import AuditEvent
@@ -58,15 +56,3 @@ def record(action: str, *, user=None, target: str | None = None, **detail) -> Au
     db.session.add(event)
     log.info("audit %s by %s target=%s", action, event.username, target)
     return event
-
-
-class AuditLogIsAppendOnly(RuntimeError):
-    pass
-
-
-@event.listens_for(Session, "before_flush")
-def keep_append_only(session, flush_context, instances) -> None:
-    """No code path may change or delete an audit row through the ORM."""
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent):
-            raise AuditLogIsAppendOnly(f"audit event {obj.id} cannot be changed or deleted")

@@ -2,9 +2,9 @@ from flask import current_app, render_template, request
 
 from ppkl.access import requires
 from ppkl.audit import ACTION_LABELS
-from ppkl.auditlog import bp
-from ppkl.auditlog.forms import AuditFilterForm
-from ppkl.auditlog.queries import audit_events, recorded_actions
+from ppkl.audit.blueprint import bp
+from ppkl.audit.forms import AuditFilterForm
+from ppkl.audit.queries import audit_events, recorded_actions
 from ppkl.extensions import db
 from ppkl.permissions import Permission
 

@@ -9,15 +9,15 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ppkl.certification.demo_history import seed_history
-from ppkl.fieldwork_demo import seed_fieldwork
+from ppkl.auth.passwords import hash_password
+from ppkl.demo.fieldwork import seed_fieldwork
+from ppkl.demo.history import seed_history
 from ppkl.models import Cooperative, Regency, User
 from ppkl.models.user import Role
-from ppkl.passwords import hash_password
 from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
 
 DEMO_PASSWORD = "ppkl-demo"
-TABLE = Path(__file__).parent / "data" / "kaltara-2019-06-recap.csv"
+TABLE = Path(__file__).parent.parent / "data" / "kaltara-2019-06-recap.csv"
 
 REGENCY_CODES = {
     "Bulungan": "65.01",

@@ -7,8 +7,8 @@ collected, so the user sees them all at once; a plan with problems is never appl
 
 from dataclasses import dataclass, field
 
-from ppkl.io import N_
-from ppkl.io.columns import (
+from ppkl.models.cooperative import NAME_MAX
+from ppkl.transfer.columns import (
     ACTIVE_WORDS,
     FIELDS,
     HEADER_FIELDS,
@@ -18,8 +18,7 @@ from ppkl.io.columns import (
     normalise_word,
     unneutralise,
 )
-from ppkl.io.tabular import Table
-from ppkl.models.cooperative import NAME_MAX
+from ppkl.transfer.tabular import N_, Table
 from ppkl.workflow import Stage, nik_matches, stage_for
 
 MAX_LENGTHS = {

@@ -8,9 +8,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
-from ppkl.io import N_
-
 log = logging.getLogger(__name__)
+
+
+def N_(message: str) -> str:
+    """Mark a message for extraction; the caller translates it (web) or prints it as is (CLI)."""
+    return message
+
 
 REFUSALS = {
     "too_large": N_(

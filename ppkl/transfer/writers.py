@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from ppkl.io.columns import neutralise
-from ppkl.io.xlsx import write_workbook
+from ppkl.transfer.columns import neutralise
+from ppkl.transfer.xlsx import write_workbook
 
 FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from ppkl.models import Assignment, Cooperative, User, Visit
 from ppkl.models.user import Role
-from ppkl.visit_rules import PURPOSES
+from ppkl.visits.rules import PURPOSES
 
 VISIT_WINDOW_DAYS = 182
 NOTES = [
@@ -98,7 +98,7 @@ def officer_on(periods, day: date):
 
 
 def demo_visits(rng: random.Random, coop, periods, end_date: date) -> list[Visit]:
-    from ppkl.demo import person_name
+    from ppkl.demo.seed import person_name
 
     count = rng.choices([0, 1, 2, 3, 4, 5], weights=[8, 20, 28, 22, 14, 8])[0]
     days = sorted(rng.sample(range(VISIT_WINDOW_DAYS), count))

@@ -4,7 +4,7 @@ from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ppkl.audit import action_label
-from ppkl.auditlog.queries import AuditFilter
+from ppkl.audit.queries import AuditFilter
 from ppkl.forms import choices
 
 

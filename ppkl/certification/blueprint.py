@@ -1,0 +1,44 @@
+"""The certification blueprint; importing this module registers its views, filters and checks."""
+
+from flask import Blueprint, current_app
+from flask_login import current_user
+
+bp = Blueprint("certification", __name__)
+
+
+@bp.app_template_global()
+def certification_panel(coop):
+    """The workflow section of the cooperative page (flags, actions, compliance, timeline)."""
+    from ppkl.certification.deadlines import rules_from_config
+    from ppkl.certification.panel import build_panel
+    from ppkl.clock import office_today
+
+    return build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
+
+
+@bp.record_once
+def _check_settings(state) -> None:
+    """Refuse to start with unreadable deadline settings rather than fail on the first page."""
+    from ppkl.certification.deadlines import rules_from_config
+
+    try:
+        rules_from_config(state.app.config)
+    except (TypeError, ValueError) as error:
+        raise ValueError(
+            "FISCAL_YEAR_END, RAT_DUE and RAT_WARNING_FROM must be MM-DD dates, "
+            f"RAT_REPORT_DUE_DAYS and INACTIVITY_YEARS whole numbers: {error}"
+        ) from error
+    if not state.app.config.get("HEALTH_CATEGORIES"):
+        raise ValueError("HEALTH_CATEGORIES must list at least one category")
+
+
+def _register_filters() -> None:
+    from ppkl.certification.labels import evidence_items, flag_label, kind_label
+
+    for function in (evidence_items, flag_label, kind_label):
+        bp.add_app_template_filter(function)
+
+
+_register_filters()
+
+from ppkl.certification import ledger_views, lists, views  # noqa: E402,F401
