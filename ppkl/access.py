@@ -10,6 +10,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from ppkl.extensions import db, login_manager
+from ppkl.models import Cooperative
 from ppkl.permissions import Permission, can_view_cooperative, has_permission
 
 log = logging.getLogger(__name__)
@@ -65,8 +66,6 @@ def load_cooperative(cooperative_id: int):
     """Loader for views that take a cooperative id: 404 when absent, 403 when not the user's."""
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
-
-    from ppkl.models import Cooperative
 
     coop = db.session.scalar(
         select(Cooperative)

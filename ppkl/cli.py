@@ -2,36 +2,31 @@
 
 import csv
 import sys
-from datetime import date
 
 import click
 from flask import Flask, current_app
 from sqlalchemy import select
 
+from ppkl.admin.services import AccountDetails, AccountError, create_user
 from ppkl.backup import cli as backup_cli
+from ppkl.cli_types import parse_date
+from ppkl.clock import office_today
+from ppkl.demo import seed as demo
+from ppkl.demo.seed import DEMO_PASSWORD
 from ppkl.extensions import db
+from ppkl.models import Regency
+from ppkl.recap import current_recap, recap_as_of
+from ppkl.reports import cli as reports_cli
+from ppkl.transfer import cli as transfer_cli
 
 
 def register(app: Flask) -> None:
-    from ppkl.reports import cli as reports_cli
-
     app.cli.add_command(create_user_command)
     app.cli.add_command(recap_command)
     app.cli.add_command(seed_demo_command)
     backup_cli.register(app)
     reports_cli.register(app)
-    from ppkl.transfer import cli as transfer_cli  # import and export commands
-
     transfer_cli.register(app)
-
-
-def parse_date(ctx, param, value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise click.BadParameter("use the form YYYY-MM-DD") from error
 
 
 @click.command("create-user")
@@ -43,8 +38,6 @@ def parse_date(ctx, param, value: str | None) -> date | None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 def create_user_command(username, role, full_name, regency, cohort_year, password_stdin):
     """Create an account; asks for the password."""
-    from ppkl.admin.services import AccountDetails, AccountError, create_user
-    from ppkl.models import Regency
 
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -72,7 +65,6 @@ def create_user_command(username, role, full_name, regency, cohort_year, passwor
 @click.option("--as-of", callback=parse_date, help="The recap at the end of this day (YYYY-MM-DD).")
 def recap_command(fmt, as_of):
     """Print the recap (Capaian Koperasi) by regency, today's or as of a past day."""
-    from ppkl.recap import current_recap, recap_as_of
 
     recap = current_recap(db.session) if as_of is None else recap_as_of(db.session, as_of)
     rows = recap.csv_rows()
@@ -92,8 +84,6 @@ def recap_command(fmt, as_of):
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when data exists.")
 def seed_demo_command(end_date, if_empty):
     """Load the demo data: 747 cooperatives and the demo accounts."""
-    from ppkl.clock import office_today
-    from ppkl.demo import seed as demo
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException(
@@ -117,7 +107,6 @@ def seed_demo_command(end_date, if_empty):
 
 
 def demo_logins_text() -> str:
-    from ppkl.demo.seed import DEMO_PASSWORD
 
     return (
         f"Demo logins (password for all: {DEMO_PASSWORD}): admin, supervisor, "

@@ -9,6 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import SecurityError
 
+from ppkl import audit
 from ppkl.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -49,7 +50,6 @@ def csrf_failed(error):
 
 
 def forbidden(error):
-    from ppkl import audit
 
     try:
         db.session.rollback()

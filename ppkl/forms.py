@@ -4,6 +4,9 @@ from collections.abc import Iterable
 
 from wtforms.fields.choices import SelectChoice
 
+from ppkl.extensions import db
+from ppkl.models import Regency
+
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
     """(value, label) pairs as the SelectChoice objects WTForms 3.3 expects."""
@@ -13,9 +16,6 @@ def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
 def regency_choices(blank: str | None = None) -> list[SelectChoice]:
     """Regencies by name for a select; `blank` adds a first choice with value 0."""
     from sqlalchemy import select
-
-    from ppkl.extensions import db
-    from ppkl.models import Regency
 
     rows = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name)).all()
     first = [(0, blank)] if blank is not None else []

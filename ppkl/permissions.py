@@ -2,7 +2,9 @@
 
 from enum import StrEnum
 
+from ppkl.assignments.scope import officer_covers, officer_scope
 from ppkl.models.user import Role
+from ppkl.workflow import is_backward_move, is_forward_move
 
 
 class Permission(StrEnum):
@@ -92,8 +94,6 @@ def cooperative_scope(user):
     """The SQL form of can_view_cooperative, for list queries."""
     from sqlalchemy import false, true
 
-    from ppkl.assignments.scope import officer_scope
-
     if has_permission(user, Permission.VIEW_ALL_COOPERATIVES):
         return true()
     if not has_permission(user, Permission.VIEW_COOPERATIVES) or not user.is_officer:
@@ -109,7 +109,6 @@ def covers_cooperative(user, cooperative) -> bool:
     """
     if not getattr(user, "is_authenticated", False) or not user.active or not user.is_officer:
         return False
-    from ppkl.assignments.scope import officer_covers
 
     return officer_covers(user, cooperative)
 
@@ -118,7 +117,6 @@ def can_move(user, cooperative, to_stage: str) -> bool:
     """Forward one step: supervisors for any cooperative, officers for the ones they cover.
     Backward (a correction): supervisors only. Inactive cooperatives are refused by the service
     with its own message, so this predicate does not look at `active`."""
-    from ppkl.workflow import is_backward_move, is_forward_move
 
     if is_backward_move(cooperative.stage, to_stage):
         return can_correct(user, cooperative)

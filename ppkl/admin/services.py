@@ -10,7 +10,7 @@ from ppkl import audit
 from ppkl.auth.passwords import hash_password, password_problem
 from ppkl.domain import FieldError
 from ppkl.extensions import db
-from ppkl.models import User
+from ppkl.models import Assignment, User
 from ppkl.models.user import OFFICER_ROLES, Role
 
 log = logging.getLogger(__name__)
@@ -89,7 +89,6 @@ def update_user(actor: User, user: User, details: AccountDetails) -> None:
 
 
 def has_cooperatives(user: User) -> bool:
-    from ppkl.models import Assignment
 
     return bool(
         db.session.scalar(

@@ -5,8 +5,11 @@ from datetime import date
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
+from ppkl.assignments.forms import AssignOneForm, officer_choices
+from ppkl.cooperatives.queries import officers
 from ppkl.models import Assignment, User
 from ppkl.permissions import Permission, has_permission
+from ppkl.visits.queries import visits_of_cooperative
 
 
 def assigned_on(day: date) -> Select:
@@ -38,9 +41,6 @@ def history_of(session: Session, cooperative_id: int):
 
 def fieldwork_context(session: Session, user, cooperative) -> dict:
     """What the cooperative page's field-work section shows (a few queries, fixed)."""
-    from ppkl.assignments.forms import AssignOneForm, officer_choices
-    from ppkl.cooperatives.queries import officers
-    from ppkl.visits.queries import visits_of_cooperative
 
     supervisor = has_permission(user, Permission.VIEW_ALL_COOPERATIVES)
     context = {

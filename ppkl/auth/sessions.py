@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
 
 from ppkl.extensions import db
+from ppkl.models import User
 
 STARTED = "_started"
 SEEN = "_seen"
@@ -25,7 +26,6 @@ def init_login(app: Flask, login_manager: LoginManager) -> None:
 
 def load_user(token: str):
     """The cookie holds "id:session_version"; a bumped version or a deactivation ends it."""
-    from ppkl.models import User
 
     user_id, _, version = token.partition(":")
     if not user_id.isdigit() or not version.isdigit():

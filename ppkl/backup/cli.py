@@ -6,6 +6,7 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from ppkl.backup import BackupError, backup, restore
 from ppkl.extensions import db
 
 
@@ -19,7 +20,6 @@ def register(app: Flask) -> None:
 @with_appcontext
 def backup_command(output: Path):
     """Write a consistent copy of the database to OUTPUT while the app keeps running."""
-    from ppkl.backup import BackupError, backup
 
     try:
         backup(db.engine.url, output)
@@ -33,7 +33,6 @@ def backup_command(output: Path):
 @with_appcontext
 def restore_command(source: Path):
     """Restore a backup into the configured database, which must be empty."""
-    from ppkl.backup import BackupError, restore
 
     db.engine.dispose()  # no pooled connection of ours may hold the target open
     try:

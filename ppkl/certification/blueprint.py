@@ -3,15 +3,17 @@
 from flask import Blueprint, current_app
 from flask_login import current_user
 
+from ppkl.certification.deadlines import rules_from_config
+from ppkl.certification.labels import evidence_items, flag_label, kind_label
+from ppkl.certification.panel import build_panel
+from ppkl.clock import office_today
+
 bp = Blueprint("certification", __name__)
 
 
 @bp.app_template_global()
 def certification_panel(coop):
     """The workflow section of the cooperative page (flags, actions, compliance, timeline)."""
-    from ppkl.certification.deadlines import rules_from_config
-    from ppkl.certification.panel import build_panel
-    from ppkl.clock import office_today
 
     return build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
 
@@ -19,7 +21,6 @@ def certification_panel(coop):
 @bp.record_once
 def _check_settings(state) -> None:
     """Refuse to start with unreadable deadline settings rather than fail on the first page."""
-    from ppkl.certification.deadlines import rules_from_config
 
     try:
         rules_from_config(state.app.config)
@@ -33,7 +34,6 @@ def _check_settings(state) -> None:
 
 
 def _register_filters() -> None:
-    from ppkl.certification.labels import evidence_items, flag_label, kind_label
 
     for function in (evidence_items, flag_label, kind_label):
         bp.add_app_template_filter(function)

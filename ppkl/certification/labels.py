@@ -3,6 +3,7 @@
 from flask_babel import lazy_gettext as _l
 
 from ppkl.certification.deadlines import Flag
+from ppkl.i18n import format_long_date
 from ppkl.models.history import HistoryKind
 
 HISTORY_KIND_LABELS = {
@@ -49,8 +50,6 @@ def flag_label(flag: str) -> str:
 def evidence_items(evidence: dict | None) -> list[tuple[str, str]]:
     """(label, shown value) pairs of a history row's evidence; dates in the user's language."""
     from datetime import date
-
-    from ppkl.i18n import format_long_date
 
     items = []
     for key, value in (evidence or {}).items():

@@ -11,6 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ppkl.demo.people import person_name
 from ppkl.models import Assignment, Cooperative, User, Visit
 from ppkl.models.user import Role
 from ppkl.visits.rules import PURPOSES
@@ -98,7 +99,6 @@ def officer_on(periods, day: date):
 
 
 def demo_visits(rng: random.Random, coop, periods, end_date: date) -> list[Visit]:
-    from ppkl.demo.seed import person_name
 
     count = rng.choices([0, 1, 2, 3, 4, 5], weights=[8, 20, 28, 22, 14, 8])[0]
     days = sorted(rng.sample(range(VISIT_WINDOW_DAYS), count))

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ppkl.auth.passwords import hash_password
 from ppkl.demo.fieldwork import seed_fieldwork
 from ppkl.demo.history import seed_history
+from ppkl.demo.people import person_name
 from ppkl.models import Cooperative, Regency, User
 from ppkl.models.user import Role
 from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
@@ -117,50 +118,6 @@ STREETS = [
     "Jl. Mulawarman",
     "Jl. Yos Sudarso",
     "Jl. Pangeran Antasari",
-]
-FIRST_NAMES = [
-    "Andi",
-    "Budi",
-    "Citra",
-    "Dewi",
-    "Eko",
-    "Fitri",
-    "Gusti",
-    "Hendra",
-    "Indah",
-    "Joko",
-    "Kartini",
-    "Lukman",
-    "Maria",
-    "Nur",
-    "Putri",
-    "Rahmat",
-    "Siti",
-    "Taufik",
-    "Wahyu",
-    "Yuliana",
-    "Agus",
-    "Rina",
-    "Slamet",
-    "Ayu",
-]
-LAST_NAMES = [
-    "Saputra",
-    "Wijaya",
-    "Lestari",
-    "Hidayat",
-    "Pratama",
-    "Kusuma",
-    "Sari",
-    "Nugroho",
-    "Rahman",
-    "Setiawan",
-    "Utami",
-    "Santoso",
-    "Halim",
-    "Gunawan",
-    "Siregar",
-    "Tambunan",
 ]
 # PPKL and DAK assistants per regency: 13 and 24 in all, as in the office.
 OFFICERS = {
@@ -280,10 +237,6 @@ def unique_name(rng, prefix, district, used_names) -> str:
         if name not in used_names:
             used_names.add(name)
             return name
-
-
-def person_name(rng) -> str:
-    return f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
 
 
 def build_users(rng, regencies, end_date, password_hash) -> list[User]:

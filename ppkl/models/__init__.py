@@ -1,14 +1,17 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from ppkl.models.assignment import Assignment
 from ppkl.models.audit import AuditEvent
 from ppkl.models.cooperative import Cooperative
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
-from ppkl.models.report_job import ReportJob, ReportJobItem
+from ppkl.models.report_job import ReportJob
+from ppkl.models.report_job_item import ReportJobItem
 from ppkl.models.target import CertificationTarget
 from ppkl.models.user import Role, User
-from ppkl.models.visit import Assignment, Visit, VisitPhoto
+from ppkl.models.visit import Visit
+from ppkl.models.visit_photo import VisitPhoto
 
 __all__ = [
     "Assignment",

@@ -9,10 +9,16 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from ppkl.cli import parse_date
+from ppkl.cli_types import parse_date
+from ppkl.clock import office_today
 from ppkl.extensions import db
+from ppkl.models import Regency, User
+from ppkl.models.user import OFFICER_ROLES
+from ppkl.reports.forms import refusal_message
+from ppkl.reports.jobs import failure_text, redis_queue
 from ppkl.reports.periods import ReportRefused, checked_period
 from ppkl.reports.render import report_context
+from ppkl.reports.services import officer_pdf, officers_for_batch, recap_pdf
 
 report_group = AppGroup("report", help="Print PDF reports.")
 
@@ -27,7 +33,6 @@ def register(app) -> None:
 
 
 def refusal(error: ReportRefused, language: str) -> click.ClickException:
-    from ppkl.reports.forms import refusal_message
 
     with report_context(language):
         return click.ClickException(refusal_message(error))
@@ -43,8 +48,6 @@ def period_from(start, end, language):
 
 
 def find_officer(username: str):
-    from ppkl.models import User
-    from ppkl.models.user import OFFICER_ROLES
 
     officer = db.session.scalar(select(User).where(User.username == username))
     if officer is None or officer.role not in OFFICER_ROLES:
@@ -60,7 +63,6 @@ def find_officer(username: str):
 @LANGUAGE
 def officer_command(username, start, end, output, lang):
     """One officer's progress report for a period, as a PDF file."""
-    from ppkl.reports.services import officer_pdf
 
     officer = find_officer(username)
     period = period_from(start, end, lang)
@@ -81,8 +83,6 @@ def officer_command(username, start, end, output, lang):
 @LANGUAGE
 def recap_command(as_of, output, lang):
     """The province recap (Capaian Koperasi Provinsi) as a PDF file."""
-    from ppkl.clock import office_today
-    from ppkl.reports.services import recap_pdf
 
     try:
         with report_context(lang):
@@ -104,9 +104,6 @@ def recap_command(as_of, output, lang):
 def officers_command(regency, start, end, output, lang):
     """Every active officer's report in one ZIP (one PDF each); failures are listed and fail
     the command after the others are written."""
-    from ppkl.models import Regency
-    from ppkl.reports.jobs import failure_text
-    from ppkl.reports.services import officer_pdf, officers_for_batch
 
     period = period_from(start, end, lang)
     regency_id = None
@@ -140,8 +137,6 @@ def officers_command(regency, start, end, output, lang):
 def worker_command(burst):
     """Run an RQ worker for report batches (needs REDIS_URL); start one per core."""
     from rq import SimpleWorker
-
-    from ppkl.reports.jobs import redis_queue
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set; without it the web process prints.")

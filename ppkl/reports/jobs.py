@@ -21,8 +21,10 @@ from sqlalchemy import select
 from ppkl.clock import utcnow
 from ppkl.extensions import db
 from ppkl.models import ReportJob, ReportJobItem, User
+from ppkl.reports.forms import refusal_message
 from ppkl.reports.periods import Period, ReportRefused
 from ppkl.reports.render import report_context
+from ppkl.reports.services import instance_folder, officer_pdf
 
 log = logging.getLogger(__name__)
 
@@ -57,7 +59,6 @@ class JobProgress:
 
 
 def job_folder(job_id: str) -> Path:
-    from ppkl.reports.services import instance_folder
 
     return instance_folder("REPORT_JOB_DIR", "report-jobs") / job_id
 
@@ -103,7 +104,6 @@ def redis_queue(app: Flask):
 
 def run_item(item_id: int) -> str:
     """Render one officer's report of a batch (runs in a worker, inside an app context)."""
-    from ppkl.reports.services import officer_pdf
 
     session = db.session
     item = session.get(ReportJobItem, item_id)
@@ -140,7 +140,6 @@ def run_item(item_id: int) -> str:
 
 
 def failure_text(error: Exception, language: str) -> str:
-    from ppkl.reports.forms import refusal_message
 
     if isinstance(error, ReportRefused):
         with report_context(language):

@@ -8,7 +8,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from ppkl.certification.queries import target_progress
 from ppkl.clock import office_today
+from ppkl.i18n import format_number, format_percent
 from ppkl.recap import Recap, current_recap, recap_as_of
 from ppkl.reports.chart import Segment, stacked_bars
 from ppkl.reports.periods import ReportRefused
@@ -51,7 +53,6 @@ def recap_chart(recap: Recap) -> Markup:
         )
         for row in recap.rows
     ]
-    from ppkl.i18n import format_percent
 
     labels = [f"{format_percent(row.percentage)}%" for row in recap.rows]
     legend = (
@@ -68,7 +69,6 @@ def recap_chart(recap: Recap) -> Markup:
 
 
 def build_recap_report(session: Session, as_of: date) -> RecapReport:
-    from ppkl.certification.queries import target_progress
 
     recap = recap_for(session, as_of)
     targets = tuple(target_progress(recap, as_of, _("Kalimantan Utara")))
@@ -89,7 +89,6 @@ def target_chart(targets) -> Markup:
         )
         for t in targets
     ]
-    from ppkl.i18n import format_number
 
     labels = [f"{format_number(t.achieved)} / {format_number(t.target)}" for t in targets]
     legend = (Segment(0, CERTIFIED_COLOUR, achieved), Segment(0, OTHER_COLOUR, needed))

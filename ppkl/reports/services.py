@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from ppkl import audit
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import utcnow
+from ppkl.i18n import stage_label
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.reports.cache import PdfCache, cache_key, data_stamp
@@ -70,8 +71,6 @@ def generated_by(user: User | None) -> str:
 
 def officer_context(report: OfficerReport, viewer: User | None) -> dict:
     from flask_babel import gettext as _
-
-    from ppkl.i18n import stage_label
 
     return {
         "report": report,

@@ -7,10 +7,11 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import select
 
+from ppkl import audit
 from ppkl.access import requires
 from ppkl.clock import office_today
 from ppkl.extensions import db
-from ppkl.models import Regency, ReportJob, User
+from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, can_print_officer_report, has_permission
 from ppkl.reports import jobs, services
@@ -186,7 +187,6 @@ def batch():
 
 
 def job_item_ids(job_id: str):
-    from ppkl.models import ReportJobItem
 
     return (
         select(ReportJobItem.id)
@@ -218,7 +218,6 @@ def job(job_id: str):
 @requires(Permission.PRINT_ANY_REPORT)
 def job_download(job_id: str):
     """The finished batch as one ZIP of PDFs."""
-    from ppkl import audit
 
     job = load_job(job_id)
     path = jobs.zip_path(job.id)

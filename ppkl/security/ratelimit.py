@@ -16,6 +16,8 @@ from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
 
+from ppkl.errors import page
+
 log = logging.getLogger(__name__)
 
 LOGIN_ENDPOINT = "auth.login"
@@ -73,7 +75,6 @@ def seconds_to_wait() -> int:
 
 def too_many_attempts(error: RateLimitExceeded):
     """429 page saying how long to wait, with Retry-After for clients."""
-    from ppkl.errors import page
 
     wait = seconds_to_wait()
     log.warning("sign-in limit reached for %s (%s)", request.remote_addr, error.description)

@@ -4,9 +4,11 @@ from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, contains_eager
 
 from ppkl.assignments.scope import officer_scope
+from ppkl.clock import office_today
 from ppkl.cooperatives.queries import Page, unassigned_condition
+from ppkl.extensions import db
 from ppkl.models import Cooperative, Regency
-from ppkl.permissions import cooperative_scope
+from ppkl.permissions import Permission, cooperative_scope, has_permission
 from ppkl.tasks.worklist import Thresholds, reason_counts, worklist_query
 
 
@@ -41,10 +43,6 @@ def task_counts(session: Session, scope, t: Thresholds) -> dict:
 def dashboard_task_counts(user) -> dict | None:
     """The worklist counts over everything the user may see (None without VIEW_TASKS)."""
     from flask import current_app
-
-    from ppkl.clock import office_today
-    from ppkl.extensions import db
-    from ppkl.permissions import Permission, has_permission
 
     if not has_permission(user, Permission.VIEW_TASKS):
         return None

@@ -22,7 +22,8 @@ from enum import StrEnum
 from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session
 
-from ppkl.certification.deadlines import DeadlineRules, rules_from_config
+from ppkl.certification.deadlines import DeadlineRules, Flag, rules_from_config
+from ppkl.certification.queries import flag_condition
 from ppkl.models import CooperativeHistory, Visit
 from ppkl.models.cooperative import Cooperative
 from ppkl.workflow import IN_PROGRESS_STAGES
@@ -125,8 +126,6 @@ class Facts:
 
 def deadline_overdue(t: Thresholds) -> ColumnElement[bool]:
     """RAT or report terlambat: the workflow's deadline flags, in their SQL form."""
-    from ppkl.certification.deadlines import Flag
-    from ppkl.certification.queries import flag_condition
 
     return or_(
         flag_condition(Flag.RAT_OVERDUE, t.today, t.deadlines),

@@ -7,8 +7,15 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from ppkl.cli import parse_date
+from ppkl.cli_types import parse_date
+from ppkl.clock import office_today
+from ppkl.cooperatives.queries import CooperativeFilter
 from ppkl.extensions import db
+from ppkl.models import User
+from ppkl.tasks.worklist import Thresholds
+from ppkl.transfer import exports
+from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
+from ppkl.transfer.tabular import FileRefused
 
 
 def register(app) -> None:
@@ -23,9 +30,6 @@ def register(app) -> None:
 @click.option("--as", "username", help="The importing user, named in history and audit.")
 def import_command(file: Path, dry_run: bool, create_regencies: bool, username: str | None):
     """Import cooperatives from a CSV or XLSX file: all rows or none."""
-    from ppkl.models import User
-    from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
-    from ppkl.transfer.tabular import FileRefused
 
     user = None
     if username:
@@ -70,10 +74,6 @@ def import_command(file: Path, dry_run: bool, create_regencies: bool, username: 
 @click.option("--as-of", callback=parse_date, help="The recap at the end of this day.")
 def export_command(kind: str, fmt: str, output: Path, start, end, as_of):
     """Export cooperatives, visits or the recap as CSV or XLSX."""
-    from ppkl.clock import office_today
-    from ppkl.cooperatives.queries import CooperativeFilter
-    from ppkl.tasks.worklist import Thresholds
-    from ppkl.transfer import exports
 
     if kind != "visits" and (start or end):
         raise click.UsageError("--from and --to apply to visits only")

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ppkl import audit
+from ppkl.certification.services import advance_stage
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, User, Visit, VisitPhoto
@@ -87,7 +88,6 @@ def log_visit(
 ) -> Visit:
     """Record a visit by actor to a cooperative they cover, with its photos and, optionally,
     a stage move: the caller commits once, so both are saved or neither."""
-    from ppkl.certification.services import advance_stage
 
     check_details(details, today)
     visit = Visit(cooperative_id=cooperative.id, officer_id=actor.id)
