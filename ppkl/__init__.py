@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from ppkl.config import DEFAULT_SECRET_KEY, Config, environment_overrides
+from ppkl.transaction import App
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -15,7 +16,7 @@ class InsecureConfiguration(RuntimeError):
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(
+    app = App(
         __name__,
         instance_path=str(ROOT / "instance"),
         instance_relative_config=True,

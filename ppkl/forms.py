@@ -1,11 +1,19 @@
 """Small helpers shared by the WTForms of every area."""
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
+from ppkl.domain import DomainError, Problem
 from ppkl.extensions import db
 from ppkl.models import Regency
+
+STALE_MESSAGES = {
+    "changed_meanwhile": _l(
+        "Someone else changed this cooperative meanwhile. Reload it and try again."
+    )
+}
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -22,7 +30,52 @@ def regency_choices(blank: str | None = None) -> list[SelectChoice]:
     return choices(first + [(r.id, r.name) for r in rows])
 
 
-def show_field_error(form, error, messages: dict, fallback: str | None = None) -> None:
-    """Put a service's FieldError next to its field (or the fallback field)."""
-    field = getattr(form, error.field, None) or getattr(form, fallback)
-    field.errors = [*field.errors, str(messages[error.code])]
+def problem_text(problem: Problem, messages: Mapping[str, object]) -> str:
+    """The translated message of a problem, with its parameters (dates in ISO form)."""
+    text = str(messages[problem.code])
+    if not problem.params:
+        return text
+    params = {k: v.isoformat() if hasattr(v, "isoformat") else v for k, v in problem.params.items()}
+    return text % params
+
+
+def message_function(
+    message: Mapping[str, object] | Callable[[Problem], str],
+) -> Callable[[Problem], str]:
+    return message if callable(message) else (lambda problem: problem_text(problem, message))
+
+
+def refusal_texts(
+    error: DomainError, message: Mapping[str, object] | Callable[[Problem], str]
+) -> list[str]:
+    """A refusal as messages for a flash, after discarding the request's unsaved changes."""
+    db.session.rollback()
+    return [message_function(message)(problem) for problem in error.problems]
+
+
+def show_refusal(
+    form,
+    error: DomainError,
+    message: Mapping[str, object] | Callable[[Problem], str],
+    *,
+    general_fields: Iterable[str] = (),
+    fallback: str | None = None,
+) -> list[str]:
+    """Turn a service's refusal into form errors: the one place every view does this.
+
+    The request's unsaved changes are discarded first, so the page shows what is stored. Each
+    problem goes next to its field (or the fallback field); the messages of problems that have
+    no field on this form, or belong to `general_fields`, are returned for the top of the page.
+    """
+    db.session.rollback()
+    text = message_function(message)
+    general_fields = set(general_fields)
+    general = []
+    for problem in error.problems:
+        name = fallback if getattr(form, problem.field, None) is None else problem.field
+        target = getattr(form, name, None) if name else None
+        if target is None or problem.field in general_fields:
+            general.append(text(problem))
+        else:
+            target.errors = [*target.errors, text(problem)]
+    return general

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ppkl.models.user import Role
+from ppkl.pagination import page_url
 from ppkl.workflow import Stage
 
 STAGE_LABELS = {
@@ -92,15 +93,6 @@ def format_long_date(value: date | datetime | None) -> str:
 def format_timestamp(value: datetime | None) -> str:
     """A stored naive-UTC timestamp shown in the office's time zone."""
     return "" if value is None else format_datetime(value, format="d MMM y HH:mm")
-
-
-def page_url(endpoint: str, page: int) -> str:
-    """The current list URL, its filters kept, on another page."""
-    from flask import request, url_for
-
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for(endpoint, **args)
 
 
 def register(app) -> None:

@@ -1,8 +1,11 @@
-"""Who may do what: pure predicates, used by the route guard, the object loaders and templates."""
+"""Who may do what: predicates used by the route guard, the object loaders and templates.
+
+Role checks are pure; whether an officer covers a cooperative asks the database, through the
+one definition of coverage in ppkl.coverage."""
 
 from enum import StrEnum
 
-from ppkl.assignments.scope import officer_covers, officer_scope
+from ppkl.coverage import officer_covers, officer_scope
 from ppkl.models.user import Role
 from ppkl.workflow import is_backward_move, is_forward_move
 
@@ -105,7 +108,7 @@ def covers_cooperative(user, cooperative) -> bool:
     """The officer is responsible for this cooperative: it is currently assigned to them.
 
     Until the office has recorded any current assignment, officers cover the cooperatives of
-    their home regency (ppkl.assignments.scope holds the one definition, in SQL).
+    their home regency (ppkl.coverage holds the one definition, in SQL).
     """
     if not getattr(user, "is_authenticated", False) or not user.active or not user.is_officer:
         return False

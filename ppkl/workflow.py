@@ -13,9 +13,11 @@ Backward moves are corrections (any earlier stage, supervisors only, with a writ
 """
 
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date
 from enum import StrEnum
+
+from ppkl.domain import Problem
 
 
 class Stage(StrEnum):
@@ -116,15 +118,6 @@ EVIDENCE_FOR: dict[Stage, type] = {
 def evidence_json(evidence: Evidence) -> dict:
     """The evidence as stored in the history (dates as ISO strings)."""
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in asdict(evidence).items()}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One reason a move is refused: the form field it belongs to and a message code."""
-
-    field: str
-    code: str
-    params: dict = field(default_factory=dict, compare=False)
 
 
 @dataclass(frozen=True)

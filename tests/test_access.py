@@ -18,7 +18,7 @@ def test_every_route_declares_who_may_use_it(app):
 def test_no_route_changes_state_through_get(app, client, make_user, make_cooperative, auth):
     """Every GET route, opened by an admin with real ids, writes nothing to the database."""
     from ppkl.extensions import db
-    from tests.conftest import count_queries
+    from tests.helpers import count_queries
 
     admin = make_user("root", role="admin")
     coop = make_cooperative()

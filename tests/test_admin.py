@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def count_users() -> int:

@@ -9,7 +9,7 @@ from ppkl.assignments.queries import assigned_on
 from ppkl.assignments.services import AssignmentError, assign_officer, unassign_role
 from ppkl.extensions import db
 from ppkl.models import Assignment, AuditEvent
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 DAY1, DAY2 = date(2019, 3, 1), date(2019, 5, 1)
 

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ppkl.extensions import db
 from ppkl.models import AuditEvent
 from ppkl.models.audit import AuditLogIsAppendOnly
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def actions() -> list[str]:
@@ -48,7 +48,7 @@ def test_each_account_event_writes_an_audit_row(client, make_user, auth):
 
 
 def test_sign_in_out_failure_and_403_are_recorded(client, make_user, auth):
-    from tests.conftest import login
+    from tests.helpers import login
 
     make_user("ppkl01", role="ppkl")
     login(client, "ppkl01", "wrong password")

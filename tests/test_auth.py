@@ -3,7 +3,7 @@ from sqlalchemy import select
 from ppkl.auth.passwords import hash_password
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
-from tests.conftest import TEST_PASSWORD, login, post_form
+from tests.helpers import TEST_PASSWORD, login, post_form
 
 GENERIC = "Nama pengguna atau kata sandi salah."
 

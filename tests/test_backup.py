@@ -5,7 +5,7 @@ from sqlalchemy import func, inspect, select, table, text
 
 from ppkl.extensions import db
 from ppkl.recap import current_recap
-from tests.conftest import ON_POSTGRES, make_app
+from tests.helpers import ON_POSTGRES, make_app
 
 
 def snapshot(app) -> tuple[list, dict[str, int]]:

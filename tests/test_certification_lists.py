@@ -80,7 +80,7 @@ def test_deactivation_candidates_have_no_recent_rat(demo_app):
 
 
 def test_list_pages_use_a_fixed_number_of_queries(demo_client, auth, demo_app):
-    from tests.conftest import count_queries
+    from tests.helpers import count_queries
 
     auth.login(demo_client, "supervisor", "ppkl-demo")
     sizes = {}
@@ -103,7 +103,7 @@ def test_list_pages_use_a_fixed_number_of_queries(demo_client, auth, demo_app):
 
 
 def test_cooperative_page_queries_do_not_grow_with_history(demo_client, auth, demo_app):
-    from tests.conftest import count_queries
+    from tests.helpers import count_queries
 
     certified = db.session.scalar(select(Cooperative.id).where(Cooperative.stage == "certified"))
     fresh = db.session.scalar(select(Cooperative.id).where(Cooperative.stage == "not_started"))

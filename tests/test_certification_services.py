@@ -8,13 +8,13 @@ from sqlalchemy import select
 from ppkl.certification.services import (
     BulkRefused,
     MoveRefused,
-    StaleCooperative,
     advance_stage,
     bulk_advance,
     correct_stage,
     latest_change,
     set_active,
 )
+from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, CooperativeHistory, RatRecord
 from ppkl.workflow import (
@@ -219,7 +219,7 @@ def test_a_stale_version_is_refused_and_tells_who_changed_it(people, make_cooper
     loaded_at = coop.version
     advance(people["dak"], coop, Stage.RAT_HELD)
     db.session.commit()
-    with pytest.raises(StaleCooperative):
+    with pytest.raises(StaleEdit):
         advance_stage(
             people["officer"], coop, Stage.REPORT_RECEIVED, REPORT, None, loaded_at, TODAY
         )

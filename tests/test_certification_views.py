@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, RatRecord
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 TODAY = office_today()
 YESTERDAY = (TODAY - timedelta(days=1)).isoformat()

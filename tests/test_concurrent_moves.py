@@ -9,7 +9,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ppkl.certification.services import StaleCooperative, advance_stage, latest_change
+from ppkl.certification.services import StaleEdit, advance_stage, latest_change
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, User
 from ppkl.workflow import ReportEvidence, Stage
@@ -42,7 +42,7 @@ def test_two_parallel_moves_one_wins(app, make_regency, make_user, make_cooperat
                 )
                 db.session.commit()
                 outcome[username] = "moved"
-            except StaleCooperative:
+            except StaleEdit:
                 db.session.rollback()
                 change = latest_change(coop_id)
                 outcome[username] = f"stale: {change.user.username}"

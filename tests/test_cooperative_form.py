@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def details(regency, **overrides):

@@ -7,7 +7,7 @@ import pytest
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.models import Assignment, Visit
-from tests.conftest import count_queries
+from tests.helpers import count_queries
 
 
 @pytest.fixture

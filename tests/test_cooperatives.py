@@ -1,6 +1,6 @@
 import pytest
 
-from tests.conftest import count_queries
+from tests.helpers import count_queries
 
 
 def test_list_filters(client, make_regency, make_user, make_cooperative, auth):

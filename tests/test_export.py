@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, Visit
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 NIK = "6501000000000009"
 FORMULAS = ["=SUM(A1:A9)", "+62811", "-1+2", "@cmd", "\tTab", "\rCR"]

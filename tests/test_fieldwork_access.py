@@ -9,7 +9,7 @@ from PIL import Image
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.models import VisitPhoto
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, true
 from ppkl.extensions import db
 from ppkl.models import Assignment, Cooperative, User, Visit
 from ppkl.tasks.worklist import Reason, Thresholds, reason_counts
-from tests.conftest import DEMO_END_DATE
+from tests.helpers import DEMO_END_DATE
 
 
 def test_every_active_demo_cooperative_has_a_ppkl_and_a_dak(demo_app):

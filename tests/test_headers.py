@@ -8,7 +8,7 @@ from sqlalchemy import select
 from ppkl.access import ALWAYS_PUBLIC_ENDPOINTS
 from ppkl.extensions import db
 from ppkl.models import AuditEvent
-from tests.conftest import TEST_PASSWORD, login, post_form
+from tests.helpers import TEST_PASSWORD, login, post_form
 
 REQUIRED = ("default-src 'self'", "object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'")
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.I)

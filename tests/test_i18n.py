@@ -5,7 +5,7 @@ import pytest
 from flask_babel import force_locale
 
 from ppkl.i18n import format_long_date, format_number, format_percent, stage_label
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, Cooperative, CooperativeHistory, Regency
 from ppkl.models.cooperative import NAME_MAX
-from tests.conftest import count_queries
+from tests.helpers import count_queries
 
 NIK_A = "6501000000000001"
 NIK_B = "6501000000000002"

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory
-from tests.conftest import csrf_token_from
+from tests.helpers import csrf_token_from
 
 TOKEN_RE = re.compile(r'name="token" type="hidden" value="([^"]+)"')
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ppkl.certification import ledger
 from ppkl.certification.ledger import record_rat, set_target
-from ppkl.certification.services import MoveRefused
+from ppkl.domain import DomainError
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, CertificationTarget, RatRecord
 from ppkl.workflow import RatEvidence
@@ -47,13 +47,13 @@ def test_record_then_update_the_same_year(setup):
 
 def test_ledger_rules(setup):
     officer, coop = setup["officer"], setup["coop"]
-    with pytest.raises(MoveRefused) as error:
+    with pytest.raises(DomainError) as error:
         record_rat(setup["stranger"], coop, RAT, None, None, CATEGORIES, TODAY)
     assert codes(error) == {("stage", "not_allowed")}
-    with pytest.raises(MoveRefused) as error:
+    with pytest.raises(DomainError) as error:
         record_rat(officer, coop, RAT, date(2019, 3, 1), "Bagus", CATEGORIES, TODAY)
     assert codes(error) == {("report_received_on", "before_rat"), ("health", "unknown_health")}
-    with pytest.raises(MoveRefused) as error:
+    with pytest.raises(DomainError) as error:
         record_rat(officer, coop, RAT, date(2019, 7, 1), None, CATEGORIES, TODAY)
     assert codes(error) == {("report_received_on", "in_future")}
 
@@ -64,7 +64,7 @@ def test_a_parallel_first_record_is_refused_not_a_crash(setup, monkeypatch):
     db.session.commit()
     # As if another request inserted the year between our read and our write.
     monkeypatch.setattr(ledger, "find_rat", lambda *args: None)
-    with pytest.raises(MoveRefused) as error:
+    with pytest.raises(DomainError) as error:
         record_rat(officer, coop, RAT, None, None, CATEGORIES, TODAY)
     assert codes(error) == {("fiscal_year", "rat_exists")}
     db.session.rollback()
@@ -72,10 +72,10 @@ def test_a_parallel_first_record_is_refused_not_a_crash(setup, monkeypatch):
 
 def test_targets_per_year_and_regency(setup, make_regency):
     boss = setup["boss"]
-    with pytest.raises(MoveRefused) as error:
+    with pytest.raises(DomainError) as error:
         set_target(setup["officer"], 2019, None, 500)
     assert codes(error) == {("target", "not_allowed")}
-    with pytest.raises(MoveRefused) as error:
+    with pytest.raises(DomainError) as error:
         set_target(boss, 2019, None, 0)
     assert codes(error) == {("target", "target_positive")}
     set_target(boss, 2019, None, 400)

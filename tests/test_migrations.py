@@ -6,7 +6,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect
 
 from ppkl.extensions import db
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 
 def test_upgrade_matches_models_and_downgrade_empties(databases):

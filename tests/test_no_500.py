@@ -9,7 +9,7 @@ from sqlalchemy import inspect, select, text, update
 
 from ppkl.access import ALWAYS_PUBLIC_ENDPOINTS
 from ppkl.extensions import db
-from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
+from tests.helpers import make_app, seeded_demo_database
 
 MISSING_ID = 2_000_000_000  # fits PostgreSQL's integer
 ROLES = {"anonymous": None, "admin": "admin", "supervisor": "supervisor", "ppkl": "ppkl01",
@@ -21,14 +21,8 @@ JUNK = "x' OR 1=1 --\x00\u202e"
 @pytest.fixture(scope="module")
 def walk_app(databases):
     """The demo data in a database of this module's own: the walk may write to it."""
-    from ppkl.demo import seed as demo
-
-    url = databases.new("walk")
+    url = seeded_demo_database(databases, "walk")
     app = make_app(url, WTF_CSRF_ENABLED=False)  # let POST bodies reach the views
-    migrate_to_head(app)
-    with app.app_context():
-        demo.seed(db.session, DEMO_END_DATE, FAST_HASH)
-        db.session.commit()
     yield app
     with app.app_context():
         db.session.remove()

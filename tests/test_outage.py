@@ -10,7 +10,7 @@ from sqlalchemy.pool import NullPool
 
 from ppkl.extensions import db
 from ppkl.models import User
-from tests.conftest import ON_POSTGRES, post_form
+from tests.helpers import ON_POSTGRES, post_form
 
 
 @contextmanager

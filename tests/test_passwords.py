@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ppkl.auth.passwords import MAX_LENGTH, common_passwords, password_problem
 from ppkl.extensions import db
 from ppkl.models import User
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 def test_the_shipped_list_is_large_and_starts_with_the_most_common():

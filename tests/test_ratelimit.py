@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, login
+from tests.helpers import TEST_PASSWORD, login
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -114,7 +114,7 @@ def test_state_at_the_end_of_each_day(app, make_regency, make_cooperative, query
 def test_demo_history_fits_any_end_date(app, end_date):
     from ppkl.demo import seed as demo
     from ppkl.recap import end_of_day_utc
-    from tests.conftest import FAST_HASH
+    from tests.helpers import FAST_HASH
 
     demo.seed(db.session, end_date, FAST_HASH)
     db.session.commit()

@@ -9,7 +9,7 @@ from ppkl.assignments.services import AssignmentError, deactivate_officer
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.models import Assignment, AuditEvent, CooperativeHistory, User
-from tests.conftest import count_queries, post_form
+from tests.helpers import count_queries, post_form
 
 
 def test_roster_shows_workload(client, auth, make_user, make_cooperative, make_visit, assign):

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import TEST_PASSWORD, post_form
+from tests.helpers import TEST_PASSWORD, post_form
 
 
 def remembered_device(app, auth, username):

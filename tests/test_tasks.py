@@ -5,7 +5,7 @@ import re
 import pytest
 
 from ppkl.extensions import db
-from tests.conftest import count_queries
+from tests.helpers import count_queries
 
 
 @pytest.fixture

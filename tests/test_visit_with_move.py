@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, RatRecord, Visit
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from ppkl.clock import office_today, utcnow
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, Visit, VisitPhoto
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from ppkl.admin.services import (
 )
 from ppkl.extensions import db
 from ppkl.forms import regency_choices as regency_choices_with_blank
-from ppkl.forms import show_field_error
+from ppkl.forms import show_refusal
 from ppkl.models import User
 from ppkl.permissions import Permission
 
@@ -25,7 +25,7 @@ def regency_choices():
 
 
 def show_error(form, error: AccountError) -> None:
-    show_field_error(form, error, ACCOUNT_MESSAGES, fallback="role")
+    show_refusal(form, error, ACCOUNT_MESSAGES, fallback="role")
 
 
 def load_user_or_404(user_id: int) -> User:
@@ -56,10 +56,8 @@ def new_user():
                 current_app.config["PASSWORD_HASH_METHOD"],
             )
         except AccountError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Account %(username)s created.", username=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=None)
@@ -92,10 +90,8 @@ def edit_user(user_id: int):
         try:
             update_user(current_user, user, form.details())
         except AccountError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Account %(username)s saved.", username=user.username), "success")
             return redirect(url_for("admin.users"))
     return render_edit(user, form=form)
@@ -113,10 +109,8 @@ def reset_password(user_id: int):
                 current_user, user, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
             )
         except AccountError as error:
-            db.session.rollback()
             show_error(form, error)
         else:
-            db.session.commit()
             flash(_("Password of %(username)s changed.", username=user.username), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_edit(user, password_form=form), 400
@@ -129,6 +123,5 @@ def revoke_sessions(user_id: int):
     user = load_user_or_404(user_id)
     if ConfirmForm().validate_on_submit():
         sign_out_everywhere(current_user, user)
-        db.session.commit()
         flash(_("All sessions of %(username)s have ended.", username=user.username), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

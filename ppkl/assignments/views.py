@@ -21,7 +21,9 @@ from ppkl.cooperatives.queries import (
     regencies,
 )
 from ppkl.extensions import db
+from ppkl.forms import refusal_texts, show_refusal
 from ppkl.models import User
+from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission
 from ppkl.tasks.worklist import Reason, Thresholds
 
@@ -42,8 +44,7 @@ def apply_choice(form, cooperative_ids: list[int]) -> int:
 
 
 def show_error(form, error: AssignmentError) -> None:
-    field = getattr(form, error.field, None) or form.officer
-    field.errors = [*field.errors, str(ASSIGNMENT_MESSAGES[error.code])]
+    show_refusal(form, error, ASSIGNMENT_MESSAGES, fallback="officer")
 
 
 @bp.route("/", methods=["GET", "POST"])
@@ -64,11 +65,9 @@ def index():
         try:
             changed = apply_choice(form, ids)
         except AssignmentError as error:
-            db.session.rollback()
             show_error(form, error)
             status = 400
         else:
-            db.session.commit()
             flash(_("%(count)s cooperatives changed.", count=changed), "success")
             return redirect(url_for("assignments.index", **flt.as_args()))
     elif request.method == "POST":
@@ -78,8 +77,8 @@ def index():
         current_user,
         flt,
         thresholds(),
-        page=request.args.get("page", 1, type=int),
-        per_page=min(current_app.config["PER_PAGE"], 100),
+        page=requested_page(),
+        per_page=per_page(),
     )
     return render_template(
         "assignments/index.html",
@@ -105,9 +104,8 @@ def assign_one(cooperative_id: int):
     try:
         apply_choice(form, [coop.id])
     except AssignmentError as error:
-        db.session.rollback()
-        flash(str(ASSIGNMENT_MESSAGES[error.code]), "danger")
+        for text in refusal_texts(error, ASSIGNMENT_MESSAGES):
+            flash(text, "danger")
     else:
-        db.session.commit()
         flash(_("Assignment saved."), "success")
     return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))

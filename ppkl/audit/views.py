@@ -1,4 +1,4 @@
-from flask import current_app, render_template, request
+from flask import render_template, request
 
 from ppkl.access import requires
 from ppkl.audit import ACTION_LABELS
@@ -6,6 +6,7 @@ from ppkl.audit.blueprint import bp
 from ppkl.audit.forms import AuditFilterForm
 from ppkl.audit.queries import audit_events, recorded_actions
 from ppkl.extensions import db
+from ppkl.pagination import paginate
 from ppkl.permissions import Permission
 
 
@@ -17,10 +18,5 @@ def index():
     form.set_actions(sorted({*ACTION_LABELS, *db.session.scalars(recorded_actions())}))
     if request.args:
         form.validate()
-    page = db.paginate(
-        audit_events(form.audit_filter()),
-        per_page=current_app.config["PER_PAGE"],
-        max_per_page=100,
-        error_out=False,
-    )
+    page = paginate(db.session, audit_events(form.audit_filter()))
     return render_template("auditlog/index.html", form=form, page=page)

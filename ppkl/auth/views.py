@@ -11,7 +11,6 @@ from ppkl.auth.blueprint import bp
 from ppkl.auth.forms import LanguageForm, LoginForm
 from ppkl.auth.services import authenticate
 from ppkl.clock import utcnow
-from ppkl.extensions import db
 from ppkl.security import ratelimit
 
 
@@ -40,7 +39,6 @@ def login():
         if user is None:
             ratelimit.mark_sign_in_failed()
             audit.record("login_failed", username=form.username.data.strip()[:50])
-            db.session.commit()
             form.password.errors.append(_("Wrong username or password."))
         else:
             lang = session.get("lang")
@@ -51,7 +49,6 @@ def login():
                 user.locale = lang
             user.last_login_at = utcnow()
             audit.record("login", user=user)
-            db.session.commit()
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -62,7 +59,6 @@ def logout():
     """Sign out and end every session of this user, including copies of the cookie."""
     current_user.end_all_sessions()
     audit.record("logout")
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")
@@ -78,5 +74,4 @@ def set_language():
         session["lang"] = form.lang.data
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
-            db.session.commit()
     return redirect(safe_next(form.next.data))

@@ -1,27 +1,16 @@
 """The certification blueprint; importing this module registers its views, filters and checks."""
 
-from flask import Blueprint, current_app
-from flask_login import current_user
+from flask import Blueprint
 
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.certification.labels import evidence_items, flag_label, kind_label
-from ppkl.certification.panel import build_panel
-from ppkl.clock import office_today
 
 bp = Blueprint("certification", __name__)
-
-
-@bp.app_template_global()
-def certification_panel(coop):
-    """The workflow section of the cooperative page (flags, actions, compliance, timeline)."""
-
-    return build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
 
 
 @bp.record_once
 def _check_settings(state) -> None:
     """Refuse to start with unreadable deadline settings rather than fail on the first page."""
-
     try:
         rules_from_config(state.app.config)
     except (TypeError, ValueError) as error:
@@ -33,12 +22,7 @@ def _check_settings(state) -> None:
         raise ValueError("HEALTH_CATEGORIES must list at least one category")
 
 
-def _register_filters() -> None:
-
-    for function in (evidence_items, flag_label, kind_label):
-        bp.add_app_template_filter(function)
-
-
-_register_filters()
+for function in (evidence_items, flag_label, kind_label):
+    bp.add_app_template_filter(function)
 
 from ppkl.certification import ledger_views, lists, views  # noqa: E402,F401

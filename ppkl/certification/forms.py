@@ -12,6 +12,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from ppkl.domain import DomainError
+from ppkl.forms import show_refusal
 from ppkl.workflow import (
     NOTE_MAX,
     ODS_NAME_MAX,
@@ -65,16 +67,11 @@ def problem_message(problem: Problem) -> str:
     )
 
 
-def show_problems(form, problems: list[Problem], fallback: str = "note") -> list[str]:
-    """Put each problem next to its field; returns those without a field of their own."""
-    general = []
-    for problem in problems:
-        target = getattr(form, problem.field, None)
-        if target is None or problem.field in ("stage", "evidence", "active"):
-            general.append(problem_message(problem))
-            continue
-        target.errors = [*target.errors, problem_message(problem)]
-    return general
+def show_problems(form, error: DomainError) -> list[str]:
+    """A refused move on its form; returns the messages about the move as a whole."""
+    return show_refusal(
+        form, error, problem_message, general_fields=("stage", "evidence", "active")
+    )
 
 
 class VersionedForm(FlaskForm):

@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ppkl import audit
 from ppkl.certification.queries import find_rat
-from ppkl.certification.services import MoveRefused, MoveSettings
+from ppkl.certification.services import MoveSettings
+from ppkl.domain import DomainError
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord, User
 from ppkl.permissions import Permission, can_record_rat, has_permission
@@ -26,7 +27,7 @@ def _flush_or_refuse(problem: Problem) -> None:
         db.session.flush()
     except IntegrityError as error:
         log.info("parallel write refused: %s", problem.code)
-        raise MoveRefused([problem]) from error
+        raise DomainError([problem]) from error
 
 
 def record_rat(
@@ -42,7 +43,7 @@ def record_rat(
     """Record (or bring up to date) the RAT of one fiscal year; the stage does not change."""
     settings = settings or MoveSettings.from_app()
     if not can_record_rat(actor, cooperative):
-        raise MoveRefused([Problem("stage", "not_allowed")])
+        raise DomainError([Problem("stage", "not_allowed")])
     ctx = EvidenceContext(today=today, fiscal_year_end=settings.deadlines.fiscal_year_end)
     problems = check_evidence(Stage.RAT_HELD, evidence, ctx)
     if report_received_on is not None:
@@ -53,7 +54,7 @@ def record_rat(
     if health and health not in health_categories:
         problems.append(Problem("health", "unknown_health"))
     if problems:
-        raise MoveRefused(problems)
+        raise DomainError(problems)
     rat = find_rat(cooperative.id, evidence.fiscal_year)
     action = "rat.updated" if rat else "rat.recorded"
     before = None
@@ -89,9 +90,9 @@ def record_rat(
 def set_target(actor: User, year: int, regency_id: int | None, target: int) -> CertificationTarget:
     """Set the number of cooperatives to certify by 31 December of `year` (supervisors)."""
     if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
-        raise MoveRefused([Problem("target", "not_allowed")])
+        raise DomainError([Problem("target", "not_allowed")])
     if target is None or target < 1:
-        raise MoveRefused([Problem("target", "target_positive")])
+        raise DomainError([Problem("target", "target_positive")])
     row = db.session.scalar(
         select(CertificationTarget).where(
             CertificationTarget.year == year,

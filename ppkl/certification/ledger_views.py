@@ -11,8 +11,8 @@ from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_conf
 from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
 from ppkl.certification.ledger import record_rat, set_target
 from ppkl.certification.queries import find_rat, targets_for_year
-from ppkl.certification.services import MoveRefused
 from ppkl.clock import office_today
+from ppkl.domain import DomainError
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.models import Regency
@@ -59,12 +59,10 @@ def rat(cooperative_id: int):
                 categories,
                 office_today(),
             )
-        except MoveRefused as error:
-            db.session.rollback()
-            general = show_problems(form, error.problems)
+        except DomainError as error:
+            general = show_problems(form, error)
             coop = load_cooperative(cooperative_id)
         else:
-            db.session.commit()
             flash(_("RAT for fiscal year %(year)s saved.", year=form.fiscal_year.data), "success")
             for warning in evidence_warnings(form.evidence()):
                 flash(problem_message(warning), "warning")
@@ -109,11 +107,9 @@ def save_target():
     if form.validate_on_submit():
         try:
             set_target(current_user, form.year.data, form.regency_id.data or None, form.target.data)
-        except MoveRefused as error:
-            db.session.rollback()
-            general = show_problems(form, error.problems)
+        except DomainError as error:
+            general = show_problems(form, error)
         else:
-            db.session.commit()
             flash(_("Target saved."), "success")
             return redirect(url_for("certification.targets", year=form.year.data))
     return render_targets(form, form.year.data or office_today().year, general)

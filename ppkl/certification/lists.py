@@ -23,17 +23,12 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.queries import regencies
 from ppkl.extensions import db
 from ppkl.models import Cooperative
+from ppkl.pagination import paginate
 from ppkl.permissions import Permission, cooperative_scope
 from ppkl.workflow import STAGE_ORDER, Stage, stage_index
 
 # A bulk page lists at most this many cooperatives: narrow the filter for more.
 BULK_LIMIT = 200
-
-
-def paginate(stmt):
-    return db.paginate(
-        stmt, per_page=current_app.config["PER_PAGE"], max_per_page=100, error_out=False
-    )
 
 
 @bp.route("/deadlines")
@@ -42,7 +37,7 @@ def deadlines():
     """Cooperatives past (or near) a RAT or RAT-report deadline, filterable by flag."""
     flt = DeadlineFilter.from_args(request.args)
     today, rules = office_today(), rules_from_config(current_app.config)
-    page = paginate(flagged_cooperatives(current_user, flt, today, rules))
+    page = paginate(db.session, flagged_cooperatives(current_user, flt, today, rules))
     return render_template(
         "certification/deadlines.html",
         page=page,
@@ -59,7 +54,7 @@ def deadlines():
 def candidates():
     """Active cooperatives without a RAT for years: for a supervisor to review."""
     today, rules = office_today(), rules_from_config(current_app.config)
-    page = paginate(deactivation_candidates(today, rules))
+    page = paginate(db.session, deactivation_candidates(today, rules))
     first, last = inactivity_window(today, rules)
     return render_template(
         "certification/candidates.html",
@@ -154,13 +149,11 @@ def bulk_move():
             office_today(),
         )
     except BulkRefused as error:
-        db.session.rollback()
+        general = show_problems(form, error)
         refusals = [
             (names[cid], [problem_message(p) for p in problems])
             for cid, problems in error.refusals.items()
         ]
-        general = show_problems(form, error.problems)
         return render_bulk(to_stage, form, regency_id, refusals, general)
-    db.session.commit()
     flash(_("%(count)s cooperatives moved.", count=len(moved)), "success")
     return redirect(url_for("certification.bulk", to=to_stage.value, regency=regency_id))

@@ -7,7 +7,7 @@ must roll back the session.
 
 Optimistic concurrency: the caller passes the cooperative version its form was loaded at.
 A different version, or a concurrent UPDATE caught by SQLAlchemy's version_id_col at flush,
-raises StaleCooperative; after rolling back, `latest_change()` tells who changed it and when.
+raises StaleEdit; after rolling back, `latest_change()` tells who changed it and when.
 """
 
 import logging
@@ -23,6 +23,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ppkl import audit
 from ppkl.certification.deadlines import DeadlineRules, rules_from_config
 from ppkl.certification.queries import find_rat
+from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
 from ppkl.permissions import can_correct, can_move, can_set_active
@@ -31,7 +32,6 @@ from ppkl.workflow import (
     Evidence,
     EvidenceContext,
     OdsEvidence,
-    Problem,
     RatEvidence,
     ReportEvidence,
     Stage,
@@ -45,33 +45,16 @@ from ppkl.workflow import (
 log = logging.getLogger(__name__)
 
 
-class CertificationError(Exception):
-    """Base of the domain errors of this module."""
+class MoveRefused(DomainError):
+    """A stage move or status change breaks a rule."""
 
 
-class MoveRefused(CertificationError):
-    """The move breaks a rule; each Problem names the form field and a message code."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(", ".join(f"{p.field}: {p.code}" for p in problems))
-        self.problems = problems
-
-
-class StaleCooperative(CertificationError):
-    """Someone else changed the cooperative since the form was loaded: reload and retry."""
-
-    def __init__(self, cooperative_id: int):
-        super().__init__(f"cooperative {cooperative_id} changed meanwhile")
-        self.cooperative_id = cooperative_id
-
-
-class BulkRefused(CertificationError):
+class BulkRefused(DomainError):
     """A bulk move refused as a whole: the problems of each refused cooperative."""
 
     def __init__(self, refusals: dict[int, list[Problem]], problems: list[Problem] | None = None):
-        super().__init__(f"{len(refusals)} cooperatives refused")
+        super().__init__(problems or [])
         self.refusals = refusals
-        self.problems = problems or []
 
 
 @dataclass(frozen=True)
@@ -142,7 +125,7 @@ def evidence_context(cooperative: Cooperative, today: date, settings: MoveSettin
 
 def _check_version(cooperative: Cooperative, expected_version: int | None) -> None:
     if expected_version is not None and cooperative.version != expected_version:
-        raise StaleCooperative(cooperative.id)
+        raise StaleEdit(cooperative.id)
 
 
 def _flush_cooperative(cooperative: Cooperative) -> None:
@@ -152,7 +135,7 @@ def _flush_cooperative(cooperative: Cooperative) -> None:
         db.session.flush()
     except StaleDataError as error:
         log.info("concurrent change of cooperative %s", cooperative_id)
-        raise StaleCooperative(cooperative_id) from error
+        raise StaleEdit(cooperative_id) from error
     except IntegrityError as error:  # a NIK taken by a concurrent certification
         raise MoveRefused([Problem("nik", "nik_taken")]) from error
 
@@ -382,8 +365,8 @@ def bulk_advance(
             moved.append(
                 advance_stage(actor, coop, to_stage, evidence, note, coop.version, today, settings)
             )
-        except StaleCooperative as error:
-            refusal = {error.cooperative_id: [Problem("stage", "changed_meanwhile")]}
+        except StaleEdit as error:
+            refusal = {error.record_id: [Problem("stage", "changed_meanwhile")]}
             raise BulkRefused(refusal) from error
     audit.record("cooperative.bulk_move", user=actor, to_stage=to_stage, count=len(moved))
     return moved

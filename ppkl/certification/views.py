@@ -16,13 +16,13 @@ from ppkl.certification.forms import (
 )
 from ppkl.certification.services import (
     MoveRefused,
-    StaleCooperative,
     advance_stage,
     correct_stage,
     latest_change,
     set_active,
 )
 from ppkl.clock import office_today
+from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.i18n import stage_label
@@ -52,11 +52,11 @@ def render_form(template: str, coop_id: int, form, general=(), stale=False, **co
 
 
 def refused(coop_id: int, form, error: Exception):
-    """Roll back a refused change; return (general messages, stale?) for the form page."""
-    db.session.rollback()
-    if isinstance(error, StaleCooperative):
+    """A refused change on its form page: (general messages, stale?)."""
+    if isinstance(error, StaleEdit):
+        db.session.rollback()
         return [], True
-    return show_problems(form, error.problems), False
+    return show_problems(form, error), False
 
 
 def prefill(form, coop) -> None:
@@ -95,10 +95,9 @@ def move(cooperative_id: int):
                 form.expected_version(),
                 office_today(),
             )
-        except (MoveRefused, StaleCooperative) as error:
+        except (MoveRefused, StaleEdit) as error:
             general, stale = refused(cooperative_id, form, error)
         else:
-            db.session.commit()
             flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
             for warning in evidence_warnings(evidence):
                 flash(problem_message(warning), "warning")
@@ -132,10 +131,9 @@ def correct(cooperative_id: int):
                 form.expected_version(),
                 office_today(),
             )
-        except (MoveRefused, StaleCooperative) as error:
+        except (MoveRefused, StaleEdit) as error:
             general, stale = refused(cooperative_id, form, error)
         else:
-            db.session.commit()
             flash(_("Stage corrected."), "success")
             return redirect(detail_url(cooperative_id))
     return render_form("certification/correct.html", cooperative_id, form, general, stale)
@@ -162,10 +160,9 @@ def status(cooperative_id: int):
                 form.expected_version(),
                 office_today(),
             )
-        except (MoveRefused, StaleCooperative) as error:
+        except (MoveRefused, StaleEdit) as error:
             general, stale = refused(cooperative_id, form, error)
         else:
-            db.session.commit()
             flash(_("Status changed."), "success")
             return redirect(detail_url(cooperative_id))
     return render_form("certification/status.html", cooperative_id, form, general, stale)

@@ -1,7 +1,6 @@
 """Query builders for cooperative lists: filters, sorting, officers, flags; fixed query count."""
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,6 +9,7 @@ from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.models.user import OFFICER_ROLES, Role
+from ppkl.pagination import Page
 from ppkl.permissions import cooperative_scope
 from ppkl.tasks.worklist import Facts, Reason, Thresholds, conditions, flag_columns
 from ppkl.workflow import STAGE_ORDER, Stage
@@ -133,25 +133,6 @@ def sort_order(flt: CooperativeFilter, facts: Facts) -> list:
         "last_visit": func.coalesce(facts.latest.c.last_visit_on, date(1, 1, 1)),
     }[flt.sort]
     return [key.desc() if flt.descending else key.asc(), Cooperative.name, Cooperative.id]
-
-
-@dataclass
-class Page:
-    """What the pager macro needs, for queries that return rows rather than entities."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-    pages: int = field(init=False)
-
-    def __post_init__(self):
-        self.pages = max(1, math.ceil(self.total / self.per_page)) if self.total else 0
-
-    has_prev = property(lambda self: self.page > 1)
-    has_next = property(lambda self: self.page < self.pages)
-    prev_num = property(lambda self: self.page - 1)
-    next_num = property(lambda self: self.page + 1)
 
 
 def cooperative_rows(

@@ -7,9 +7,10 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl import audit
-from ppkl.domain import FieldError
+from ppkl.domain import FieldError, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
 from ppkl.workflow import Stage
@@ -19,10 +20,6 @@ log = logging.getLogger(__name__)
 
 class DetailsError(FieldError):
     pass
-
-
-class StaleEdit(RuntimeError):
-    """Someone else changed the cooperative after the form was opened."""
 
 
 @dataclass
@@ -89,8 +86,11 @@ def update_details(
 ) -> None:
     """Change register details; refuses when the cooperative changed since the form opened."""
     if coop.version != expected_version:
-        raise StaleEdit()
+        raise StaleEdit(coop.id)
     check_legal_entity_number(clean(details.legal_entity_number), coop.id)
     apply_details(coop, details)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError as error:  # a concurrent save passed the version check too
+        raise StaleEdit(coop.id) from error
     audit.record("cooperative_updated", user=actor, target=f"cooperative:{coop.id}")

@@ -1,10 +1,11 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl.access import load_cooperative, requires
 from ppkl.assignments.queries import fieldwork_context
+from ppkl.certification.deadlines import rules_from_config
+from ppkl.certification.panel import build_panel
 from ppkl.clock import office_today
 from ppkl.cooperatives.blueprint import bp
 from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
@@ -17,12 +18,13 @@ from ppkl.cooperatives.queries import (
 )
 from ppkl.cooperatives.services import (
     DetailsError,
-    StaleEdit,
     create_cooperative,
     update_details,
 )
+from ppkl.domain import StaleEdit
 from ppkl.extensions import db
-from ppkl.forms import regency_choices, show_field_error
+from ppkl.forms import STALE_MESSAGES, refusal_texts, regency_choices, show_refusal
+from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.worklist import Reason, Thresholds
 
@@ -39,8 +41,8 @@ def index():
         current_user,
         flt,
         thresholds,
-        page=request.args.get("page", 1, type=int),
-        per_page=min(current_app.config["PER_PAGE"], 100),
+        page=requested_page(),
+        per_page=per_page(),
     )
     return render_template(
         "cooperatives/index.html",
@@ -58,9 +60,11 @@ def index():
 def detail(cooperative_id: int):
     """One cooperative."""
     coop = load_cooperative(cooperative_id)
+    panel = build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
     return render_template(
         "cooperatives/detail.html",
         coop=coop,
+        cert=panel,
         **fieldwork_context(db.session, current_user, coop),
     )
 
@@ -75,10 +79,8 @@ def new():
         try:
             coop = create_cooperative(current_user, form.details())
         except DetailsError as error:
-            db.session.rollback()
-            show_field_error(form, error, DETAILS_MESSAGES)
+            show_refusal(form, error, DETAILS_MESSAGES)
         else:
-            db.session.commit()
             flash(_("Cooperative %(name)s registered.", name=coop.name), "success")
             return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))
     return render_template("cooperatives/form.html", form=form, coop=None)
@@ -96,16 +98,11 @@ def edit(cooperative_id: int):
     if form.validate_on_submit():
         try:
             update_details(current_user, coop, form.details(), int(form.version.data or 0))
-            db.session.commit()
         except DetailsError as error:
-            db.session.rollback()
-            show_field_error(form, error, DETAILS_MESSAGES)
-        except (StaleEdit, StaleDataError):
-            db.session.rollback()
-            flash(
-                _("Someone else changed this cooperative meanwhile. Reload it and try again."),
-                "warning",
-            )
+            show_refusal(form, error, DETAILS_MESSAGES)
+        except StaleEdit as error:
+            for text in refusal_texts(error, STALE_MESSAGES):
+                flash(text, "warning")
         else:
             flash(_("Cooperative %(name)s saved.", name=coop.name), "success")
             return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))

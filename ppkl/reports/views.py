@@ -1,6 +1,7 @@
 """Report pages: pick a report, see it (the same template as the PDF), download it, batches."""
 
 import re
+from io import BytesIO
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
@@ -25,6 +26,7 @@ from ppkl.reports.forms import (
     refusal_message,
 )
 from ppkl.reports.periods import ReportRefused, month_of
+from ppkl.transaction import after_commit
 
 JOB_ID = re.compile(r"[0-9a-f]{32}")
 
@@ -131,7 +133,6 @@ def officer_pdf(officer_id: int):
     except ReportRefused as error:
         form.add_error(error)
         return index_page(status=400)
-    db.session.commit()
     return pdf_response(result.pdf, f"laporan-{officer.username}-{period.slug()}.pdf")
 
 
@@ -161,7 +162,6 @@ def recap_pdf():
     except ReportRefused as error:
         form.as_of.errors = [refusal_message(error)]
         return index_page(recap_form=RecapForm(formdata=None, as_of=form.as_of.data), status=400)
-    db.session.commit()
     return pdf_response(rendered.pdf, f"capaian-koperasi-{form.as_of.data.isoformat()}.pdf")
 
 
@@ -181,8 +181,8 @@ def batch():
         form.add_error(error)
         return index_page(batch_form=form, status=400)
     item_ids = [item_id for (item_id,) in db.session.execute(job_item_ids(job.id))]
-    db.session.commit()
-    jobs.dispatch(current_app._get_current_object(), item_ids)
+    app = current_app._get_current_object()
+    after_commit(lambda: jobs.dispatch(app, item_ids))
     return redirect(url_for("reports.job", job_id=job.id))
 
 
@@ -224,14 +224,11 @@ def job_download(job_id: str):
     if job.finished_at is None or not path.is_file():
         abort(404)
     audit.record("report_batch_download", target=f"job:{job.id}")
-    db.session.commit()
     name = f"laporan-petugas-{job.period_start.isoformat()}_{job.period_end.isoformat()}.zip"
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
 
 
 def pdf_response(pdf: bytes, filename: str):
-    from io import BytesIO
-
     return send_file(
         BytesIO(pdf), mimetype="application/pdf", as_attachment=True, download_name=filename
     )

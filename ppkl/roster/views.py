@@ -12,7 +12,7 @@ from ppkl.assignments.services import (
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import regencies
 from ppkl.extensions import db
-from ppkl.forms import choices
+from ppkl.forms import choices, show_refusal
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission
@@ -53,11 +53,9 @@ def deactivate(user_id: int):
         try:
             moved = deactivate_officer(current_user, officer, successor, office_today())
         except AssignmentError as error:
-            db.session.rollback()
-            form.successor.errors = [str(ASSIGNMENT_MESSAGES[error.code])]
+            show_refusal(form, error, ASSIGNMENT_MESSAGES, fallback="successor")
             status = 400
         else:
-            db.session.commit()
             flash(
                 _(
                     "%(name)s deactivated; %(count)s cooperatives moved.",

@@ -3,11 +3,12 @@
 from sqlalchemy import ColumnElement, and_, func, select
 from sqlalchemy.orm import Session, contains_eager
 
-from ppkl.assignments.scope import officer_scope
 from ppkl.clock import office_today
-from ppkl.cooperatives.queries import Page, unassigned_condition
+from ppkl.cooperatives.queries import unassigned_condition
+from ppkl.coverage import officer_scope
 from ppkl.extensions import db
 from ppkl.models import Cooperative, Regency
+from ppkl.pagination import Page
 from ppkl.permissions import Permission, cooperative_scope, has_permission
 from ppkl.tasks.worklist import Thresholds, reason_counts, worklist_query
 

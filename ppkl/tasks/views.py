@@ -7,6 +7,7 @@ from ppkl.cooperatives.queries import officers, regencies
 from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES
+from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.blueprint import bp
 from ppkl.tasks.queries import scope_for, task_counts, task_page
@@ -34,8 +35,8 @@ def index():
         db.session,
         scope,
         thresholds,
-        request.args.get("page", 1, type=int),
-        min(current_app.config["PER_PAGE"], 100),
+        requested_page(),
+        per_page(),
     )
     return render_template(
         "tasks/index.html",

@@ -28,7 +28,6 @@ def upload_store() -> UploadStore:
 
 
 def download(result: exports.Export):
-    db.session.commit()  # the export's audit row
     response = send_file(
         io.BytesIO(result.content),
         mimetype=CONTENT_TYPES[result.fmt],
@@ -86,13 +85,11 @@ def import_confirm():
             db.session, current_user, pending.filename, pending.data, options
         )
     except ConcurrentChange:
-        db.session.rollback()
+        db.session.rollback()  # the rows written before the change was seen
         flash(_("Cooperatives changed while you were importing. Nothing was imported."), "danger")
         return redirect(url_for("transfer.import_upload"))
     if not result.applied:
-        db.session.rollback()
-        return render_template("transfer/preview.html", result=result, confirm_form=None)
-    db.session.commit()
+        return render_template("transfer/preview.html", result=result, confirm_form=None), 400
     store.discard(pending.token)
     flash(
         _(

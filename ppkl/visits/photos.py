@@ -9,15 +9,18 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from ppkl.domain import FieldError
+
 log = logging.getLogger(__name__)
 
 FORMATS = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
 
 
-class PhotoError(ValueError):
+class PhotoError(FieldError):
+    """A refused photo; `filename` names it for the message."""
+
     def __init__(self, code: str, filename: str = ""):
-        super().__init__(f"{filename}: {code}")
-        self.code = code
+        super().__init__("photos", code, filename=filename)
         self.filename = filename
 
 

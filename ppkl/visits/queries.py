@@ -1,6 +1,6 @@
 """Read-side queries for visits: choices for the form, lists, the loader's select."""
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session, aliased
 
 from ppkl.models import Cooperative, Regency, User, Visit, VisitPhoto
@@ -52,10 +52,6 @@ def visit_list(user, officer_id: int | None, include_removed: bool) -> Select:
     if not include_removed:
         stmt = stmt.where(Visit.deleted_at.is_(None))
     return stmt.order_by(Visit.visited_on.desc(), Visit.id.desc())
-
-
-def count_of(session: Session, stmt: Select) -> int:
-    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
 
 
 def visits_of_cooperative(session: Session, cooperative_id: int, include_removed: bool):

@@ -17,19 +17,21 @@ from sqlalchemy import select
 
 from ppkl.access import requires
 from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
-from ppkl.certification.services import MoveRefused, StaleCooperative
+from ppkl.certification.services import MoveRefused
 from ppkl.clock import office_today, utcnow
-from ppkl.cooperatives.queries import Page, officers
+from ppkl.cooperatives.queries import officers
+from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
+from ppkl.forms import STALE_MESSAGES, refusal_texts, show_refusal
 from ppkl.i18n import stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
+from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
 from ppkl.visits.blueprint import bp
 from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
 from ppkl.visits.photos import PhotoError, clean_photo, discard
 from ppkl.visits.queries import (
     cooperative_options,
-    count_of,
     covered_cooperative,
     photos_of,
     visit_list,
@@ -81,9 +83,12 @@ def message(code: str, name: str = "") -> str:
     }
 
 
+def visit_problem_message(problem: Problem) -> str:
+    return message(problem.code, problem.params.get("filename", ""))
+
+
 def show_error(form, error: VisitError) -> None:
-    field = getattr(form, error.field, None) or form.visited_on
-    field.errors = [*field.errors, message(error.code)]
+    show_refusal(form, error, visit_problem_message, fallback="visited_on")
 
 
 def cleaned_photos(form: VisitForm):
@@ -102,10 +107,7 @@ def index():
     officer_id = request.args.get("officer", type=int)
     removed = sees_removed() and request.args.get("removed") == "1"
     stmt = visit_list(current_user, officer_id, removed)
-    per_page = min(current_app.config["PER_PAGE"], 100)
-    number = max(1, request.args.get("page", 1, type=int))
-    rows = db.session.execute(stmt.limit(per_page).offset((number - 1) * per_page)).all()
-    page = Page(rows, number, per_page, count_of(db.session, stmt))
+    page = paginate(db.session, stmt, entities=False)
     return render_template(
         "visits/index.html",
         page=page,
@@ -201,14 +203,11 @@ def new():
                 office_today(),
                 move,
             )
-            db.session.commit()
-        except (VisitError, PhotoError, MoveRefused, StaleCooperative) as error:
-            db.session.rollback()
+        except (VisitError, PhotoError, MoveRefused, StaleEdit) as error:
             discard(store.written, store.directory)
-            general = show_refusal(form, move_form, error)
-            status = 409 if isinstance(error, StaleCooperative) else 400
+            general = show_visit_refusal(form, move_form, error)
+            status = 409 if isinstance(error, StaleEdit) else 400
         except Exception:
-            db.session.rollback()
             discard(store.written, store.directory)
             raise
         else:
@@ -235,16 +234,13 @@ def new():
     ), status
 
 
-def show_refusal(form, move_form, error) -> list[str]:
+def show_visit_refusal(form, move_form, error: DomainError) -> list[str]:
     """Put a refusal next to its field; returns the messages that belong to no field."""
-    if isinstance(error, PhotoError):
-        form.photos.errors = [message(error.code, error.filename)]
-    elif isinstance(error, VisitError):
-        show_error(form, error)
-    elif isinstance(error, MoveRefused):
-        return show_problems(move_form, error.problems)
-    else:
-        return [_("Someone else changed this cooperative meanwhile. Reload it and try again.")]
+    if isinstance(error, MoveRefused):
+        return show_problems(move_form, error)
+    if isinstance(error, StaleEdit):
+        return refusal_texts(error, STALE_MESSAGES)
+    show_error(form, error)
     return []
 
 
@@ -283,11 +279,9 @@ def edit(visit_id: int):
         try:
             edit_visit(current_user, visit, form.details(), office_today(), utcnow(), edit_days())
         except VisitError as error:
-            db.session.rollback()
             show_error(form, error)
             status = 403 if error.code in ("visit_locked", "not_your_visit") else 400
         else:
-            db.session.commit()
             flash(_("Visit saved."), "success")
             return redirect(url_for("visits.detail", visit_id=visit.id))
     else:
@@ -314,12 +308,11 @@ def remove(visit_id: int):
             any_time=has_permission(current_user, Permission.ASSIGN_COOPERATIVES),
         )
     except VisitError as error:
-        db.session.rollback()
         if error.code in ("visit_locked", "not_your_visit"):
             abort(403)
-        flash(message(error.code), "danger")
+        for text in refusal_texts(error, visit_problem_message):
+            flash(text, "danger")
         return redirect(url_for("visits.detail", visit_id=visit.id))
-    db.session.commit()
     flash(_("Visit removed."), "success")
     return redirect(url_for("visits.index"))
 

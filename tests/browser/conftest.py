@@ -10,7 +10,7 @@ import threading
 import pytest
 from werkzeug.serving import make_server
 
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 CHROMIUM = os.environ.get("PPKL_CHROMIUM", "/usr/bin/chromium")
 LAUNCH_ARGS = [

@@ -4,7 +4,7 @@ from flask import render_template_string
 
 from ppkl.access import public
 from tests.browser.conftest import LiveServer, sign_in
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 BOOTSTRAP_JS_PAGE = """{% extends "base.html" %}{% block content %}
 <button class="btn btn-primary" data-bs-toggle="collapse" data-bs-target="#more">More</button>

@@ -8,20 +8,15 @@ from ppkl.extensions import db
 from ppkl.models import Assignment, Cooperative, User
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
 from tests.browser.test_csp import collect_csp_violations
-from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
+from tests.helpers import make_app, seeded_demo_database
 
 
 @pytest.fixture(scope="module")
 def writable_demo(databases):
     """A demo database of its own: this test changes data, the shared demo stays untouched."""
-    from ppkl.demo import seed as demo
-
-    url = databases.new("browser_moves")
+    url = seeded_demo_database(databases, "browser_moves")
     app = make_app(url)
-    migrate_to_head(app)
     with app.app_context():
-        demo.seed(db.session, DEMO_END_DATE, FAST_HASH)
-        db.session.commit()
         coop = db.session.scalar(
             select(Cooperative)
             .where(Cooperative.stage == "rat_held", Cooperative.active.is_(True))

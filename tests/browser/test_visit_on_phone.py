@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from ppkl.clock import office_today
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
-from tests.conftest import FAST_HASH, TEST_PASSWORD, make_app, migrate_to_head
+from tests.helpers import FAST_HASH, TEST_PASSWORD, make_app, migrate_to_head
 
 
 @pytest.fixture(scope="module")

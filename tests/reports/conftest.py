@@ -8,7 +8,7 @@ import pytest
 from pypdf import PdfReader
 
 from ppkl.extensions import db
-from tests.conftest import add_assignment as assign
+from tests.helpers import add_assignment as assign
 
 JUNE = (date(2019, 6, 1), date(2019, 6, 30))
 

@@ -10,7 +10,7 @@ import pytest
 
 from ppkl.extensions import db
 from ppkl.reports.jobs import wait_for_thread_runner
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.reports.conftest import pdf_text
 
 JUNE = {"batch-regency": "0", "batch-start": "2019-06-01", "batch-end": "2019-06-30"}

@@ -187,3 +187,30 @@ def test_report_queries_do_not_grow_with_the_data(world, make_cooperative, query
     with query_counter() as large:
         services.officer_report(db.session, world.officer, PERIOD)
     assert len(small) == len(large) <= 6  # the officer, then five report queries
+
+
+def test_a_visit_on_the_periods_last_day_counts(world):
+    coop = world.cooperatives[3]  # last visited on 20 May
+    add_visit(coop, world.other_officer, PERIOD.end, ("pembinaan",))
+    report = services.officer_report(db.session, world.officer, PERIOD)
+    assert {c.name: c.last_visit for c in report.cooperatives}[coop.name] == PERIOD.end
+
+
+def test_a_rat_held_on_the_periods_last_day_is_known_that_day(world):
+    from ppkl.models import RatRecord
+
+    coop = world.cooperatives[0]  # no RAT on record: both years flagged on 30 June
+    for year, held in ((2017, date(2018, 5, 2)), (2018, PERIOD.end)):
+        db.session.add(
+            RatRecord(
+                cooperative_id=coop.id,
+                fiscal_year=year,
+                held_on=held,
+                members_present=20,
+                members_total=30,
+                report_received_on=held,
+            )
+        )
+    db.session.commit()
+    report = services.officer_report(db.session, world.officer, PERIOD)
+    assert {c.name: c.flags for c in report.cooperatives}[coop.name] == ()

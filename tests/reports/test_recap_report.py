@@ -7,7 +7,7 @@ from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.reports import services
 from ppkl.reports.render import report_context
-from tests.conftest import post_form
+from tests.helpers import post_form
 from tests.reports.conftest import pdf_text
 
 TABLE = Path(__file__).parent.parent / "data" / "kaltara-2019-06-recap.csv"
@@ -47,7 +47,7 @@ def test_recap_pdf_in_english_uses_a_decimal_point(demo_report_app):
 
 
 def test_recap_html_view_shows_the_table_and_chart(demo_report_app):
-    from tests.conftest import login
+    from tests.helpers import login
 
     client = demo_report_app.test_client()
     login(client, "supervisor", "ppkl-demo")
@@ -72,7 +72,7 @@ def test_recap_as_of_a_past_day_uses_the_history(demo_report_app):
 
 
 def test_recap_for_a_future_day_is_refused(demo_report_app):
-    from tests.conftest import login
+    from tests.helpers import login
 
     client = demo_report_app.test_client()
     login(client, "supervisor", "ppkl-demo")

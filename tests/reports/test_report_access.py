@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.conftest import post_form
+from tests.helpers import post_form
 
 JUNE_ARGS = "start=2019-06-01&end=2019-06-30"
 
