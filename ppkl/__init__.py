@@ -2,25 +2,48 @@
 
 import logging
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
 
 from ppkl.config import DEFAULT_SECRET_KEY, Config, environment_overrides
 from ppkl.transaction import App
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent  # the top of a checkout
 
 
 class InsecureConfiguration(RuntimeError):
     pass
 
 
+class InvalidConfiguration(RuntimeError):
+    pass
+
+
+def installed() -> bool:
+    """True in an installed wheel: its build copies templates/ into the package."""
+    return (PACKAGE / "templates").is_dir()
+
+
+def bundled(name: str) -> Path:
+    """templates/ or migrations/: inside the package when installed from a wheel, at the top of
+    the checkout otherwise (editable install, make run, the tests)."""
+    return PACKAGE / name if installed() else ROOT / name
+
+
+def instance_path() -> str | None:
+    """A checkout keeps instance/ at its top; an installed package takes Flask's default,
+    <venv>/var/ppkl-instance."""
+    return None if installed() else str(ROOT / "instance")
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     app = App(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=instance_path(),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
+        template_folder=str(bundled("templates")),
     )
     app.config.from_object(Config)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(Path(__file__).parent / "translations")
@@ -39,6 +62,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if app.config["PRODUCTION"]:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     check_secret_key(app)
+    check_timezone(app)
 
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("ppkl").setLevel(logging.INFO)
@@ -77,13 +101,26 @@ def check_secret_key(app: Flask) -> None:
         )
 
 
+def check_timezone(app: Flask) -> None:
+    """TIMEZONE decides office days everywhere (ppkl.clock) and how Babel shows timestamps."""
+    name = app.config["TIMEZONE"]
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as error:
+        raise InvalidConfiguration(
+            f"TIMEZONE {name!r} is not a time zone name of the IANA database, "
+            "for example Asia/Makassar (WITA), Asia/Jakarta (WIB) or Asia/Jayapura (WIT)"
+        ) from error
+    app.config.setdefault("BABEL_DEFAULT_TIMEZONE", name)
+
+
 def init_extensions(app: Flask) -> None:
     from ppkl import access, i18n
     from ppkl.auth import sessions
     from ppkl.extensions import babel, bootstrap, csrf, db, login_manager, migrate
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    migrate.init_app(app, db, directory=str(bundled("migrations")))
     csrf.init_app(app)
     bootstrap.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale)

@@ -18,10 +18,11 @@ class Config:
 
     OFFICE_NAME = "Dinas Perindustrian, Perdagangan, Koperasi dan UMKM Provinsi Kalimantan Utara"
     OFFICE_PLACE = "Tanjung Selor"
+    # The office time zone: office days (today, the recap's end of day, date filters, reports)
+    # and the timestamps shown. Babel's BABEL_DEFAULT_TIMEZONE follows it unless set.
     TIMEZONE = "Asia/Makassar"
 
     BABEL_DEFAULT_LOCALE = "id"
-    BABEL_DEFAULT_TIMEZONE = "Asia/Makassar"
     LANGUAGES = ("id", "en")
 
     # A NIK (Nomor Induk Koperasi) is 16 digits by default.

@@ -15,14 +15,14 @@ The demo history records every move on its effective date, so both readings agre
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ppkl.clock import OFFICE_TZ
+from ppkl.clock import office_day_end
 from ppkl.models import Cooperative, CooperativeHistory, Regency
 from ppkl.workflow import IN_PROGRESS_STAGES, Stage
 
@@ -106,12 +106,6 @@ def current_recap(session: Session) -> Recap:
     return assemble(RecapRow(*row) for row in session.execute(stmt))
 
 
-def end_of_day_utc(day: date, tz: ZoneInfo = OFFICE_TZ) -> datetime:
-    """The first instant after `day` in the office time zone, as the naive UTC we store."""
-    local = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz)
-    return local.astimezone(UTC).replace(tzinfo=None)
-
-
 def _as_of_columns(cutoff: datetime):
     """Stage and active status at `cutoff`: the last recorded change before it; else the state
     the first later change started from; else (no history) the cooperative's current value."""
@@ -140,9 +134,9 @@ def _as_of_columns(cutoff: datetime):
     return stage, active
 
 
-def recap_as_of(session: Session, day: date, tz: ZoneInfo = OFFICE_TZ) -> Recap:
+def recap_as_of(session: Session, day: date, tz: ZoneInfo | None = None) -> Recap:
     """The recap as it stood at the end of `day` (office time zone), in one query."""
-    cutoff = end_of_day_utc(day, tz)
+    cutoff = office_day_end(day, tz)
     stage, active = _as_of_columns(cutoff)
     state = (
         select(

@@ -5,9 +5,10 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import func, select
 
+from ppkl.clock import office_day_end
 from ppkl.extensions import db
 from ppkl.models import CooperativeHistory, RatRecord
-from ppkl.recap import current_recap, end_of_day_utc, recap_as_of
+from ppkl.recap import current_recap, recap_as_of
 from tests.test_recap import EXPECTED_TABLE, expected_rows
 
 
@@ -17,7 +18,7 @@ def totals(recap) -> tuple[int, int, int, int]:
 
 
 def test_end_of_day_is_midnight_in_the_office_time_zone():
-    assert end_of_day_utc(date(2019, 3, 1)) == datetime(2019, 3, 1, 16, 0)  # WITA is UTC+8
+    assert office_day_end(date(2019, 3, 1)) == datetime(2019, 3, 1, 16, 0)  # WITA is UTC+8
 
 
 def test_demo_recap_as_of_the_end_date_is_the_june_2019_table(demo_app):
@@ -113,12 +114,11 @@ def test_state_at_the_end_of_each_day(app, make_regency, make_cooperative, query
 @pytest.mark.parametrize("end_date", [date(2019, 1, 1), date(2021, 3, 15)])
 def test_demo_history_fits_any_end_date(app, end_date):
     from ppkl.demo import seed as demo
-    from ppkl.recap import end_of_day_utc
     from tests.helpers import FAST_HASH
 
     demo.seed(db.session, end_date, FAST_HASH)
     db.session.commit()
-    cutoff = end_of_day_utc(end_date)
+    cutoff = office_day_end(end_date)
     assert db.session.scalar(select(func.max(CooperativeHistory.created_at))) < cutoff
     assert db.session.scalar(select(func.max(RatRecord.held_on))) <= end_date
     assert db.session.scalar(select(func.max(RatRecord.report_received_on))) <= end_date

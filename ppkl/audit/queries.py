@@ -1,11 +1,11 @@
 """Audit log queries; they return select() so the view paginates (two queries a page)."""
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date
 
 from sqlalchemy import Select, func, select
 
-from ppkl.clock import OFFICE_TZ
+from ppkl.clock import office_day_end, office_day_start
 from ppkl.models import AuditEvent
 
 
@@ -13,13 +13,8 @@ from ppkl.models import AuditEvent
 class AuditFilter:
     who: str = ""
     action: str = ""
-    date_from: date | None = None  # office dates (WITA), both ends included
+    date_from: date | None = None  # office dates, both ends included
     date_to: date | None = None
-
-
-def office_midnight_utc(day: date) -> datetime:
-    """The start of an office day as the naive UTC the column stores."""
-    return datetime.combine(day, time.min, OFFICE_TZ).astimezone(UTC).replace(tzinfo=None)
 
 
 def audit_events(flt: AuditFilter) -> Select:
@@ -29,10 +24,9 @@ def audit_events(flt: AuditFilter) -> Select:
     if flt.action:
         stmt = stmt.where(AuditEvent.action == flt.action)
     if flt.date_from:
-        stmt = stmt.where(AuditEvent.created_at >= office_midnight_utc(flt.date_from))
+        stmt = stmt.where(AuditEvent.created_at >= office_day_start(flt.date_from))
     if flt.date_to:
-        end = office_midnight_utc(flt.date_to + timedelta(days=1))
-        stmt = stmt.where(AuditEvent.created_at < end)
+        stmt = stmt.where(AuditEvent.created_at < office_day_end(flt.date_to))
     return stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
 
 

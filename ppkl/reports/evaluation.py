@@ -3,7 +3,8 @@
 - Visits made: the assistant's visits in the period, against a target of
   DAK_VISITS_PER_MONTH per month of the period (rounded up).
 - Reports on time: visits recorded within REPORT_ON_TIME_DAYS days of the visit date
-  (office time), as a share of all visits in the period.
+  (the recording's office day, in the TIMEZONE setting), as a share of all visits in the
+  period.
 - Targets met: of three targets (the visit target; every assigned cooperative visited in the
   period; the on-time share at least ON_TIME_TARGET_PERCENT), how many were reached.
 """
@@ -11,10 +12,11 @@
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
-from ppkl.clock import OFFICE_TZ
+from ppkl.clock import office_date
+from ppkl.config import Config
 from ppkl.recap import percentage
 from ppkl.reports.periods import Period, months_in
 
@@ -24,6 +26,7 @@ class EvaluationRules:
     visits_per_month: int = 8
     on_time_days: int = 3
     on_time_target_percent: int = 90
+    timezone: str = Config.TIMEZONE
 
     @classmethod
     def from_config(cls, config) -> "EvaluationRules":
@@ -31,6 +34,7 @@ class EvaluationRules:
             config["REPORT_DAK_VISITS_PER_MONTH"],
             config["REPORT_ON_TIME_DAYS"],
             config["REPORT_ON_TIME_TARGET_PERCENT"],
+            config["TIMEZONE"],
         )
 
 
@@ -59,16 +63,14 @@ class DakEvaluation:
         return sum(t.reached for t in self.targets)
 
 
-def recorded_on(recorded_at):
-    """The office-time date of a naive-UTC timestamp."""
-    return recorded_at.replace(tzinfo=UTC).astimezone(OFFICE_TZ).date()
-
-
 def evaluate_dak(visits: Sequence, cooperatives: Sequence, period: Period, rules: EvaluationRules):
     """The evaluation figures from the visit lines and cooperative lines of a report."""
     visit_target = math.ceil(rules.visits_per_month * months_in(period) - 1e-9)
+    tz = ZoneInfo(rules.timezone)
     on_time = sum(
-        1 for v in visits if (recorded_on(v.recorded_at) - v.visited_on).days <= rules.on_time_days
+        1
+        for v in visits
+        if (office_date(v.recorded_at, tz) - v.visited_on).days <= rules.on_time_days
     )
     assigned = {c.id for c in cooperatives}
     visited = {v.cooperative_id for v in visits} & assigned

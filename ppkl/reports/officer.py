@@ -16,16 +16,17 @@ Definitions (README, "Reports"):
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ppkl.certification.deadlines import DeadlineRules, RatFacts, flags_for
+from ppkl.clock import office_day_end, office_day_start
 from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
 from ppkl.models.history import HistoryKind
 from ppkl.models.user import Role
-from ppkl.recap import _as_of_columns, end_of_day_utc
+from ppkl.recap import _as_of_columns
 from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
 from ppkl.reports.periods import Period, ReportRefused
 from ppkl.workflow import STAGE_ORDER, Stage
@@ -136,7 +137,7 @@ def build_officer_report(
 
 def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[CooperativeLine]:
     ids = assigned_ids(officer_id, period).scalar_subquery()
-    stage, active = _as_of_columns(end_of_day_utc(period.end))
+    stage, active = _as_of_columns(office_day_end(period.end))
     rows = session.execute(
         select(
             Cooperative.id,
@@ -255,8 +256,8 @@ def load_moves(session, officer_id, period) -> dict[str, int]:
         .where(
             CooperativeHistory.kind == HistoryKind.MOVE,
             CooperativeHistory.user_id == officer_id,
-            CooperativeHistory.created_at >= end_of_day_utc(period.start - timedelta(days=1)),
-            CooperativeHistory.created_at < end_of_day_utc(period.end),
+            CooperativeHistory.created_at >= office_day_start(period.start),
+            CooperativeHistory.created_at < office_day_end(period.end),
         )
         .group_by(CooperativeHistory.to_stage)
     )
