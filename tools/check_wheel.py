@@ -52,10 +52,15 @@ print(f"installed ppkl at {module.parent}: sign-in page and dashboard in Indones
 LEAKY = ("PYTHONPATH", "VIRTUAL_ENV", "FLASK_APP", "DATABASE_URL", "REDIS_URL", "SECRET_KEY")
 
 
+class CheckFailed(Exception):
+    pass
+
+
 def run(*command, **kwargs) -> None:
-    shown = ["<the check above>" if part == IN_THE_VENV else str(part) for part in command]
-    print("+", " ".join(shown), flush=True)
-    subprocess.run(command, check=True, **kwargs)
+    shown = " ".join("<the check above>" if p == IN_THE_VENV else str(p) for p in command)
+    print("+", shown, flush=True)
+    if subprocess.run(command, **kwargs).returncode != 0:
+        raise CheckFailed(shown)
 
 
 def check(work: Path) -> None:
@@ -83,8 +88,8 @@ def main() -> int:
     work = Path(tempfile.mkdtemp(prefix="ppkl-wheel-"))
     try:
         check(work)
-    except subprocess.CalledProcessError as error:
-        print(f"check_wheel: failed: {error}", file=sys.stderr)
+    except CheckFailed as error:
+        print(f"check_wheel: FAILED at: {error}", file=sys.stderr)
         return 1
     finally:
         if args.keep:
