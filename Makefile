@@ -50,9 +50,11 @@ test: setup-test
 test-postgres:
 	$(MAKE) test TEST_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/postgres
 
+# Import contracts (pyproject.toml, [tool.importlinter]): areas layered, pure rules Flask-free.
 lint: setup-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: setup-test
 	$(BIN)/ruff format .

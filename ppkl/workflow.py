@@ -39,6 +39,7 @@ IN_PROGRESS_STAGES: frozenset[Stage] = frozenset(
 NOTE_MAX = 2000
 ODS_NAME_MAX = 120
 NIK_MAX = 32  # the column's width
+NAME_MAX = 200  # a cooperative's name: the column's width
 MEMBERS_MAX = 1_000_000  # far above any cooperative; keeps numbers inside the database's range
 
 

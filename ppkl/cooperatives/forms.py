@@ -4,7 +4,7 @@ from wtforms import HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from ppkl.cooperatives.services import CooperativeDetails
-from ppkl.models.cooperative import NAME_MAX
+from ppkl.workflow import NAME_MAX
 
 DETAILS_MESSAGES = {
     "legal_entity_number_taken": _l("Another cooperative already has this legal entity number."),

@@ -6,9 +6,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ppkl.clock import utcnow
 from ppkl.extensions import db
 from ppkl.models.regency import Regency
-from ppkl.workflow import Stage
+from ppkl.workflow import NAME_MAX, Stage
 
-NAME_MAX = 200
 STAGE_VALUES = ", ".join(f"'{s.value}'" for s in Stage)
 
 

@@ -7,7 +7,6 @@ collected, so the user sees them all at once; a plan with problems is never appl
 
 from dataclasses import dataclass, field
 
-from ppkl.models.cooperative import NAME_MAX
 from ppkl.transfer.columns import (
     ACTIVE_WORDS,
     FIELDS,
@@ -19,7 +18,7 @@ from ppkl.transfer.columns import (
     unneutralise,
 )
 from ppkl.transfer.tabular import N_, Table
-from ppkl.workflow import Stage, nik_matches, stage_for
+from ppkl.workflow import NAME_MAX, Stage, nik_matches, stage_for
 
 MAX_LENGTHS = {
     "name": NAME_MAX,
