@@ -54,6 +54,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        # A fresh install has no instance folder yet, and SQLite does not make directories.
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         app.config["SQLALCHEMY_DATABASE_URI"] = (
             f"sqlite:///{Path(app.instance_path) / 'ppkl.sqlite'}"
         )

@@ -1,6 +1,8 @@
 """Build ppkl's wheel, install it into a fresh venv outside the checkout, and check that the
-installed app works there: `flask db upgrade` and `flask seed-demo` on a new SQLite database,
-then the sign-in page and, signed in as the demo admin, the dashboard, both in Indonesian.
+installed app works there: `flask db upgrade` into the default database (a SQLite file in the
+venv's instance folder), then `flask db upgrade` and `flask seed-demo` on a SQLite database
+named by DATABASE_URL, and the sign-in page and, signed in as the demo admin, the dashboard,
+both in Indonesian.
 
     .venv/bin/python tools/check_wheel.py [--keep]
 
@@ -33,7 +35,10 @@ module = Path(ppkl.__file__).resolve()
 assert checkout not in module.parents, f"ppkl was imported from the checkout: {module}"
 assert ppkl.installed(), f"no templates/ inside the installed package {module.parent}"
 
-client = ppkl.create_app().test_client()
+app = ppkl.create_app()
+venv = Path(sys.prefix).resolve()
+assert venv in Path(app.instance_path).resolve().parents, f"instance at {app.instance_path}"
+client = app.test_client()
 page = client.get("/login")
 text = page.get_data(as_text=True)
 assert page.status_code == 200, f"/login answered {page.status_code}"
@@ -72,9 +77,15 @@ def check(work: Path) -> None:
     venv.create(target, with_pip=True)
     run(target / "bin" / "pip", "install", "--quiet", wheel)
 
-    env = {k: v for k, v in os.environ.items() if k not in LEAKY and not k.startswith("PPKL_")}
-    env.update(DATABASE_URL=f"sqlite:///{work / 'ppkl.sqlite'}", SECRET_KEY="check-wheel-only")
+    plain = {k: v for k, v in os.environ.items() if k not in LEAKY and not k.startswith("PPKL_")}
+    plain.update(SECRET_KEY="check-wheel-only")
     flask = (target / "bin" / "flask", "--app", "ppkl")
+    # Unconfigured, the database is a SQLite file in the instance folder inside the venv.
+    run(*flask, "db", "upgrade", cwd=work, env=plain)
+    if not (target / "var" / "ppkl-instance" / "ppkl.sqlite").is_file():
+        raise CheckFailed("no ppkl.sqlite in the venv's var/ppkl-instance")
+
+    env = {**plain, "DATABASE_URL": f"sqlite:///{work / 'ppkl.sqlite'}"}
     run(*flask, "db", "upgrade", cwd=work, env=env)
     run(*flask, "seed-demo", cwd=work, env=env)
     run(target / "bin" / "python", "-c", IN_THE_VENV, CHECKOUT, cwd=work, env=env)
