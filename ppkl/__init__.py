@@ -108,7 +108,7 @@ def check_timezone(app: Flask) -> None:
     name = app.config["TIMEZONE"]
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as error:
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
         raise InvalidConfiguration(
             f"TIMEZONE {name!r} is not a time zone name of the IANA database, "
             "for example Asia/Makassar (WITA), Asia/Jakarta (WIB) or Asia/Jayapura (WIT)"
