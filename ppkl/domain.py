@@ -7,6 +7,7 @@ error for "changed since the page was loaded", in every area. No Flask in here.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -41,9 +42,44 @@ class FieldError(DomainError):
         return self.problems[0].code
 
 
-class StaleEdit(DomainError):
-    """The record changed since the form was loaded (another user, or another tab)."""
+@dataclass(frozen=True)
+class CurrentState:
+    """A cooperative as it is now: what a refused stale change is shown, on a page or as JSON."""
 
-    def __init__(self, record_id: int | None = None):
+    cooperative_id: int
+    stage: str
+    version: int
+    active: bool
+    changed_by: str | None  # the full name of who made the latest change (None: unknown)
+    changed_at: datetime | None
+    change: str | None  # which change it was: an audit action code such as "cooperative.move"
+
+    def as_json(self) -> dict:
+        return {
+            "stage": self.stage,
+            "version": self.version,
+            "active": self.active,
+            "changed_by": self.changed_by,
+            "changed_at": self.changed_at.isoformat() if self.changed_at else None,
+            "change": self.change,
+        }
+
+
+class StaleEdit(DomainError):
+    """The cooperative changed after the page (or API client) read it: nothing was saved.
+
+    Services raise it with the cooperative's id only, since after a failed flush the session
+    can no longer load anything; the caller rolls back, then fills `current` (see
+    ppkl.cooperatives.changes.explain_stale) and shows `payload()` or a page built from it.
+    """
+
+    code = "stale"
+
+    def __init__(self, cooperative_id: int, current: CurrentState | None = None):
         super().__init__([Problem("version", "changed_meanwhile")])
-        self.record_id = record_id
+        self.cooperative_id = cooperative_id
+        self.current = current
+
+    def payload(self) -> dict:
+        """The JSON body of a 409: `{"code": "stale", "current": {stage, version, ...}}`."""
+        return {"code": self.code, "current": self.current.as_json() if self.current else None}

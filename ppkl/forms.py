@@ -2,18 +2,11 @@
 
 from collections.abc import Callable, Iterable, Mapping
 
-from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 
 from ppkl.domain import DomainError, Problem
 from ppkl.extensions import db
 from ppkl.models import Regency
-
-STALE_MESSAGES = {
-    "changed_meanwhile": _l(
-        "Someone else changed this cooperative meanwhile. Reload it and try again."
-    )
-}
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -79,3 +72,22 @@ def show_refusal(
         else:
             target.errors = [*target.errors, text(problem)]
     return general
+
+
+def whole_number(value: str | None) -> int | None:
+    """A posted id or version; junk (letters, superscripts, huge numbers) is ignored."""
+    try:
+        number = int(value or "")
+    except ValueError:
+        return None
+    return number if 0 < number < 2**31 else None
+
+
+def row_versions(form_data, ids: Iterable[int]) -> dict[int, int]:
+    """The version each listed row showed (hidden `version-<id>` inputs), for the chosen ids."""
+    versions = {}
+    for cid in ids:
+        version = whole_number(form_data.get(f"version-{cid}"))
+        if version is not None:
+            versions[cid] = version
+    return versions

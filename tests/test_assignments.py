@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from ppkl.assignments.queries import assigned_on
 from ppkl.assignments.services import AssignmentError, assign_officer, unassign_role
 from ppkl.extensions import db
-from ppkl.models import Assignment, AuditEvent
+from ppkl.models import Assignment, AuditEvent, Cooperative
 from tests.helpers import post_form
 
 DAY1, DAY2 = date(2019, 3, 1), date(2019, 5, 1)
@@ -111,7 +111,12 @@ def test_bulk_assign_by_filter_and_by_selection(
     response = post_form(
         client,
         "/assignments/?unassigned=ppkl",
-        {"officer": f"user:{people['ppkl2'].id}", "target": "selected", "cooperative_ids": [c.id]},
+        {
+            "officer": f"user:{people['ppkl2'].id}",
+            "target": "selected",
+            "cooperative_ids": [c.id],
+            f"version-{c.id}": str(version_of(c.id)),
+        },
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -135,6 +140,10 @@ def test_bulk_assign_with_nothing_ticked_says_so(client, auth, make_cooperative,
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
 
 
+def version_of(cooperative_id: int) -> int:
+    return db.session.scalar(select(Cooperative.version).where(Cooperative.id == cooperative_id))
+
+
 def test_assign_one_from_the_cooperative_page(client, auth, make_cooperative, people):
     coop = make_cooperative()
     auth.login(client, "boss")
@@ -142,7 +151,7 @@ def test_assign_one_from_the_cooperative_page(client, auth, make_cooperative, pe
     response = post_form(
         client,
         f"/assignments/cooperative/{coop.id}",
-        {"officer": f"user:{people['dak1'].id}"},
+        {"officer": f"user:{people['dak1'].id}", "version": str(coop.version)},
         page=page,
     )
     assert response.status_code == 302

@@ -11,9 +11,9 @@ from ppkl.certification.services import (
     advance_stage,
     bulk_advance,
     correct_stage,
-    latest_change,
     set_active,
 )
+from ppkl.cooperatives.changes import explain_stale
 from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, CooperativeHistory, RatRecord
@@ -219,13 +219,16 @@ def test_a_stale_version_is_refused_and_tells_who_changed_it(people, make_cooper
     loaded_at = coop.version
     advance(people["dak"], coop, Stage.RAT_HELD)
     db.session.commit()
-    with pytest.raises(StaleEdit):
+    with pytest.raises(StaleEdit) as refused:
         advance_stage(
             people["officer"], coop, Stage.REPORT_RECEIVED, REPORT, None, loaded_at, TODAY
         )
-    db.session.rollback()
-    change = latest_change(coop.id)
-    assert (change.user.username, change.to_stage) == ("dak01", "rat_held")
+    payload = explain_stale(refused.value).payload()
+    assert payload["code"] == "stale"
+    current = payload["current"]
+    assert (current["changed_by"], current["stage"]) == (people["dak"].full_name, "rat_held")
+    assert (current["version"], current["change"]) == (loaded_at + 1, "cooperative.move")
+    assert current["changed_at"]
 
 
 def test_bulk_moves_all_or_nothing(people, make_cooperative):

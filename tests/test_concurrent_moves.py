@@ -9,7 +9,9 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from ppkl.certification.services import StaleEdit, advance_stage, latest_change
+from ppkl.certification.services import advance_stage
+from ppkl.cooperatives.changes import explain_stale
+from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, User
 from ppkl.workflow import ReportEvidence, Stage
@@ -42,10 +44,9 @@ def test_two_parallel_moves_one_wins(app, make_regency, make_user, make_cooperat
                 )
                 db.session.commit()
                 outcome[username] = "moved"
-            except StaleEdit:
-                db.session.rollback()
-                change = latest_change(coop_id)
-                outcome[username] = f"stale: {change.user.username}"
+            except StaleEdit as error:
+                current = explain_stale(error).current
+                outcome[username] = f"stale: {current.changed_by}"
 
     threads = [
         threading.Thread(target=move, args=("ppkl03", date(2019, 5, 1))),
@@ -58,7 +59,8 @@ def test_two_parallel_moves_one_wins(app, make_regency, make_user, make_cooperat
     assert sorted(outcome.values())[0] == "moved", outcome
     winner = next(name for name, result in outcome.items() if result == "moved")
     loser = next(name for name in outcome if name != winner)
-    assert outcome[loser] == f"stale: {winner}"
+    winner_name = db.session.scalar(select(User.full_name).where(User.username == winner))
+    assert outcome[loser] == f"stale: {winner_name}"
     coop = db.session.get(Cooperative, coop_id)
     assert (coop.stage, coop.version) == ("report_received", 2)
     assert db.session.scalar(select(func.count(CooperativeHistory.id))) == 1

@@ -84,7 +84,8 @@ def test_edit_details_and_stale_form(app, client, make_regency, make_user, make_
     assert db.session.get(Cooperative, coop.id).name == "KSP Baru"
     # A form opened before that save carries the old version and is refused.
     stale = post_form(client, page, dict(form, name="KSP Basi"))
-    assert stale.status_code == 200
-    assert "Muat ulang" in stale.get_data(as_text=True)
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert 'id="stale"' in html and 'value="KSP Basi"' in html
     db.session.expire_all()
     assert db.session.get(Cooperative, coop.id).name == "KSP Baru"

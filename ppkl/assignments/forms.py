@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectField, SelectMultipleField
+from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.validators import DataRequired
 
 from ppkl.forms import choices
@@ -34,9 +34,11 @@ def officer_choices(officers, with_removal: bool = True):
 
 class AssignOneForm(FlaskForm):
     officer = SelectField(_l("Officer"), validators=[DataRequired()])
+    version = HiddenField(validators=[DataRequired()])
 
 
 class BulkAssignForm(AssignOneForm):
+    version = None  # each ticked row carries its own version (version-<id>)
     target = RadioField(
         _l("Which cooperatives"),
         choices=choices(

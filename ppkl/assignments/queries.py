@@ -49,7 +49,7 @@ def fieldwork_context(session: Session, user, cooperative) -> dict:
         "assign_form": None,
     }
     if has_permission(user, Permission.ASSIGN_COOPERATIVES):
-        form = AssignOneForm(formdata=None)
+        form = AssignOneForm(formdata=None, version=cooperative.version)
         form.officer.choices = officer_choices(officers(session, active_only=True))
         context["assign_form"] = form
     return context

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import select
 
 from ppkl import audit
+from ppkl.cooperatives.changes import check_versions, mark_many_changed
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Assignment, User
@@ -27,8 +28,11 @@ def check_officer(officer: User) -> None:
         raise AssignmentError("officer", "officer_inactive")
 
 
-def end_current(cooperative_ids: Sequence[int], role: str, today: date, keep: int | None) -> int:
-    """Close the current assignments of one role (except keep's own); returns how many."""
+def end_current(
+    cooperative_ids: Sequence[int], role: str, today: date, keep: int | None
+) -> list[int]:
+    """Close the current assignments of one role (except keep's own); returns their
+    cooperatives."""
     rows = db.session.scalars(
         select(Assignment).where(
             Assignment.cooperative_id.in_(cooperative_ids),
@@ -36,23 +40,32 @@ def end_current(cooperative_ids: Sequence[int], role: str, today: date, keep: in
             Assignment.end_date.is_(None),
         )
     ).all()
-    ended = 0
+    ended = []
     for row in rows:
         if row.officer_id != keep:
             row.end_date = today
-            ended += 1
+            ended.append(row.cooperative_id)
     # The partial unique index allows one current row per role: close before opening.
     db.session.flush()
     return ended
 
 
-def assign_officer(actor: User, cooperative_ids: Sequence[int], officer: User, today: date) -> int:
-    """Make officer the current PPKL/DAK of the cooperatives; returns how many changed hands."""
+def assign_officer(
+    actor: User,
+    cooperative_ids: Sequence[int],
+    officer: User,
+    today: date,
+    expected_versions: dict[int, int] | None = None,
+) -> int:
+    """Make officer the current PPKL/DAK of the cooperatives; returns how many changed hands.
+    With the versions the page showed, a cooperative changed since refuses all (StaleEdit)."""
     check_officer(officer)
     ids = sorted(set(cooperative_ids))
     if not ids:
         raise AssignmentError("cooperative_ids", "nothing_selected")
-    end_current(ids, officer.role, today, keep=officer.id)
+    if expected_versions is not None:
+        check_versions(ids, expected_versions)
+    ended = end_current(ids, officer.role, today, keep=officer.id)
     already = set(
         db.session.scalars(
             select(Assignment.cooperative_id).where(
@@ -74,6 +87,7 @@ def assign_officer(actor: User, cooperative_ids: Sequence[int], officer: User, t
         for i in new_ids
     )
     db.session.flush()
+    mark_many_changed({*ended, *new_ids}, actor, "cooperatives_assigned", expected_versions)
     audit.record(
         "cooperatives_assigned",
         user=actor,
@@ -86,22 +100,31 @@ def assign_officer(actor: User, cooperative_ids: Sequence[int], officer: User, t
     return len(new_ids)
 
 
-def unassign_role(actor: User, cooperative_ids: Sequence[int], role: str, today: date) -> int:
+def unassign_role(
+    actor: User,
+    cooperative_ids: Sequence[int],
+    role: str,
+    today: date,
+    expected_versions: dict[int, int] | None = None,
+) -> int:
     """End the current assignments of one role (PPKL or DAK) on the cooperatives."""
     if role not in OFFICER_ROLES:
         raise AssignmentError("officer", "not_an_officer")
     ids = sorted(set(cooperative_ids))
     if not ids:
         raise AssignmentError("cooperative_ids", "nothing_selected")
+    if expected_versions is not None:
+        check_versions(ids, expected_versions)
     ended = end_current(ids, role, today, keep=None)
+    mark_many_changed(ended, actor, "cooperatives_unassigned", expected_versions)
     audit.record(
         "cooperatives_unassigned",
         user=actor,
         target=f"role:{role}",
-        count=ended,
+        count=len(ended),
         cooperative_ids=ids[:1000],
     )
-    return ended
+    return len(ended)
 
 
 def current_cooperative_ids(officer: User) -> list[int]:

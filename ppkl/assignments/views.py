@@ -20,8 +20,10 @@ from ppkl.cooperatives.queries import (
     officers,
     regencies,
 )
+from ppkl.cooperatives.stale import stale_notice
+from ppkl.domain import StaleEdit
 from ppkl.extensions import db
-from ppkl.forms import refusal_texts, show_refusal
+from ppkl.forms import refusal_texts, row_versions, show_refusal, whole_number
 from ppkl.models import User
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission
@@ -32,15 +34,15 @@ def thresholds() -> Thresholds:
     return Thresholds.from_config(current_app.config, office_today())
 
 
-def apply_choice(form, cooperative_ids: list[int]) -> int:
+def apply_choice(form, cooperative_ids: list[int], versions: dict[int, int] | None) -> int:
     """Run the service the officer choice names: assign someone, or remove a role."""
     kind, _sep, value = form.officer.data.partition(":")
     if kind == "none":
-        return unassign_role(current_user, cooperative_ids, value, office_today())
+        return unassign_role(current_user, cooperative_ids, value, office_today(), versions)
     officer = db.session.get(User, int(value)) if value.isdigit() else None
     if officer is None:
         raise AssignmentError("officer", "not_an_officer")
-    return assign_officer(current_user, cooperative_ids, officer, office_today())
+    return assign_officer(current_user, cooperative_ids, officer, office_today(), versions)
 
 
 def show_error(form, error: AssignmentError) -> None:
@@ -55,18 +57,25 @@ def index():
     all_officers = officers(db.session)
     form = BulkAssignForm()
     form.officer.choices = officer_choices(all_officers)
-    status = 200
+    status, stale_notices = 200, []
     if form.validate_on_submit():
+        # "All matching the filter" acts on the cooperatives as they are now: the page showed
+        # a count, not each one. Ticked rows carry the version they showed.
+        by_filter = form.target.data == "filter"
         ids = (
             matching_ids(db.session, current_user, flt, thresholds())
-            if form.target.data == "filter"
+            if by_filter
             else form.cooperative_ids.data
         )
         try:
-            changed = apply_choice(form, ids)
+            changed = apply_choice(
+                form, ids, None if by_filter else row_versions(request.form, ids)
+            )
         except AssignmentError as error:
             show_error(form, error)
             status = 400
+        except StaleEdit as error:
+            stale_notices, status = [stale_notice(error, named=True)], 409
         else:
             flash(_("%(count)s cooperatives changed.", count=changed), "success")
             return redirect(url_for("assignments.index", **flt.as_args()))
@@ -89,6 +98,7 @@ def index():
         districts=districts(db.session),
         officers=all_officers,
         reasons=list(Reason),
+        stale_notices=stale_notices,
     ), status
 
 
@@ -102,10 +112,13 @@ def assign_one(cooperative_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        apply_choice(form, [coop.id])
+        apply_choice(form, [coop.id], {coop.id: whole_number(form.version.data) or 0})
     except AssignmentError as error:
         for text in refusal_texts(error, ASSIGNMENT_MESSAGES):
             flash(text, "danger")
+    except StaleEdit as error:
+        stale = stale_notice(error, form)
+        return render_template("assignments/stale.html", coop=coop, form=form, stale=stale), 409
     else:
         flash(_("Assignment saved."), "success")
     return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))

@@ -156,6 +156,7 @@ BULK_FORMS = {Stage.REPORT_RECEIVED: BulkReportForm, Stage.ODS_ENTERED: BulkOdsF
 
 
 class LedgerForm(FlaskForm):
+    version = HiddenField(validators=[DataRequired()])
     fiscal_year = IntegerField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=1900, max=2100)]
     )
@@ -164,6 +165,8 @@ class LedgerForm(FlaskForm):
     members_total = IntegerField(_l("Members in total"), validators=[InputRequired()])
     report_received_on = DateField(_l("Date the RAT report was received"), validators=[Optional()])
     health = SelectField(_l("Health category"), validators=[Optional()])
+
+    expected_version = VersionedForm.expected_version
 
     def evidence(self) -> RatEvidence:
         return RatEvidence(

@@ -12,6 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from ppkl import audit
 from ppkl.certification.queries import find_rat
 from ppkl.certification.services import MoveSettings
+from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
 from ppkl.domain import DomainError
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord, User
@@ -39,9 +40,12 @@ def record_rat(
     health_categories: tuple[str, ...] | list[str],
     today: date,
     settings: MoveSettings | None = None,
+    expected_version: int | None = None,
 ) -> RatRecord:
-    """Record (or bring up to date) the RAT of one fiscal year; the stage does not change."""
+    """Record (or bring up to date) the RAT of one fiscal year; the stage does not change,
+    the cooperative's version does (a RAT recorded meanwhile makes other open pages stale)."""
     settings = settings or MoveSettings.from_app()
+    check_version(cooperative, expected_version)
     if not can_record_rat(actor, cooperative):
         raise DomainError([Problem("stage", "not_allowed")])
     ctx = EvidenceContext(today=today, fiscal_year_end=settings.deadlines.fiscal_year_end)
@@ -57,6 +61,8 @@ def record_rat(
         raise DomainError(problems)
     rat = find_rat(cooperative.id, evidence.fiscal_year)
     action = "rat.updated" if rat else "rat.recorded"
+    mark_changed(cooperative, actor, action)
+    flush_changed(cooperative)
     before = None
     if rat is None:
         rat = RatRecord(

@@ -9,10 +9,13 @@ from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
 from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
+from ppkl.certification.labels import evidence_items
 from ppkl.certification.ledger import record_rat, set_target
 from ppkl.certification.queries import find_rat, targets_for_year
 from ppkl.clock import office_today
-from ppkl.domain import DomainError
+from ppkl.cooperatives.changes import check_version
+from ppkl.cooperatives.stale import stale_notice
+from ppkl.domain import DomainError, StaleEdit
 from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.models import Regency
@@ -46,10 +49,13 @@ def rat(cooperative_id: int):
     form = LedgerForm()
     form.health.choices = choices([("", "—"), *((c, c) for c in categories)])
     if request.method == "GET":
+        form.version.data = coop.version
         prefill_ledger(form, coop, request.args.get("year", type=int))
-    general = []
-    if form.validate_on_submit():
-        try:
+    general, stale = [], None
+    try:
+        if form.is_submitted():
+            check_version(coop, form.expected_version())
+        if form.validate_on_submit():
             record_rat(
                 current_user,
                 coop,
@@ -58,17 +64,37 @@ def rat(cooperative_id: int):
                 form.health.data or None,
                 categories,
                 office_today(),
+                expected_version=form.expected_version(),
             )
-        except DomainError as error:
-            general = show_problems(form, error)
-            coop = load_cooperative(cooperative_id)
-        else:
             flash(_("RAT for fiscal year %(year)s saved.", year=form.fiscal_year.data), "success")
             for warning in evidence_warnings(form.evidence()):
                 flash(problem_message(warning), "warning")
             return redirect(url_for("cooperatives.detail", cooperative_id=cooperative_id))
-    status = 400 if form.errors or general else 200
-    return render_template("certification/rat.html", coop=coop, form=form, general=general), status
+    except StaleEdit as error:
+        stale = stale_notice(error, form)
+        stale.theirs = rat_items(find_rat(cooperative_id, form.fiscal_year.data))
+    except DomainError as error:
+        general = show_problems(form, error)
+    coop = load_cooperative(cooperative_id)  # after a rollback, as it is now
+    status = 409 if stale else 400 if form.errors or general else 200
+    return render_template(
+        "certification/rat.html", coop=coop, form=form, general=general, stale=stale
+    ), status
+
+
+def rat_items(rat) -> list[tuple[str, str]]:
+    """A recorded RAT as (label, value) pairs, to show beside the one the user typed."""
+    if rat is None:
+        return []
+    values = {
+        "fiscal_year": rat.fiscal_year,
+        "held_on": rat.held_on.isoformat(),
+        "members_present": rat.members_present,
+        "members_total": rat.members_total,
+    }
+    if rat.report_received_on is not None:
+        values["received_on"] = rat.report_received_on.isoformat()
+    return evidence_items(values)
 
 
 def regency_choices():

@@ -20,8 +20,11 @@ from ppkl.certification.queries import (
 )
 from ppkl.certification.services import BULK_STAGES, BulkRefused, bulk_advance
 from ppkl.clock import office_today
+from ppkl.cooperatives.changes import current_state
 from ppkl.cooperatives.queries import regencies
+from ppkl.cooperatives.stale import StaleNotice
 from ppkl.extensions import db
+from ppkl.forms import row_versions, whole_number
 from ppkl.models import Cooperative
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, cooperative_scope
@@ -69,12 +72,16 @@ def bulk_target(value: str | None) -> Stage:
     return Stage(value) if value in {s.value for s in BULK_STAGES} else BULK_STAGES[-1]
 
 
-def render_bulk(to_stage: Stage, form, regency_id, refusals=None, general=()):
-    from_stage = STAGE_ORDER[stage_index(to_stage) - 1]
+def from_stage_of(to_stage: Stage) -> Stage:
+    return STAGE_ORDER[stage_index(to_stage) - 1]
+
+
+def render_bulk(to_stage: Stage, form, regency_id, refusals=None, general=(), stale=()):
+    from_stage = from_stage_of(to_stage)
     rows = db.session.scalars(
         bulk_candidates(current_user, from_stage, regency_id, BULK_LIMIT)
     ).all()
-    status = 400 if refusals or general or form.errors else 200
+    status = 409 if stale else 400 if refusals or general or form.errors else 200
     return render_template(
         "certification/bulk.html",
         form=form,
@@ -86,6 +93,10 @@ def render_bulk(to_stage: Stage, form, regency_id, refusals=None, general=()):
         regencies=db.session.scalars(regencies()).all(),
         refusals=refusals or [],
         general=list(general),
+        stale=list(stale),
+        # What the user ticked stays ticked; rows show the current versions, so submitting
+        # again applies the move to those still at the stage before.
+        ticked={i for i in map(whole_number, request.form.getlist("cooperative")) if i},
         limit=BULK_LIMIT,
     ), status
 
@@ -101,23 +112,10 @@ def bulk():
     return render_bulk(to_stage, form, request.args.get("regency", type=int))
 
 
-def whole_number(value: str | None) -> int | None:
-    """A posted id or version; junk (letters, superscripts, huge numbers) is ignored."""
-    try:
-        number = int(value or "")
-    except ValueError:
-        return None
-    return number if 0 < number < 2**31 else None
-
-
 def chosen_cooperatives(form_data) -> tuple[list[Cooperative], dict[int, int]]:
     """The ticked cooperatives (that the user may see) and the versions their rows showed."""
     ids = {i for i in map(whole_number, form_data.getlist("cooperative")) if i is not None}
-    versions = {}
-    for cid in ids:
-        version = whole_number(form_data.get(f"version-{cid}"))
-        if version is not None:
-            versions[cid] = version
+    versions = row_versions(form_data, ids)
     coops = db.session.scalars(
         select(Cooperative)
         .options(joinedload(Cooperative.regency))
@@ -153,7 +151,13 @@ def bulk_move():
         refusals = [
             (names[cid], [problem_message(p) for p in problems])
             for cid, problems in error.refusals.items()
+            if cid not in error.stale
         ]
-        return render_bulk(to_stage, form, regency_id, refusals, general)
+        stale = [
+            StaleNotice(state, state.active and state.stage == from_stage_of(to_stage), names[cid])
+            for cid in error.stale
+            if (state := current_state(cid)) is not None
+        ]
+        return render_bulk(to_stage, form, regency_id, refusals, general, stale)
     flash(_("%(count)s cooperatives moved.", count=len(moved)), "success")
     return redirect(url_for("certification.bulk", to=to_stage.value, regency=regency_id))

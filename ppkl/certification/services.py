@@ -5,9 +5,10 @@ cooperative, writes one append-only history row and an audit event, and FLUSHES;
 commits (so a visit and its move are saved together or not at all). On any error the caller
 must roll back the session.
 
-Optimistic concurrency: the caller passes the cooperative version its form was loaded at.
-A different version, or a concurrent UPDATE caught by SQLAlchemy's version_id_col at flush,
-raises StaleEdit; after rolling back, `latest_change()` tells who changed it and when.
+Optimistic concurrency (ppkl.cooperatives.changes): the caller passes the cooperative version
+its form was loaded at. A different version, or a concurrent UPDATE caught by SQLAlchemy's
+version_id_col at flush, raises ppkl.domain.StaleEdit; `explain_stale()` then rolls back and
+tells who changed the cooperative, when, and to what.
 """
 
 import logging
@@ -17,12 +18,11 @@ from datetime import date
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl import audit
 from ppkl.certification.deadlines import DeadlineRules, rules_from_config
 from ppkl.certification.queries import find_rat
+from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
@@ -50,11 +50,18 @@ class MoveRefused(DomainError):
 
 
 class BulkRefused(DomainError):
-    """A bulk move refused as a whole: the problems of each refused cooperative."""
+    """A bulk move refused as a whole: the problems of each refused cooperative, and which of
+    them changed since the page showed them (`stale`: their ids)."""
 
-    def __init__(self, refusals: dict[int, list[Problem]], problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        refusals: dict[int, list[Problem]],
+        problems: list[Problem] | None = None,
+        stale: list[int] | None = None,
+    ):
         super().__init__(problems or [])
         self.refusals = refusals
+        self.stale = stale or []
 
 
 @dataclass(frozen=True)
@@ -74,17 +81,6 @@ class MoveSettings:
 BULK_STAGES = (Stage.REPORT_RECEIVED, Stage.ODS_ENTERED)
 
 
-def latest_change(cooperative_id: int) -> CooperativeHistory | None:
-    """The newest history row of a cooperative, with its user (for "changed by X at T")."""
-    return db.session.scalar(
-        select(CooperativeHistory)
-        .options(joinedload(CooperativeHistory.user))
-        .where(CooperativeHistory.cooperative_id == cooperative_id)
-        .order_by(CooperativeHistory.created_at.desc(), CooperativeHistory.id.desc())
-        .limit(1)
-    )
-
-
 def latest_rat(cooperative_id: int) -> RatRecord | None:
     """The RAT of the current certification cycle: the newest fiscal year recorded."""
     return db.session.scalar(
@@ -95,7 +91,7 @@ def latest_rat(cooperative_id: int) -> RatRecord | None:
     )
 
 
-def _latest_move_evidence(cooperative_id: int, to_stage: Stage) -> dict:
+def latest_move_evidence(cooperative_id: int, to_stage: Stage) -> dict:
     row = db.session.scalar(
         select(CooperativeHistory.evidence)
         .where(
@@ -112,7 +108,7 @@ def _latest_move_evidence(cooperative_id: int, to_stage: Stage) -> dict:
 def evidence_context(cooperative: Cooperative, today: date, settings: MoveSettings):
     """The dates of the earlier steps that a move's evidence may not precede."""
     rat = latest_rat(cooperative.id)
-    ods = _latest_move_evidence(cooperative.id, Stage.ODS_ENTERED).get("entered_on")
+    ods = latest_move_evidence(cooperative.id, Stage.ODS_ENTERED).get("entered_on")
     return EvidenceContext(
         today=today,
         nik_pattern=settings.nik_pattern,
@@ -123,19 +119,11 @@ def evidence_context(cooperative: Cooperative, today: date, settings: MoveSettin
     )
 
 
-def _check_version(cooperative: Cooperative, expected_version: int | None) -> None:
-    if expected_version is not None and cooperative.version != expected_version:
-        raise StaleEdit(cooperative.id)
-
-
-def _flush_cooperative(cooperative: Cooperative) -> None:
+def _flush_cooperative(actor: User, cooperative: Cooperative, kind: HistoryKind) -> None:
     """Flush the UPDATE first: the version check happens here, before any other row."""
-    cooperative_id = cooperative.id  # read now: after a failed flush the session is unusable
+    mark_changed(cooperative, actor, f"cooperative.{kind.value}")
     try:
-        db.session.flush()
-    except StaleDataError as error:
-        log.info("concurrent change of cooperative %s", cooperative_id)
-        raise StaleEdit(cooperative_id) from error
+        flush_changed(cooperative)
     except IntegrityError as error:  # a NIK taken by a concurrent certification
         raise MoveRefused([Problem("nik", "nik_taken")]) from error
 
@@ -234,7 +222,7 @@ def advance_stage(
 ) -> CooperativeHistory:
     """Move a cooperative one stage forward with its evidence; flushes, never commits."""
     settings = settings or MoveSettings.from_app()
-    _check_version(cooperative, expected_version)
+    check_version(cooperative, expected_version)
     problems = move_problems(actor, cooperative, to_stage, evidence, today, settings)
     problems += check_note(note, required=False)
     if problems:
@@ -243,7 +231,7 @@ def advance_stage(
     cooperative.stage = Stage(to_stage).value
     if isinstance(evidence, CertificateEvidence):
         cooperative.nik = evidence.nik
-    _flush_cooperative(cooperative)
+    _flush_cooperative(actor, cooperative, HistoryKind.MOVE)
     _apply_ledger(actor, cooperative, evidence)
     return _record(
         actor,
@@ -266,7 +254,7 @@ def correct_stage(
     today: date,
 ) -> CooperativeHistory:
     """Move a cooperative back to an earlier stage (supervisors, with a reason)."""
-    _check_version(cooperative, expected_version)
+    check_version(cooperative, expected_version)
     problems = []
     if not cooperative.active:
         problems.append(Problem("stage", "inactive"))
@@ -285,7 +273,7 @@ def correct_stage(
         evidence = {"removed_nik": cooperative.nik}
         cooperative.nik = None
     cooperative.stage = Stage(to_stage).value
-    _flush_cooperative(cooperative)
+    _flush_cooperative(actor, cooperative, HistoryKind.CORRECTION)
     return _record(
         actor,
         cooperative,
@@ -307,7 +295,7 @@ def set_active(
     today: date,
 ) -> CooperativeHistory:
     """Deactivate or reactivate a cooperative (supervisors, with a reason)."""
-    _check_version(cooperative, expected_version)
+    check_version(cooperative, expected_version)
     problems = []
     if not can_set_active(actor, cooperative):
         problems.append(Problem("active", "not_allowed"))
@@ -317,11 +305,12 @@ def set_active(
     if problems:
         raise MoveRefused(problems)
     cooperative.active = active
-    _flush_cooperative(cooperative)
+    kind = HistoryKind.REACTIVATED if active else HistoryKind.DEACTIVATED
+    _flush_cooperative(actor, cooperative, kind)
     return _record(
         actor,
         cooperative,
-        HistoryKind.REACTIVATED if active else HistoryKind.DEACTIVATED,
+        kind,
         reason,
         from_active=not active,
         to_active=active,
@@ -350,15 +339,17 @@ def bulk_advance(
     if general:
         raise BulkRefused({}, general)
     refusals: dict[int, list[Problem]] = {}
+    stale = []
     for coop in cooperatives:
         if expected_versions.get(coop.id) != coop.version:
             refusals[coop.id] = [Problem("stage", "changed_meanwhile")]
+            stale.append(coop.id)
             continue
         problems = move_problems(actor, coop, to_stage, evidence, today, settings)
         if problems:
             refusals[coop.id] = problems
     if refusals:
-        raise BulkRefused(refusals)
+        raise BulkRefused(refusals, stale=stale)
     moved = []
     for coop in cooperatives:
         try:
@@ -366,7 +357,7 @@ def bulk_advance(
                 advance_stage(actor, coop, to_stage, evidence, note, coop.version, today, settings)
             )
         except StaleEdit as error:
-            refusal = {error.record_id: [Problem("stage", "changed_meanwhile")]}
-            raise BulkRefused(refusal) from error
+            refusal = {error.cooperative_id: [Problem("stage", "changed_meanwhile")]}
+            raise BulkRefused(refusal, stale=[error.cooperative_id]) from error
     audit.record("cooperative.bulk_move", user=actor, to_stage=to_stage, count=len(moved))
     return moved

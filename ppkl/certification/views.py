@@ -1,4 +1,8 @@
-"""Moves on one cooperative: forward with evidence, corrections, (de)activation."""
+"""Moves on one cooperative: forward with evidence, corrections, (de)activation.
+
+Each form carries what it was made for (the target stage or status, and the version the page
+showed); a cooperative changed since answers 409 with templates/_stale.html and the typed form.
+"""
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -18,45 +22,39 @@ from ppkl.certification.services import (
     MoveRefused,
     advance_stage,
     correct_stage,
-    latest_change,
     set_active,
 )
+from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today
+from ppkl.cooperatives.changes import check_version
+from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
-from ppkl.extensions import db
 from ppkl.forms import choices
 from ppkl.i18n import stage_label
 from ppkl.permissions import Permission, can_correct, can_move, can_set_active
-from ppkl.workflow import correction_targets, evidence_warnings, next_stage
+from ppkl.workflow import (
+    Stage,
+    correction_targets,
+    evidence_warnings,
+    is_backward_move,
+    next_stage,
+)
 
 
 def detail_url(coop_id: int) -> str:
     return url_for("cooperatives.detail", cooperative_id=coop_id, _anchor="timeline")
 
 
-def render_form(template: str, coop_id: int, form, general=(), stale=False, **context):
+def render_form(template: str, coop_id: int, form, general=(), stale=None, **context):
     """Render a move form; after a rollback the cooperative is loaded afresh."""
     coop = load_cooperative(coop_id)
-    status = 200
-    change = None
-    if stale:
-        change, status = latest_change(coop_id), 409
-    elif form.errors or general:
-        status = 400
+    status = 409 if stale else 400 if form.errors or general else 200
     return (
         render_template(
-            template, coop=coop, form=form, general=list(general), change=change, **context
+            template, coop=coop, form=form, general=list(general), stale=stale, **context
         ),
         status,
     )
-
-
-def refused(coop_id: int, form, error: Exception):
-    """A refused change on its form page: (general messages, stale?)."""
-    if isinstance(error, StaleEdit):
-        db.session.rollback()
-        return [], True
-    return show_problems(form, error), False
 
 
 def prefill(form, coop) -> None:
@@ -71,21 +69,37 @@ def prefill(form, coop) -> None:
         form.members_total.data = coop.members
 
 
+def posted_move_stage() -> Stage:
+    """The stage the submitted move form was made for (never the cooperative's next stage now:
+    that would validate the user's evidence against a form they never saw)."""
+    value = request.form.get("to_stage")
+    if value not in {s.value for s in MOVE_FORMS}:
+        abort(400)
+    return Stage(value)
+
+
 @bp.route("/<int:cooperative_id>/move", methods=["GET", "POST"])
 @requires(Permission.MOVE_STAGE)
 def move(cooperative_id: int):
     """Move a cooperative one stage forward, with the evidence that stage needs."""
     coop = load_cooperative(cooperative_id)
-    to_stage = next_stage(coop.stage)
-    if to_stage is None or not can_move(current_user, coop, to_stage):
-        abort(403)
+    if request.method == "POST":
+        to_stage = posted_move_stage()
+    else:
+        to_stage = next_stage(coop.stage)
+        if to_stage is None or not can_move(current_user, coop, to_stage):
+            abort(403)
     form = MOVE_FORMS[to_stage]()
     if request.method == "GET":
         prefill(form, coop)
-    general, stale = [], False
-    if form.validate_on_submit():
-        evidence = form.evidence()
-        try:
+    general, stale = [], None
+    try:
+        if form.is_submitted():
+            check_version(coop, form.expected_version())  # stale before rules and fields
+        if form.validate_on_submit():
+            if not can_move(current_user, coop, to_stage):
+                abort(403)
+            evidence = form.evidence()
             advance_stage(
                 current_user,
                 coop,
@@ -95,13 +109,14 @@ def move(cooperative_id: int):
                 form.expected_version(),
                 office_today(),
             )
-        except (MoveRefused, StaleEdit) as error:
-            general, stale = refused(cooperative_id, form, error)
-        else:
             flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
             for warning in evidence_warnings(evidence):
                 flash(problem_message(warning), "warning")
             return redirect(detail_url(cooperative_id))
+    except MoveRefused as error:
+        general = show_problems(form, error)
+    except StaleEdit as error:
+        stale = move_stale(error, form, to_stage)
     return render_form(
         "certification/move.html", cooperative_id, form, general, stale, to_stage=to_stage
     )
@@ -115,14 +130,18 @@ def correct(cooperative_id: int):
     if not can_correct(current_user, coop):
         abort(403)
     form = CorrectionForm()
-    form.to_stage.choices = choices(
-        (s.value, stage_label(s)) for s in correction_targets(coop.stage)
-    )
+    # The stage the page offered stays a choice on a stale page, so what was picked is kept.
+    offered = set(correction_targets(coop.stage))
+    if request.form.get("to_stage") in {s.value for s in Stage}:
+        offered.add(Stage(request.form["to_stage"]))
+    form.to_stage.choices = choices((s.value, stage_label(s)) for s in Stage if s in offered)
     if request.method == "GET":
         form.version.data = coop.version
-    general, stale = [], False
-    if form.validate_on_submit():
-        try:
+    general, stale = [], None
+    try:
+        if form.is_submitted():
+            check_version(coop, form.expected_version())
+        if form.validate_on_submit():
             correct_stage(
                 current_user,
                 coop,
@@ -131,12 +150,23 @@ def correct(cooperative_id: int):
                 form.expected_version(),
                 office_today(),
             )
-        except (MoveRefused, StaleEdit) as error:
-            general, stale = refused(cooperative_id, form, error)
-        else:
             flash(_("Stage corrected."), "success")
             return redirect(detail_url(cooperative_id))
+    except MoveRefused as error:
+        general = show_problems(form, error)
+    except StaleEdit as error:
+        target = form.to_stage.data
+        stale = stale_notice(
+            error,
+            form,
+            lambda now: now.active and target in offered and is_backward_move(now.stage, target),
+        )
     return render_form("certification/correct.html", cooperative_id, form, general, stale)
+
+
+def posted_active() -> bool | None:
+    """The status the submitted form was made to set ("1" active, "0" inactive)."""
+    return {"1": True, "0": False}.get(request.form.get("to_active", ""))
 
 
 @bp.route("/<int:cooperative_id>/status", methods=["GET", "POST"])
@@ -147,22 +177,32 @@ def status(cooperative_id: int):
     if not can_set_active(current_user, coop):
         abort(403)
     form = StatusForm()
+    to_active = not coop.active
     if request.method == "GET":
         form.version.data = coop.version
-    general, stale = [], False
-    if form.validate_on_submit():
-        try:
+    elif (posted := posted_active()) is None:
+        abort(400)
+    else:
+        to_active = posted
+    general, stale = [], None
+    try:
+        if form.is_submitted():
+            check_version(coop, form.expected_version())
+        if form.validate_on_submit():
             set_active(
                 current_user,
                 coop,
-                not coop.active,
+                to_active,
                 form.note.data,
                 form.expected_version(),
                 office_today(),
             )
-        except (MoveRefused, StaleEdit) as error:
-            general, stale = refused(cooperative_id, form, error)
-        else:
             flash(_("Status changed."), "success")
             return redirect(detail_url(cooperative_id))
-    return render_form("certification/status.html", cooperative_id, form, general, stale)
+    except MoveRefused as error:
+        general = show_problems(form, error)
+    except StaleEdit as error:
+        stale = stale_notice(error, form, lambda now: now.active != to_active)
+    return render_form(
+        "certification/status.html", cooperative_id, form, general, stale, to_active=to_active
+    )

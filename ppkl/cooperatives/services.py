@@ -7,10 +7,10 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from ppkl import audit
-from ppkl.domain import FieldError, StaleEdit
+from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
+from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
 from ppkl.workflow import Stage
@@ -85,12 +85,9 @@ def update_details(
     actor: User, coop: Cooperative, details: CooperativeDetails, expected_version: int
 ) -> None:
     """Change register details; refuses when the cooperative changed since the form opened."""
-    if coop.version != expected_version:
-        raise StaleEdit(coop.id)
+    check_version(coop, expected_version)
     check_legal_entity_number(clean(details.legal_entity_number), coop.id)
     apply_details(coop, details)
-    try:
-        db.session.flush()
-    except StaleDataError as error:  # a concurrent save passed the version check too
-        raise StaleEdit(coop.id) from error
+    mark_changed(coop, actor, "cooperative_updated")
+    flush_changed(coop)
     audit.record("cooperative_updated", user=actor, target=f"cooperative:{coop.id}")

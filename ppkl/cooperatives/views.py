@@ -8,6 +8,7 @@ from ppkl.certification.deadlines import rules_from_config
 from ppkl.certification.panel import build_panel
 from ppkl.clock import office_today
 from ppkl.cooperatives.blueprint import bp
+from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
@@ -21,9 +22,10 @@ from ppkl.cooperatives.services import (
     create_cooperative,
     update_details,
 )
+from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
 from ppkl.extensions import db
-from ppkl.forms import STALE_MESSAGES, refusal_texts, regency_choices, show_refusal
+from ppkl.forms import regency_choices, show_refusal, whole_number
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.worklist import Reason, Thresholds
@@ -95,15 +97,20 @@ def edit(cooperative_id: int):
     form.regency_id.choices = regency_choices()
     if not form.is_submitted():
         form.version.data = coop.version
-    if form.validate_on_submit():
-        try:
-            update_details(current_user, coop, form.details(), int(form.version.data or 0))
-        except DetailsError as error:
-            show_refusal(form, error, DETAILS_MESSAGES)
-        except StaleEdit as error:
-            for text in refusal_texts(error, STALE_MESSAGES):
-                flash(text, "warning")
-        else:
+    stale, status = None, 200
+    try:
+        if form.is_submitted():
+            check_version(coop, whole_number(form.version.data) or 0)
+        if form.validate_on_submit():
+            update_details(current_user, coop, form.details(), int(form.version.data))
             flash(_("Cooperative %(name)s saved.", name=coop.name), "success")
             return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))
-    return render_template("cooperatives/form.html", form=form, coop=coop)
+        if form.is_submitted():
+            status = 400
+    except DetailsError as error:
+        show_refusal(form, error, DETAILS_MESSAGES)
+        status = 400
+    except StaleEdit as error:
+        stale, status = stale_notice(error, form), 409
+        coop = load_cooperative(cooperative_id)
+    return render_template("cooperatives/form.html", form=form, coop=coop, stale=stale), status

@@ -6,8 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ppkl.clock import utcnow
 from ppkl.extensions import db
 from ppkl.models.regency import Regency
-from ppkl.workflow import NAME_MAX, Stage
+from ppkl.models.user import User
+from ppkl.workflow import Stage
 
+NAME_MAX = 200
 STAGE_VALUES = ", ".join(f"'{s.value}'" for s in Stage)
 
 
@@ -33,8 +35,13 @@ class Cooperative(db.Model):
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    # Who made the latest change and which (an audit action code): a page refused as stale
+    # names them without searching every table that can change a cooperative.
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    last_change: Mapped[str | None] = mapped_column(String(40))
 
     regency: Mapped[Regency] = relationship(lazy="raise_on_sql")
+    changed_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
     __mapper_args__ = {"version_id_col": version}
 

@@ -133,7 +133,7 @@ def apply_plan(session: Session, user, filename: str, plan: ImportPlan) -> None:
     if plan.creates:
         insert_new(session, plan, now)
     if plan.updates:
-        update_existing(session, plan, now)
+        update_existing(session, plan, now, user)
     history = [history_row(c, user, filename, now) for c in plan.creates + plan.updates]
     history = [row for row in history if row is not None]
     if history:
@@ -173,7 +173,7 @@ def cooperative_columns(values: dict) -> dict:
     return {c: values[c] for c in WRITTEN}
 
 
-def update_existing(session: Session, plan: ImportPlan, now) -> None:
+def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
     """One executemany UPDATE guarded by each row's version (optimistic concurrency)."""
     table = Cooperative.__table__
     stmt = (
@@ -183,6 +183,9 @@ def update_existing(session: Session, plan: ImportPlan, now) -> None:
             **{c: bindparam(f"v_{c}") for c in WRITTEN},
             version=bindparam("b_new_version"),
             updated_at=now,
+            # Who changed it, for a page opened before the import (ppkl.cooperatives.changes).
+            changed_by_id=getattr(user, "id", None),
+            last_change="import_cooperatives",
         )
     )
     params = [

@@ -18,11 +18,12 @@ from sqlalchemy import select
 from ppkl.access import requires
 from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
 from ppkl.certification.services import MoveRefused
+from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import officers
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
-from ppkl.forms import STALE_MESSAGES, refusal_texts, show_refusal
+from ppkl.forms import refusal_texts, show_refusal
 from ppkl.i18n import stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
 from ppkl.pagination import paginate
@@ -46,7 +47,7 @@ from ppkl.visits.services import (
     log_visit,
     remove_visit,
 )
-from ppkl.workflow import evidence_warnings, next_stage
+from ppkl.workflow import Stage, evidence_warnings, next_stage
 
 
 def photo_dir() -> Path:
@@ -126,12 +127,20 @@ def search_cooperatives():
 
 
 def move_form_for(coop: Cooperative | None):
-    """The workflow's evidence form for the cooperative's next stage, when the user may move."""
-    if coop is None or not coop.active:
+    """The workflow's evidence form for the cooperative's next stage, when the user may move.
+    A submitted form keeps the stage it was made for (the service refuses it if it no longer
+    fits), so the user's evidence is never checked against a form they did not see."""
+    if coop is None:
         return None, None
-    to_stage = next_stage(coop.stage)
-    if to_stage is None or not can_move(current_user, coop, to_stage):
-        return None, None
+    posted = request.form.get("move-to_stage") if request.method == "POST" else None
+    if posted:
+        if posted not in {s.value for s in MOVE_FORMS}:
+            abort(400)
+        to_stage = Stage(posted)
+    else:
+        to_stage = next_stage(coop.stage) if coop.active else None
+        if to_stage is None or not can_move(current_user, coop, to_stage):
+            return None, None
     form = MOVE_FORMS[to_stage](prefix="move", meta={"csrf": False})
     if request.method == "GET":
         form.version.data = coop.version
@@ -179,10 +188,12 @@ def new():
     if request.method == "GET":
         form.visited_on.data = office_today()
         form.cooperative_id.data = preselected.id if preselected else None
-    status, general = 200, []
+    status, general, stale = 200, [], None
     moving = bool(move_form and form.record_move.data)
     valid = form.validate_on_submit()
-    if valid and moving:
+    if moving and form.is_submitted() and move_form.expected_version() != preselected.version:
+        valid, stale = False, visit_stale(StaleEdit(preselected.id), form, move_form, to_stage)
+    elif valid and moving:
         valid = move_form.validate()
     if valid:
         store = PhotoStore(photo_dir())
@@ -203,10 +214,13 @@ def new():
                 office_today(),
                 move,
             )
-        except (VisitError, PhotoError, MoveRefused, StaleEdit) as error:
+        except StaleEdit as error:
+            discard(store.written, store.directory)
+            stale = visit_stale(error, form, move_form, to_stage)
+        except (VisitError, PhotoError, MoveRefused) as error:
             discard(store.written, store.directory)
             general = show_visit_refusal(form, move_form, error)
-            status = 409 if isinstance(error, StaleEdit) else 400
+            status = 400
         except Exception:
             discard(store.written, store.directory)
             raise
@@ -219,6 +233,8 @@ def new():
             return redirect(url_for("visits.index", saved=visit.id))
     elif request.method == "POST":
         status = 400
+    if stale:
+        status = 409
     if preselected is not None:
         db.session.refresh(preselected)  # after a rollback, show the stage as it is now
     return render_template(
@@ -231,15 +247,22 @@ def new():
         to_stage=to_stage,
         coop=preselected,
         general=general,
+        stale=stale,
     ), status
+
+
+def visit_stale(error: StaleEdit, form, move_form, to_stage):
+    """The move is refused as stale; when it no longer fits, the visit can still be saved alone."""
+    notice = move_stale(error, move_form, to_stage)
+    if not notice.may_apply:
+        form.record_move.data = False
+    return notice
 
 
 def show_visit_refusal(form, move_form, error: DomainError) -> list[str]:
     """Put a refusal next to its field; returns the messages that belong to no field."""
     if isinstance(error, MoveRefused):
         return show_problems(move_form, error)
-    if isinstance(error, StaleEdit):
-        return refusal_texts(error, STALE_MESSAGES)
     show_error(form, error)
     return []
 

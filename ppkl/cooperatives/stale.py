@@ -1,0 +1,56 @@
+"""What a page refused as stale shows: who changed the cooperative, when, to what, whether the
+user's change can be applied again, and (for the same step recorded twice) both entries.
+
+Every form that changes a cooperative renders templates/_stale.html with a StaleNotice and
+answers 409; what the user typed stays in the form.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import abort
+from sqlalchemy import select
+
+from ppkl.audit import ACTION_LABELS
+from ppkl.cooperatives.changes import explain_stale
+from ppkl.domain import CurrentState, StaleEdit
+from ppkl.extensions import db
+from ppkl.models import Cooperative
+
+
+@dataclass
+class StaleNotice:
+    current: CurrentState
+    may_apply: bool
+    cooperative_name: str = ""
+    # The entry someone else recorded for the same step: (label, value) pairs shown beside
+    # what the user typed.
+    theirs: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def change_label(self) -> str:
+        code = self.current.change
+        return str(ACTION_LABELS.get(code, code)) if code else ""
+
+
+def stale_notice(
+    error: StaleEdit,
+    form=None,
+    may_apply: Callable[[CurrentState], bool] = lambda current: True,
+    named: bool = False,
+) -> StaleNotice:
+    """Roll back and describe the cooperative as it is now. When the change still makes sense,
+    the form's version becomes the current one, so submitting it again applies it. `named`
+    adds the cooperative's name, for pages that change many cooperatives."""
+    current = explain_stale(error).current
+    if current is None:  # removed meanwhile: nothing left to apply to
+        abort(404)
+    apply = may_apply(current)
+    if form is not None and apply:
+        form.version.data = current.version
+    name = ""
+    if named:
+        name = db.session.scalar(
+            select(Cooperative.name).where(Cooperative.id == current.cooperative_id)
+        )
+    return StaleNotice(current, apply, name)
