@@ -60,7 +60,11 @@ def test_flagged_list_for_an_officer_stays_in_scope(demo_app):
     rows = db.session.scalars(stmt).all()
     assert rows and {c.regency_id for c in rows} == {officer.regency_id}
     flags = flags_of(rows, date(2019, 7, 1), DeadlineRules())
-    assert all(Flag.RAT_OVERDUE in flags[c.id] for c in rows)
+    assert all(Flag.RAT_OVERDUE in {f.flag for f in flags[c.id]} for c in rows)
+    # On 1 July 2019 the overdue RAT is the one of fiscal year 2018 (due 30 June 2019).
+    assert {f.fiscal_year for c in rows for f in flags[c.id] if f.flag == Flag.RAT_OVERDUE} == {
+        2018
+    }
 
 
 def test_deactivation_candidates_have_no_recent_rat(demo_app):

@@ -9,6 +9,7 @@ from ppkl.certification.deadlines import (
     Flag,
     RatFacts,
     compliance,
+    deadline_flags,
     flags_for,
     inactivity_window,
     last_ended_fiscal_year,
@@ -107,3 +108,31 @@ def test_the_app_refuses_to_start_with_bad_deadline_settings(override):
     config = {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", **override}
     with pytest.raises(ValueError, match="must"):
         create_app(config)
+
+
+def test_each_flag_names_its_fiscal_year():
+    # 1 May 2019, no RAT ever: FY 2017 is overdue and FY 2018 due by 30 June: two facts.
+    rats = [RatFacts(2016, date(2017, 5, 1), None)]
+    flags = deadline_flags(True, rats, date(2019, 5, 1), RULES)
+    assert [(f.flag, f.fiscal_year, f.due_on) for f in flags] == [
+        (Flag.RAT_OVERDUE, 2017, date(2018, 6, 30)),
+        (Flag.REPORT_OVERDUE, 2016, date(2017, 5, 31)),
+        (Flag.RAT_DUE_SOON, 2018, date(2019, 6, 30)),
+    ]
+    assert flags_for(True, rats, date(2019, 5, 1), RULES) == {f.flag for f in flags}
+
+
+def test_flag_labels_name_the_year_in_both_languages(app):
+    from flask_babel import force_locale
+
+    from ppkl.certification.labels import deadline_flag_label
+
+    flags = deadline_flags(True, [RatFacts(2016, date(2017, 5, 1), None)], date(2019, 5, 1), RULES)
+    with app.test_request_context(), force_locale("id"):
+        assert [deadline_flag_label(f) for f in flags] == [
+            "RAT 2017 terlambat",
+            "Laporan RAT 2016 terlambat",
+            "RAT 2018 jatuh tempo 30 Juni 2019",
+        ]
+    with app.test_request_context(), force_locale("en"):
+        assert deadline_flag_label(flags[2]) == "RAT 2018 due 30 June 2019"

@@ -17,6 +17,11 @@ Definitions (a deadline day itself is still on time; the flag starts the day aft
   whose warning date has come and whose due date has not passed yet.
 - Laporan terlambat (`report_overdue`): a RAT held more than RAT_REPORT_DUE_DAYS days ago whose
   report has not been received (`report_overdue_before(today)` gives the held-on cut-off).
+
+Each flag is about one fiscal year, and says so (`deadline_flags`): a cooperative can be
+"RAT 2018 due 30 June 2019" and "RAT 2017 overdue" on the same day, which reads as two facts,
+not a contradiction. ppkl.certification.labels.deadline_flag_label words them for every page,
+list and PDF.
 """
 
 from collections.abc import Iterable, Mapping
@@ -126,24 +131,48 @@ class RatFacts:
     report_received_on: date | None
 
 
+FLAG_ORDER = (Flag.RAT_OVERDUE, Flag.REPORT_OVERDUE, Flag.RAT_DUE_SOON)
+
+
+@dataclass(frozen=True)
+class DeadlineFlag:
+    """One flag about one fiscal year, with the deadline it is about."""
+
+    flag: Flag
+    fiscal_year: int
+    due_on: date  # the RAT's due date, or for a report the report's due date
+
+
+def deadline_flags(
+    active: bool, rats: Iterable[RatFacts], today: date, rules: DeadlineRules
+) -> list[DeadlineFlag]:
+    """The deadline flags of one cooperative on `today`, each naming its fiscal year, most
+    pressing first (none for an inactive cooperative)."""
+    if not active:
+        return []
+    rats = list(rats)
+    years = {r.fiscal_year for r in rats}
+    flags = []
+    overdue = overdue_fiscal_year(today, rules)
+    if overdue not in years:
+        flags.append(DeadlineFlag(Flag.RAT_OVERDUE, overdue, rat_due_date(overdue, rules)))
+    due_soon = warning_fiscal_year(today, rules)
+    if due_soon is not None and due_soon not in years:
+        flags.append(DeadlineFlag(Flag.RAT_DUE_SOON, due_soon, rat_due_date(due_soon, rules)))
+    cut_off = report_overdue_before(today, rules)
+    flags += [
+        DeadlineFlag(Flag.REPORT_OVERDUE, r.fiscal_year, report_due_date(r.held_on, rules))
+        for r in rats
+        if r.report_received_on is None and r.held_on < cut_off
+    ]
+    return sorted(flags, key=lambda f: (FLAG_ORDER.index(f.flag), -f.fiscal_year))
+
+
 def flags_for(
     active: bool, rats: Iterable[RatFacts], today: date, rules: DeadlineRules
 ) -> set[Flag]:
-    """The deadline flags of one cooperative on `today` (none for an inactive cooperative)."""
-    if not active:
-        return set()
-    rats = list(rats)
-    years = {r.fiscal_year for r in rats}
-    flags = set()
-    if overdue_fiscal_year(today, rules) not in years:
-        flags.add(Flag.RAT_OVERDUE)
-    due_soon = warning_fiscal_year(today, rules)
-    if due_soon is not None and due_soon not in years:
-        flags.add(Flag.RAT_DUE_SOON)
-    cut_off = report_overdue_before(today, rules)
-    if any(r.report_received_on is None and r.held_on < cut_off for r in rats):
-        flags.add(Flag.REPORT_OVERDUE)
-    return flags
+    """Which kinds of flag a cooperative has on `today` (the SQL filters' counterpart)."""
+    return {f.flag for f in deadline_flags(active, rats, today, rules)}
 
 
 @dataclass(frozen=True)

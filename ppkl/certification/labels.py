@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from ppkl.certification.deadlines import Flag
+from ppkl.certification.deadlines import DeadlineFlag, Flag
 from ppkl.i18n import format_long_date
 from ppkl.models.history import HistoryKind
 
@@ -43,8 +43,25 @@ def evidence_label(key: str) -> str:
     return str(EVIDENCE_LABELS.get(key, key))
 
 
+# The same flags about one fiscal year, as every page, list and PDF shows them.
+DEADLINE_FLAG_LABELS = {
+    Flag.RAT_OVERDUE: _l("RAT %(year)s overdue"),
+    Flag.RAT_DUE_SOON: _l("RAT %(year)s due %(date)s"),
+    Flag.REPORT_OVERDUE: _l("RAT %(year)s report overdue"),
+}
+
+
 def flag_label(flag: str) -> str:
+    """The kind of flag, without a year (the deadline list's filter)."""
     return str(FLAG_LABELS[Flag(flag)])
+
+
+def deadline_flag_label(flag: DeadlineFlag) -> str:
+    """ "RAT 2018 jatuh tempo 30 Juni 2019", "RAT 2017 terlambat": the flag and its year."""
+    return str(DEADLINE_FLAG_LABELS[flag.flag]) % {
+        "year": flag.fiscal_year,
+        "date": format_long_date(flag.due_on),
+    }
 
 
 def evidence_items(evidence: dict | None) -> list[tuple[str, str]]:

@@ -11,12 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from ppkl.certification.deadlines import (
+    DeadlineFlag,
     DeadlineRules,
-    Flag,
     RatFacts,
     YearCompliance,
     compliance,
-    flags_for,
+    deadline_flags,
     last_ended_fiscal_year,
 )
 from ppkl.extensions import db
@@ -35,7 +35,7 @@ class CertificationPanel:
     may_correct: bool
     may_set_active: bool
     may_record_rat: bool
-    flags: set[Flag]
+    flags: list[DeadlineFlag]
     timeline: list[CooperativeHistory]
     compliance: list[YearCompliance]
     rats: dict[int, RatRecord]
@@ -66,7 +66,7 @@ def build_panel(user, coop: Cooperative, today: date, rules: DeadlineRules) -> C
         may_correct=coop.stage != Stage.NOT_STARTED and can_correct(user, coop),
         may_set_active=can_set_active(user, coop),
         may_record_rat=can_record_rat(user, coop),
-        flags=flags_for(coop.active, facts, today, rules),
+        flags=deadline_flags(coop.active, facts, today, rules),
         timeline=timeline(coop.id),
         compliance=compliance(facts, first_year, today, rules),
         rats={r.fiscal_year: r for r in rats},

@@ -1,6 +1,6 @@
 """Query builders of the workflow's lists: deadline flags, deactivation candidates, bulk
 selection, targets. They return select() so views paginate; flags of a page's rows come from
-`ppkl.certification.deadlines.flags_for` over one query of their RAT records (one
+`ppkl.certification.deadlines.deadline_flags` over one query of their RAT records (one
 definition of overdue)."""
 
 from dataclasses import dataclass
@@ -10,10 +10,11 @@ from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ppkl.certification.deadlines import (
+    DeadlineFlag,
     DeadlineRules,
     Flag,
     RatFacts,
-    flags_for,
+    deadline_flags,
     inactivity_window,
     overdue_fiscal_year,
     report_overdue_before,
@@ -88,11 +89,11 @@ def rats_by_cooperative(ids: list[int]) -> dict[int, list[RatRecord]]:
     return found
 
 
-def flags_of(cooperatives, today: date, rules: DeadlineRules) -> dict[int, set[Flag]]:
-    """The flags of a page of cooperatives, with one query."""
+def flags_of(cooperatives, today: date, rules: DeadlineRules) -> dict[int, list[DeadlineFlag]]:
+    """The flags of a page of cooperatives, each naming its fiscal year, with one query."""
     rats = rats_by_cooperative([c.id for c in cooperatives])
     return {
-        c.id: flags_for(
+        c.id: deadline_flags(
             c.active,
             [RatFacts(r.fiscal_year, r.held_on, r.report_received_on) for r in rats[c.id]],
             today,

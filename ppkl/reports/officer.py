@@ -21,7 +21,7 @@ from datetime import date, datetime
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from ppkl.certification.deadlines import DeadlineRules, RatFacts, flags_for
+from ppkl.certification.deadlines import DeadlineFlag, DeadlineRules, RatFacts, deadline_flags
 from ppkl.clock import office_day_end, office_day_start
 from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
 from ppkl.models.history import HistoryKind
@@ -40,7 +40,7 @@ class CooperativeLine:
     stage: str
     last_visit: date | None
     next_follow_up: date | None
-    flags: tuple[str, ...] = ()
+    flags: tuple[DeadlineFlag, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -163,7 +163,7 @@ def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[
             last_visit=latest.get(row.id, (None, None))[0],
             next_follow_up=latest.get(row.id, (None, None))[1],
             flags=tuple(
-                sorted(flags_for(bool(row.active), rats.get(row.id, ()), period.end, deadlines))
+                deadline_flags(bool(row.active), rats.get(row.id, ()), period.end, deadlines)
             ),
         )
         for row in rows

@@ -2,6 +2,7 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from ppkl.access import requires
+from ppkl.certification.queries import flags_of
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import officers, regencies
 from ppkl.extensions import db
@@ -41,6 +42,8 @@ def index():
     return render_template(
         "tasks/index.html",
         page=page,
+        # The deadline flags name their fiscal year here as on the cooperative page.
+        flags=flags_of([row[0] for row in page.items], thresholds.today, thresholds.deadlines),
         counts=task_counts(db.session, scope, thresholds),
         reasons_of=reasons_of,
         reasons=list(Reason),
