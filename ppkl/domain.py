@@ -42,6 +42,13 @@ class FieldError(DomainError):
         return self.problems[0].code
 
 
+def utc_iso(moment: datetime | None) -> str | None:
+    """A stored naive-UTC timestamp as ISO 8601 with its zone ("...Z")."""
+    if moment is None:
+        return None
+    return moment.isoformat() + "Z" if moment.tzinfo is None else moment.isoformat()
+
+
 @dataclass(frozen=True)
 class CurrentState:
     """A cooperative as it is now: what a refused stale change is shown, on a page or as JSON."""
@@ -60,7 +67,7 @@ class CurrentState:
             "version": self.version,
             "active": self.active,
             "changed_by": self.changed_by,
-            "changed_at": self.changed_at.isoformat() if self.changed_at else None,
+            "changed_at": utc_iso(self.changed_at),
             "change": self.change,
         }
 

@@ -282,3 +282,4 @@ def test_an_uncaught_stale_edit_answers_json_for_the_api(app, people, make_coope
     assert body["code"] == "stale"
     assert set(body["current"]) >= {"stage", "version", "changed_by", "changed_at"}
     assert body["current"]["version"] == loaded_at + 1
+    assert body["current"]["changed_at"].endswith("Z")
