@@ -6,6 +6,8 @@ Locally they skip, with the reason shown, when Chromium is missing; in CI (CI=tr
 import os
 import shutil
 import threading
+from collections.abc import Callable
+from contextlib import contextmanager
 
 import pytest
 from werkzeug.serving import make_server
@@ -92,3 +94,42 @@ def sign_in(page, base_url: str, username: str, password: str = "ppkl-demo") -> 
 
 def has_horizontal_overflow(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+
+
+@contextmanager
+def writable_demo_server(databases, name: str, choose: Callable):
+    """A demo database of its own (tests that change data leave the shared demo untouched),
+    served live; yields (server, choose(session)) with what the test picked in the data."""
+    from ppkl.extensions import db
+    from tests.helpers import seeded_demo_database
+
+    app = make_app(seeded_demo_database(databases, name))
+    with app.app_context():
+        chosen = choose(db.session)
+    with LiveServer(app) as server:
+        yield server, chosen
+    with app.app_context():
+        db.engine.dispose()
+
+
+def rat_held_with_its_ppkl(session):
+    """The first active cooperative at rat_held, and the PPKL assigned to it."""
+    from sqlalchemy import select
+
+    from ppkl.models import Assignment, Cooperative, User
+
+    coop = session.scalar(
+        select(Cooperative)
+        .where(Cooperative.stage == "rat_held", Cooperative.active.is_(True))
+        .order_by(Cooperative.id)
+    )
+    officer = session.scalar(  # the PPKL assigned to it (covers_cooperative)
+        select(User)
+        .join(Assignment, Assignment.officer_id == User.id)
+        .where(
+            Assignment.cooperative_id == coop.id,
+            Assignment.end_date.is_(None),
+            User.role == "ppkl",
+        )
+    )
+    return coop.id, coop.name, officer.username, officer.full_name

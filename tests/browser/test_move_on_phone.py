@@ -1,41 +1,21 @@
 """An officer records a RAT report on a phone and sees the move in the timeline."""
 
 import pytest
-from sqlalchemy import select
 
 from ppkl.clock import office_today
-from ppkl.extensions import db
-from ppkl.models import Assignment, Cooperative, User
-from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
+from tests.browser.conftest import (
+    has_horizontal_overflow,
+    rat_held_with_its_ppkl,
+    sign_in,
+    writable_demo_server,
+)
 from tests.browser.test_csp import collect_csp_violations
-from tests.helpers import make_app, seeded_demo_database
 
 
 @pytest.fixture(scope="module")
 def writable_demo(databases):
-    """A demo database of its own: this test changes data, the shared demo stays untouched."""
-    url = seeded_demo_database(databases, "browser_moves")
-    app = make_app(url)
-    with app.app_context():
-        coop = db.session.scalar(
-            select(Cooperative)
-            .where(Cooperative.stage == "rat_held", Cooperative.active.is_(True))
-            .order_by(Cooperative.id)
-        )
-        officer = db.session.scalar(  # the PPKL assigned to it (covers_cooperative)
-            select(User)
-            .join(Assignment, Assignment.officer_id == User.id)
-            .where(
-                Assignment.cooperative_id == coop.id,
-                Assignment.end_date.is_(None),
-                User.role == "ppkl",
-            )
-        )
-        chosen = (coop.id, coop.name, officer.username, officer.full_name)
-    with LiveServer(app) as server:
-        yield server, chosen
-    with app.app_context():
-        db.engine.dispose()
+    with writable_demo_server(databases, "browser_moves", rat_held_with_its_ppkl) as served:
+        yield served
 
 
 def test_officer_moves_rat_held_to_report_received_on_a_phone(phone, writable_demo):
