@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
@@ -10,8 +10,6 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import SecurityError
 
 from ppkl import audit
-from ppkl.cooperatives.changes import explain_stale
-from ppkl.domain import StaleEdit
 from ppkl.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
@@ -26,26 +24,12 @@ def register(app: Flask) -> None:
     app.register_error_handler(405, method_not_allowed)
     app.register_error_handler(413, too_large)
     app.register_error_handler(500, server_error)
-    app.register_error_handler(StaleEdit, stale_edit)
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unavailable, database_unavailable)
 
 
 def page(status: int, title: str, message: str):
     return render_template("errors/error.html", status=status, title=title, message=message), status
-
-
-def stale_edit(error: StaleEdit):
-    """A StaleEdit no view turned into its own page (the JSON API lets it through): 409 with
-    the cooperative's current state, as JSON for API clients."""
-    explain_stale(error)
-    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
-        return jsonify(error.payload()), 409
-    return page(
-        409,
-        _("Changed meanwhile"),
-        _("Someone else changed this cooperative after you opened the page. Nothing was saved."),
-    )
 
 
 def bad_request(error):

@@ -8,12 +8,14 @@ answers 409; what the user typed stays in the form.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from flask import abort
+from flask import abort, jsonify, request
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ppkl.audit import ACTION_LABELS
 from ppkl.cooperatives.changes import explain_stale
 from ppkl.domain import CurrentState, StaleEdit
+from ppkl.errors import page
 from ppkl.extensions import db
 from ppkl.models import Cooperative
 
@@ -54,3 +56,16 @@ def stale_notice(
             select(Cooperative.name).where(Cooperative.id == current.cooperative_id)
         )
     return StaleNotice(current, apply, name)
+
+
+def stale_edit_page(error: StaleEdit):
+    """A StaleEdit no view turned into its own page (the JSON API lets it through): 409 with
+    the cooperative's current state, as JSON for API clients."""
+    explain_stale(error)
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error.payload()), 409
+    return page(
+        409,
+        _("Changed meanwhile"),
+        _("Someone else changed this cooperative after you opened the page. Nothing was saved."),
+    )
