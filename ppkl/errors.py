@@ -4,6 +4,7 @@ import logging
 
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -13,6 +14,9 @@ from ppkl import audit
 from ppkl.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
+
+# Every refused request is recorded.
+ACCESS_DENIED = audit.AuditAction("access.denied", _l("Access denied (403)"))
 
 
 def register(app: Flask) -> None:
@@ -50,10 +54,9 @@ def csrf_failed(error):
 
 
 def forbidden(error):
-
     try:
         db.session.rollback()
-        audit.record("forbidden", target=request.path, method=request.method)
+        audit.record(ACCESS_DENIED, target=request.path, method=request.method)
         db.session.commit()
     except SQLAlchemyError:
         db.session.rollback()

@@ -108,7 +108,7 @@ def test_403_page_is_styled_and_audited(client, make_user, auth):
     response = client.get("/admin/users/")
     assert response.status_code == 403
     assert "Akses ditolak" in response.get_data(as_text=True)
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "forbidden"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "access.denied"))
     assert event.target == "/admin/users/" and event.username == "ppkl01"
 
 

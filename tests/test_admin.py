@@ -34,7 +34,7 @@ def test_admin_creates_an_officer(client, make_user, make_regency, auth):
     assert (user.role, user.regency_id, user.cohort_year) == ("dak", regency.id, 2019)
     assert user.password_hash.startswith("pbkdf2:sha256:")
     assert "a-long-passphrase" not in user.password_hash
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_created"))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.created"))
 
 
 def test_bad_input_is_shown_next_to_the_field_and_nothing_written(client, make_user, auth):
@@ -74,7 +74,7 @@ def test_deactivating_a_user_ends_their_sessions(app, client, make_user, auth):
     response = post_form(client, f"/admin/users/{officer.id}", data)
     assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
     assert phone.get("/dashboard").status_code == 302
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_deactivated"))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.deactivated"))
 
 
 def test_admin_cannot_demote_themself(client, make_user, auth):

@@ -123,7 +123,7 @@ def test_bulk_assign_by_filter_and_by_selection(
     assert {x.officer_id for x in current(c.id)} == {people["ppkl2"].id}
     assert current(d.id) == []
     event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "cooperatives_assigned").limit(1)
+        select(AuditEvent).where(AuditEvent.action == "cooperatives.assigned").limit(1)
     )
     assert event.username == "boss" and event.detail["count"] == 2
 

@@ -16,7 +16,7 @@ def actions() -> list[str]:
     return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))
 
 
-def add_event(action="login", username="siti", when=datetime(2019, 6, 10, 2, 0), **detail):
+def add_event(action="auth.signed_in", username="siti", when=datetime(2019, 6, 10, 2, 0), **detail):
     event = AuditEvent(action=action, username=username, created_at=when, detail=detail or None)
     db.session.add(event)
     db.session.commit()
@@ -34,16 +34,16 @@ def test_each_account_event_writes_an_audit_row(client, make_user, auth):
     post_form(client, f"{page}/sign-out", {}, page=page)
     post_form(client, page, {**details, "cohort_year": "2019"})  # unticked: deactivate
     assert actions()[-4:] == [
-        "role_changed",
-        "password_changed",
-        "sessions_revoked",
-        "user_deactivated",
+        "user.role_changed",
+        "user.password_changed",
+        "user.sessions_revoked",
+        "user.deactivated",
     ]
-    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action != "login")).all()
+    rows = db.session.scalars(select(AuditEvent).where(AuditEvent.action != "auth.signed_in")).all()
     assert {(r.username, r.target, r.address) for r in rows} == {
         ("root", f"user:{officer.id}", "127.0.0.1")
     }
-    role = next(r for r in rows if r.action == "role_changed")
+    role = next(r for r in rows if r.action == "user.role_changed")
     assert role.detail == {"old": "ppkl", "new": "dak"}
 
 
@@ -55,7 +55,12 @@ def test_sign_in_out_failure_and_403_are_recorded(client, make_user, auth):
     auth.login(client, "ppkl01")
     client.get("/admin/audit/")
     auth.logout(client)
-    assert actions() == ["login_failed", "login", "forbidden", "logout"]
+    assert actions() == [
+        "auth.sign_in_failed",
+        "auth.signed_in",
+        "access.denied",
+        "auth.signed_out",
+    ]
 
 
 def test_audit_rows_cannot_be_changed_or_deleted(app):
@@ -85,9 +90,9 @@ def test_only_admins_see_the_audit_log(client, make_user, auth, role):
 
 def test_admin_browses_and_filters(client, make_user, auth):
     make_user("root", role="admin")
-    add_event("login", "siti", datetime(2019, 6, 9, 23, 30))  # 10 June 07:30 WITA
-    add_event("login_failed", "budi", datetime(2019, 6, 10, 16, 30))  # 11 June 00:30 WITA
-    add_event("role_changed", "root", datetime(2019, 6, 12, 1, 0), old="ppkl", new="dak")
+    add_event("auth.signed_in", "siti", datetime(2019, 6, 9, 23, 30))  # 10 June 07:30 WITA
+    add_event("auth.sign_in_failed", "budi", datetime(2019, 6, 10, 16, 30))  # 11 June 00:30 WITA
+    add_event("user.role_changed", "root", datetime(2019, 6, 12, 1, 0), old="ppkl", new="dak")
     auth.login(client, "root")
     html = client.get("/admin/audit/").get_data(as_text=True)
     assert "Log audit" in html and "Peran diubah" in html and "new: dak; old: ppkl" in html
@@ -101,7 +106,7 @@ def test_admin_browses_and_filters(client, make_user, auth):
         return {n for n in ("siti", "budi", "root") if f">{n} ·" in items or f"{n} · " in items}
 
     assert listed("who=SITI") == {"siti"}
-    assert listed("action=login_failed") == {"budi"}
+    assert listed("action=auth.sign_in_failed") == {"budi"}
     assert listed("date_from=2019-06-10&date_to=2019-06-10") == {"siti"}  # office days
     assert listed("date_from=2019-06-11") == {"budi", "root"}
     assert listed("action=no_such_action") == set()

@@ -38,7 +38,9 @@ def test_wrong_password_and_unknown_user_get_the_same_message(client, make_user)
     for response in (wrong, unknown):
         assert response.status_code == 200
         assert GENERIC in response.get_data(as_text=True)
-    failures = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "login_failed"))
+    failures = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "auth.sign_in_failed")
+    )
     assert sorted(e.username for e in failures) == ["nobody", "siti"]
 
 

@@ -85,7 +85,7 @@ def test_an_officer_walks_a_cooperative_to_certified(people, make_cooperative):
     assert history[-1].evidence == {"nik": "6501000000000001", "issued_on": "2019-05-02"}
     assert history[0].effective_date == date(2019, 3, 2)
     actions = db.session.scalars(select(AuditEvent.action)).all()
-    assert actions.count("cooperative.move") == 4
+    assert actions.count("cooperative.moved") == 4
 
 
 @pytest.mark.parametrize("role", ["dak", "supervisor"])

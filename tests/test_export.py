@@ -203,7 +203,9 @@ def test_web_cooperative_export_keeps_the_list_filters_and_is_audited(
         "attachment; filename=ppkl-cooperatives-"
     )
     assert [r["name"] for r in csv_rows(response.data)] == ["Kopwan Tidur"]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export_cooperatives"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "cooperatives.exported")
+    )
     assert event.username == "boss" and event.detail["rows"] == 1
     assert event.detail["filters"] == {"stage": "ods_entered", "active": "0"}
 
@@ -255,7 +257,7 @@ def test_recap_export_as_of_a_past_day(runner, tmp_path, sample):
     rows = list(csv.reader(io.StringIO(path.read_text("utf-8-sig"))))
     # The sample cooperatives were registered today: none existed two days ago.
     assert rows[1] == ["Bulungan", "0", "0", "0", "0", "0", "0.00"]
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export_recap"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "recap.exported"))
     assert event.detail["as_of"] == before and before in event.target
     result = runner.invoke(
         args=["export", "cooperatives", "--as-of", before, "--output", str(tmp_path / "c.csv")]

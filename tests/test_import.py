@@ -367,7 +367,9 @@ def test_matching_updates_by_nik_or_legal_entity_number_and_records_history(
     assert not db.session.scalars(
         select(CooperativeHistory).where(CooperativeHistory.cooperative_id == by_nik.id)
     ).all()
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "import_cooperatives"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "cooperatives.imported")
+    )
     assert event.user_id == supervisor.id and event.target == "register-2019.csv"
     assert event.detail["created"] == 1 and event.detail["updated"] == 2
 

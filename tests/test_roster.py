@@ -85,7 +85,7 @@ def test_deactivation_moves_every_cooperative_in_one_go(client, auth, team):
     current = [r for r in rows if r.end_date is None]
     assert len(ended) == 3 and all(r.end_date == office_today() for r in ended)
     assert {r.officer_id for r in current} == {team["successor"].id} and len(current) == 3
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user_deactivated"))
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "user.deactivated"))
     assert event.detail["cooperatives"] == 3
 
 

@@ -69,7 +69,7 @@ def test_officer_logs_a_visit_with_a_follow_up(client, auth, field):
     assert visit.officer_id == field["officer"].id
     listing = client.get("/visits/").get_data(as_text=True)
     assert "KSP Tunas Harapan" in listing and "Ambil undangan RAT" in listing
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit_logged"))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit.logged"))
 
 
 @pytest.mark.parametrize(
@@ -187,7 +187,7 @@ def test_edit_window_then_locked(client, auth, field, make_visit, app):
     assert post_form(client, url, data).status_code == 302
     db.session.expire_all()
     assert db.session.get(Visit, visit.id).notes == "Diubah"
-    edited = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit_edited"))
+    edited = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit.edited"))
     assert edited.detail["changed"]["notes"] == [None, "Diubah"]
 
     visit.created_at = utcnow() - timedelta(days=7, minutes=1)
@@ -217,7 +217,7 @@ def test_soft_delete_keeps_the_visit_for_supervisors(client, auth, field, make_v
     assert removed.delete_reason == "Dobel" and removed.deleted_by_id == field["officer"].id
     assert client.get(page).status_code == 404
     assert "Salah catat" not in client.get("/visits/").get_data(as_text=True)
-    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit_removed"))
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "visit.removed"))
     auth.logout(client)
     auth.login(client, "boss")
     html = client.get(page).get_data(as_text=True)

@@ -4,6 +4,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ppkl import audit
@@ -14,6 +15,14 @@ from ppkl.models import Assignment, User
 from ppkl.models.user import OFFICER_ROLES, Role
 
 log = logging.getLogger(__name__)
+
+
+USER_CREATED = audit.AuditAction("user.created", _l("Account created"))
+ROLE_CHANGED = audit.AuditAction("user.role_changed", _l("Role changed"))
+USER_DEACTIVATED = audit.AuditAction("user.deactivated", _l("Account deactivated"))
+USER_REACTIVATED = audit.AuditAction("user.reactivated", _l("Account reactivated"))
+PASSWORD_CHANGED = audit.AuditAction("user.password_changed", _l("Password changed"))
+SESSIONS_REVOKED = audit.AuditAction("user.sessions_revoked", _l("Signed out everywhere"))
 
 
 class AccountError(FieldError):
@@ -53,7 +62,7 @@ def create_user(
     apply_details(user, details)
     db.session.add(user)
     db.session.flush()
-    audit.record("user_created", user=actor, target=f"user:{user.id}", role=user.role)
+    audit.record(USER_CREATED, user=actor, target=f"user:{user.id}", role=user.role)
     return user
 
 
@@ -79,13 +88,13 @@ def update_user(actor: User, user: User, details: AccountDetails) -> None:
     apply_details(user, details)
     if old_role != user.role:
         audit.record(
-            "role_changed", user=actor, target=f"user:{user.id}", old=old_role, new=user.role
+            ROLE_CHANGED, user=actor, target=f"user:{user.id}", old=old_role, new=user.role
         )
     if old_active and not user.active:
         user.end_all_sessions()
-        audit.record("user_deactivated", user=actor, target=f"user:{user.id}")
+        audit.record(USER_DEACTIVATED, user=actor, target=f"user:{user.id}")
     elif not old_active and user.active:
-        audit.record("user_reactivated", user=actor, target=f"user:{user.id}")
+        audit.record(USER_REACTIVATED, user=actor, target=f"user:{user.id}")
 
 
 def has_cooperatives(user: User) -> bool:
@@ -105,9 +114,9 @@ def set_password(actor: User | None, user: User, password: str, hash_method: str
         raise AccountError("password", problem)
     user.password_hash = hash_password(password, hash_method)
     user.end_all_sessions()
-    audit.record("password_changed", user=actor, target=f"user:{user.id}")
+    audit.record(PASSWORD_CHANGED, user=actor, target=f"user:{user.id}")
 
 
 def sign_out_everywhere(actor: User, user: User) -> None:
     user.end_all_sessions()
-    audit.record("sessions_revoked", user=actor, target=f"user:{user.id}")
+    audit.record(SESSIONS_REVOKED, user=actor, target=f"user:{user.id}")

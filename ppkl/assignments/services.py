@@ -5,9 +5,11 @@ import logging
 from collections.abc import Sequence
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ppkl import audit
+from ppkl.admin.services import USER_DEACTIVATED
 from ppkl.cooperatives.changes import check_versions, mark_many_changed
 from ppkl.domain import FieldError
 from ppkl.extensions import db
@@ -15,6 +17,12 @@ from ppkl.models import Assignment, User
 from ppkl.models.user import OFFICER_ROLES
 
 log = logging.getLogger(__name__)
+
+
+COOPERATIVES_ASSIGNED = audit.AuditAction("cooperatives.assigned", _l("Officer assigned"))
+COOPERATIVES_UNASSIGNED = audit.AuditAction(
+    "cooperatives.unassigned", _l("Officer assignment ended")
+)
 
 
 class AssignmentError(FieldError):
@@ -87,9 +95,9 @@ def assign_officer(
         for i in new_ids
     )
     db.session.flush()
-    mark_many_changed({*ended, *new_ids}, actor, "cooperatives_assigned", expected_versions)
+    mark_many_changed({*ended, *new_ids}, actor, COOPERATIVES_ASSIGNED, expected_versions)
     audit.record(
-        "cooperatives_assigned",
+        COOPERATIVES_ASSIGNED,
         user=actor,
         target=f"user:{officer.id}",
         role=officer.role,
@@ -116,9 +124,9 @@ def unassign_role(
     if expected_versions is not None:
         check_versions(ids, expected_versions)
     ended = end_current(ids, role, today, keep=None)
-    mark_many_changed(ended, actor, "cooperatives_unassigned", expected_versions)
+    mark_many_changed(ended, actor, COOPERATIVES_UNASSIGNED, expected_versions)
     audit.record(
-        "cooperatives_unassigned",
+        COOPERATIVES_UNASSIGNED,
         user=actor,
         target=f"role:{role}",
         count=len(ended),
@@ -158,7 +166,7 @@ def deactivate_officer(actor: User, officer: User, successor: User | None, today
     officer.active = False
     officer.end_all_sessions()
     audit.record(
-        "user_deactivated",
+        USER_DEACTIVATED,
         user=actor,
         target=f"user:{officer.id}",
         successor=successor.id if successor and ids else None,

@@ -1,5 +1,5 @@
 """The audit trail: recording events (`audit.record(...)`) and the audit log page."""
 
-from ppkl.audit.events import ACTION_LABELS, action_label, record
+from ppkl.audit.events import AuditAction, action_label, defined_actions, record
 
-__all__ = ["ACTION_LABELS", "action_label", "record"]
+__all__ = ["AuditAction", "action_label", "defined_actions", "record"]

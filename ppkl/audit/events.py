@@ -1,9 +1,16 @@
-"""Write audit events: who did what, when, from which address."""
+"""Write audit events: who did what, when, from which address.
+
+Each action is an `AuditAction` defined beside the code that records it, with its label, so the
+audit log page can name every action it lists; `record()` takes nothing else. Codes read
+`<entity>.<verb in the past>` (docs/decisions/audit.md lists them).
+"""
 
 import logging
+import re
+from dataclasses import dataclass
 
 from flask import has_request_context, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import LazyString
 from flask_login import current_user
 
 from ppkl.extensions import db
@@ -11,45 +18,48 @@ from ppkl.models import AuditEvent
 
 log = logging.getLogger(__name__)
 
-# Names shown on the audit log page. To add an action: call record("your_action", ...) and add
-# a line here (with its Indonesian translation); unlisted actions still appear, by code.
-ACTION_LABELS = {
-    "login": _l("Signed in"),
-    "login_failed": _l("Failed sign-in"),
-    "logout": _l("Signed out"),
-    "forbidden": _l("Access denied (403)"),
-    "user_created": _l("Account created"),
-    "role_changed": _l("Role changed"),
-    "user_deactivated": _l("Account deactivated"),
-    "user_reactivated": _l("Account reactivated"),
-    "password_changed": _l("Password changed"),
-    "sessions_revoked": _l("Signed out everywhere"),
-    "cooperative_created": _l("Cooperative created"),
-    "cooperative_updated": _l("Cooperative updated"),
-    "cooperative.move": _l("Stage moved"),
-    "cooperative.correction": _l("Stage corrected"),
-    "cooperative.deactivated": _l("Cooperative deactivated"),
-    "cooperative.reactivated": _l("Cooperative reactivated"),
-    "cooperative.bulk_move": _l("Stages moved in bulk"),
-    "cooperatives_assigned": _l("Officer assigned"),
-    "cooperatives_unassigned": _l("Officer assignment ended"),
-    "import_cooperatives": _l("Cooperatives imported"),
-    "rat.recorded": _l("RAT recorded"),
-    "rat.updated": _l("RAT updated"),
-    "target.set": _l("Target set"),
-}
+CODE = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*")
+
+_defined: dict[str, "AuditAction"] = {}
 
 
-def action_label(action: str) -> str:
-    return str(ACTION_LABELS.get(action, action))
+@dataclass(frozen=True)
+class AuditAction:
+    """One kind of audit event: the code stored in the row and the label the audit page shows."""
+
+    code: str
+    label: LazyString
+
+    def __post_init__(self) -> None:
+        if not CODE.fullmatch(self.code):
+            raise ValueError(f"audit action code {self.code!r} is not <entity>.<verb_past>")
+        if self.code in _defined:
+            raise ValueError(f"audit action {self.code!r} is defined twice")
+        _defined[self.code] = self
+
+    def __str__(self) -> str:
+        return self.code
 
 
-def record(action: str, *, user=None, target: str | None = None, **detail) -> AuditEvent:
+def defined_actions() -> list[AuditAction]:
+    """Every action defined so far, by code (the app imports every area when it starts)."""
+    return sorted(_defined.values(), key=lambda action: action.code)
+
+
+def action_label(code: str) -> str:
+    """The label of a stored code; a code no action defines shows as it is."""
+    action = _defined.get(code)
+    return str(action.label) if action else code
+
+
+def record(action: AuditAction, *, user=None, target: str | None = None, **detail) -> AuditEvent:
     """Add an audit row to the current transaction; the request commits it with the change."""
+    if not isinstance(action, AuditAction):
+        raise TypeError(f"audit.record takes an AuditAction, not {action!r}")
     if user is None and has_request_context() and current_user.is_authenticated:
         user = current_user
     event = AuditEvent(
-        action=action,
+        action=action.code,
         user_id=getattr(user, "id", None),
         username=getattr(user, "username", None) or detail.pop("username", None),
         address=request.remote_addr if has_request_context() else None,
@@ -57,5 +67,5 @@ def record(action: str, *, user=None, target: str | None = None, **detail) -> Au
         detail=detail or None,
     )
     db.session.add(event)
-    log.info("audit %s by %s target=%s", action, event.username, target)
+    log.info("audit %s by %s target=%s", action.code, event.username, target)
     return event

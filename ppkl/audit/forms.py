@@ -3,7 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from ppkl.audit import action_label
+from ppkl.audit import defined_actions
 from ppkl.audit.queries import AuditFilter
 from ppkl.forms import choices
 
@@ -30,8 +30,10 @@ class AuditFilterForm(FlaskForm):
     date_from = DateInput(_l("From"), validators=[Optional()])
     date_to = DateInput(_l("To"), validators=[Optional()])
 
-    def set_actions(self, actions) -> None:
-        self.action.choices = choices([("", _l("All")), *((a, action_label(a)) for a in actions)])
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        actions = ((a.code, a.label) for a in defined_actions())
+        self.action.choices = choices([("", _l("All")), *actions])
 
     def validate_date_to(self, field) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:

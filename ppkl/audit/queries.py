@@ -28,7 +28,3 @@ def audit_events(flt: AuditFilter) -> Select:
     if flt.date_to:
         stmt = stmt.where(AuditEvent.created_at < office_day_end(flt.date_to))
     return stmt.order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-
-
-def recorded_actions() -> Select:
-    return select(AuditEvent.action).distinct().order_by(AuditEvent.action)

@@ -1,10 +1,9 @@
 from flask import render_template, request
 
 from ppkl.access import requires
-from ppkl.audit import ACTION_LABELS
 from ppkl.audit.blueprint import bp
 from ppkl.audit.forms import AuditFilterForm
-from ppkl.audit.queries import audit_events, recorded_actions
+from ppkl.audit.queries import audit_events
 from ppkl.extensions import db
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission
@@ -15,7 +14,6 @@ from ppkl.permissions import Permission
 def index():
     """The audit log, newest first, filtered by user, action and office date range."""
     form = AuditFilterForm(request.args)
-    form.set_actions(sorted({*ACTION_LABELS, *db.session.scalars(recorded_actions())}))
     if request.args:
         form.validate()
     page = paginate(db.session, audit_events(form.audit_filter()))

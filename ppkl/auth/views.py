@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from ppkl import audit
@@ -23,6 +24,11 @@ def safe_next(target: str | None) -> str:
     return url_for("dashboard.index")
 
 
+SIGNED_IN = audit.AuditAction("auth.signed_in", _l("Signed in"))
+SIGN_IN_FAILED = audit.AuditAction("auth.sign_in_failed", _l("Failed sign-in"))
+SIGNED_OUT = audit.AuditAction("auth.signed_out", _l("Signed out"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -38,7 +44,7 @@ def login():
         )
         if user is None:
             ratelimit.mark_sign_in_failed()
-            audit.record("login_failed", username=form.username.data.strip()[:50])
+            audit.record(SIGN_IN_FAILED, username=form.username.data.strip()[:50])
             form.password.errors.append(_("Wrong username or password."))
         else:
             lang = session.get("lang")
@@ -48,7 +54,7 @@ def login():
             if lang and not user.locale:
                 user.locale = lang
             user.last_login_at = utcnow()
-            audit.record("login", user=user)
+            audit.record(SIGNED_IN, user=user)
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -58,7 +64,7 @@ def login():
 def logout():
     """Sign out and end every session of this user, including copies of the cookie."""
     current_user.end_all_sessions()
-    audit.record("logout")
+    audit.record(SIGNED_OUT)
     logout_user()
     session.clear()
     flash(_("You have signed out."), "info")

@@ -6,6 +6,7 @@ Like the move services they take the acting user, flush, audit and never commit.
 import logging
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,6 +21,11 @@ from ppkl.permissions import Permission, can_record_rat, has_permission
 from ppkl.workflow import EvidenceContext, Problem, RatEvidence, Stage, check_evidence
 
 log = logging.getLogger(__name__)
+
+
+RAT_RECORDED = audit.AuditAction("rat.recorded", _l("RAT recorded"))
+RAT_UPDATED = audit.AuditAction("rat.updated", _l("RAT updated"))
+TARGET_SET = audit.AuditAction("target.set", _l("Target set"))
 
 
 def _flush_or_refuse(problem: Problem) -> None:
@@ -60,7 +66,7 @@ def record_rat(
     if problems:
         raise DomainError(problems)
     rat = find_rat(cooperative.id, evidence.fiscal_year)
-    action = "rat.updated" if rat else "rat.recorded"
+    action = RAT_UPDATED if rat else RAT_RECORDED
     mark_changed(cooperative, actor, action)
     flush_changed(cooperative)
     before = None
@@ -115,6 +121,6 @@ def set_target(actor: User, year: int, regency_id: int | None, target: int) -> C
     row.set_by_id = actor.id
     _flush_or_refuse(Problem("target", "changed_meanwhile"))
     audit.record(
-        "target.set", user=actor, year=year, regency_id=regency_id, target=target, before=before
+        TARGET_SET, user=actor, year=year, regency_id=regency_id, target=target, before=before
     )
     return row

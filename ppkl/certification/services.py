@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -43,6 +44,20 @@ from ppkl.workflow import (
 )
 
 log = logging.getLogger(__name__)
+
+
+# One action per kind of history entry a move, correction or status change writes.
+RECORDED = {
+    HistoryKind.MOVE: audit.AuditAction("cooperative.moved", _l("Stage moved")),
+    HistoryKind.CORRECTION: audit.AuditAction("cooperative.corrected", _l("Stage corrected")),
+    HistoryKind.DEACTIVATED: audit.AuditAction(
+        "cooperative.deactivated", _l("Cooperative deactivated")
+    ),
+    HistoryKind.REACTIVATED: audit.AuditAction(
+        "cooperative.reactivated", _l("Cooperative reactivated")
+    ),
+}
+COOPERATIVES_MOVED = audit.AuditAction("cooperatives.moved", _l("Stages moved in bulk"))
 
 
 class MoveRefused(DomainError):
@@ -121,7 +136,7 @@ def evidence_context(cooperative: Cooperative, today: date, settings: MoveSettin
 
 def _flush_cooperative(actor: User, cooperative: Cooperative, kind: HistoryKind) -> None:
     """Flush the UPDATE first: the version check happens here, before any other row."""
-    mark_changed(cooperative, actor, f"cooperative.{kind.value}")
+    mark_changed(cooperative, actor, RECORDED[kind])
     try:
         flush_changed(cooperative)
     except IntegrityError as error:  # a NIK taken by a concurrent certification
@@ -198,7 +213,7 @@ def _record(
     )
     db.session.add(entry)
     audit.record(
-        f"cooperative.{kind.value}",
+        RECORDED[kind],
         user=actor,
         target=f"cooperative:{cooperative.id}",
         from_stage=fields.get("from_stage"),
@@ -359,5 +374,5 @@ def bulk_advance(
         except StaleEdit as error:
             refusal = {error.cooperative_id: [Problem("stage", "changed_meanwhile")]}
             raise BulkRefused(refusal, stale=[error.cooperative_id]) from error
-    audit.record("cooperative.bulk_move", user=actor, to_stage=to_stage, count=len(moved))
+    audit.record(COOPERATIVES_MOVED, user=actor, to_stage=to_stage, count=len(moved))
     return moved

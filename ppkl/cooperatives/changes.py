@@ -15,6 +15,7 @@ from sqlalchemy import case, select, update
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.exc import StaleDataError
 
+from ppkl.audit import AuditAction
 from ppkl.clock import utcnow
 from ppkl.domain import CurrentState, StaleEdit
 from ppkl.extensions import db
@@ -29,10 +30,10 @@ def check_version(cooperative: Cooperative, expected_version: int | None) -> Non
         raise StaleEdit(cooperative.id)
 
 
-def mark_changed(cooperative: Cooperative, actor: User, action: str) -> None:
+def mark_changed(cooperative: Cooperative, actor: User, action: AuditAction) -> None:
     """Note who changed the cooperative and how; the UPDATE this causes bumps the version."""
     cooperative.changed_by_id = actor.id
-    cooperative.last_change = action
+    cooperative.last_change = action.code
     cooperative.updated_at = utcnow()
 
 
@@ -59,7 +60,7 @@ def check_versions(cooperative_ids: Sequence[int], expected_versions: dict[int, 
 def mark_many_changed(
     cooperative_ids: Sequence[int],
     actor: User,
-    action: str,
+    action: AuditAction,
     expected_versions: dict[int, int] | None = None,
 ) -> None:
     """One UPDATE for a change made to many cooperatives at once (assignments).
@@ -78,7 +79,7 @@ def mark_many_changed(
         stmt.values(
             version=Cooperative.version + 1,
             changed_by_id=actor.id,
-            last_change=action,
+            last_change=action.code,
             updated_at=utcnow(),
         ).execution_options(synchronize_session=False)
     )

@@ -6,6 +6,7 @@ Stage and NIK change only through the certification workflow, never through this
 import logging
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ppkl import audit
@@ -16,6 +17,10 @@ from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
 from ppkl.workflow import Stage
 
 log = logging.getLogger(__name__)
+
+
+COOPERATIVE_CREATED = audit.AuditAction("cooperative.created", _l("Cooperative created"))
+COOPERATIVE_UPDATED = audit.AuditAction("cooperative.updated", _l("Cooperative updated"))
 
 
 class DetailsError(FieldError):
@@ -77,7 +82,7 @@ def create_cooperative(actor: User, details: CooperativeDetails) -> Cooperative:
             user_id=actor.id,
         )
     )
-    audit.record("cooperative_created", user=actor, target=f"cooperative:{coop.id}")
+    audit.record(COOPERATIVE_CREATED, user=actor, target=f"cooperative:{coop.id}")
     return coop
 
 
@@ -88,6 +93,6 @@ def update_details(
     check_version(coop, expected_version)
     check_legal_entity_number(clean(details.legal_entity_number), coop.id)
     apply_details(coop, details)
-    mark_changed(coop, actor, "cooperative_updated")
+    mark_changed(coop, actor, COOPERATIVE_UPDATED)
     flush_changed(coop)
-    audit.record("cooperative_updated", user=actor, target=f"cooperative:{coop.id}")
+    audit.record(COOPERATIVE_UPDATED, user=actor, target=f"cooperative:{coop.id}")

@@ -12,7 +12,7 @@ from flask import abort, jsonify, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ppkl.audit import ACTION_LABELS
+from ppkl.audit import action_label
 from ppkl.cooperatives.changes import explain_stale
 from ppkl.domain import CurrentState, StaleEdit
 from ppkl.errors import page
@@ -32,7 +32,7 @@ class StaleNotice:
     @property
     def change_label(self) -> str:
         code = self.current.change
-        return str(ACTION_LABELS.get(code, code)) if code else ""
+        return action_label(code) if code else ""
 
 
 def stale_notice(

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,13 @@ from ppkl.reports.recap_report import RecapReport, build_recap_report  # noqa: F
 from ppkl.reports.render import Rendered, Signature, render_html, render_pdf
 
 log = logging.getLogger(__name__)
+
+
+OFFICER_REPORT_MADE = audit.AuditAction(
+    "officer_report.generated", _l("Officer report generated (PDF)")
+)
+RECAP_REPORT_MADE = audit.AuditAction("recap_report.generated", _l("Recap report generated (PDF)"))
+REPORT_BATCH_REQUESTED = audit.AuditAction("report_batch.requested", _l("Report batch requested"))
 
 STAGE_COLOURS = {
     "not_started": "#6c757d",
@@ -98,7 +106,7 @@ def officer_pdf(
     path = cache.path(officer.id, period, language, key)
     cached = cache.get(path)
     audit.record(
-        "report_officer",
+        OFFICER_REPORT_MADE,
         user=actor,
         target=f"user:{officer.id}",
         period=period.slug(),
@@ -124,7 +132,7 @@ def recap_html(session: Session, as_of, viewer: User) -> str:
 
 def recap_pdf(session: Session, as_of, actor: User | None) -> Rendered:
     """The province recap PDF (Capaian Koperasi Provinsi)."""
-    audit.record("report_recap", user=actor, as_of=as_of.isoformat())
+    audit.record(RECAP_REPORT_MADE, user=actor, as_of=as_of.isoformat())
     return render_pdf("pdf/recap.html", **recap_context(session, as_of, actor))
 
 
@@ -157,7 +165,7 @@ def start_batch(
     )
     session.flush()
     audit.record(
-        "report_batch",
+        REPORT_BATCH_REQUESTED,
         user=actor,
         target=f"job:{job.id}",
         regency=regency.name if regency else None,

@@ -5,6 +5,7 @@ from io import BytesIO
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,6 +30,9 @@ from ppkl.reports.periods import ReportRefused, month_of
 from ppkl.transaction import after_commit
 
 JOB_ID = re.compile(r"[0-9a-f]{32}")
+
+
+BATCH_DOWNLOADED = audit.AuditAction("report_batch.downloaded", _l("Report batch downloaded"))
 
 
 def load_officer(officer_id: int) -> User:
@@ -218,12 +222,11 @@ def job(job_id: str):
 @requires(Permission.PRINT_ANY_REPORT)
 def job_download(job_id: str):
     """The finished batch as one ZIP of PDFs."""
-
     job = load_job(job_id)
     path = jobs.zip_path(job.id)
     if job.finished_at is None or not path.is_file():
         abort(404)
-    audit.record("report_batch_download", target=f"job:{job.id}")
+    audit.record(BATCH_DOWNLOADED, target=f"job:{job.id}")
     name = f"laporan-petugas-{job.period_start.isoformat()}_{job.period_end.isoformat()}.zip"
     return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
 

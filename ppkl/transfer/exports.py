@@ -25,6 +25,14 @@ from ppkl.workflow import Stage
 
 log = logging.getLogger(__name__)
 
+
+# By export kind (the file name's middle part).
+EXPORTED = {
+    "cooperatives": audit.AuditAction("cooperatives.exported", _l("Cooperatives exported")),
+    "visits": audit.AuditAction("visits.exported", _l("Visits exported")),
+    "recap": audit.AuditAction("recap.exported", _l("Recap exported")),
+}
+
 DATE_FORMAT = "yyyy-mm-dd"
 COOPERATIVE_COLUMNS = [
     Column("name", _l("Cooperative name"), 40),
@@ -211,6 +219,6 @@ def finish(user, kind: str, sheet: Sheet, fmt: str, today: date, **detail) -> Ex
     rows = len(sheet.rows)
     filename = f"ppkl-{kind}-{today.isoformat()}.{fmt}"
     who = {"username": "cli"} if isinstance(user, CliActor) else {"user": user}
-    audit.record(f"export_{kind}", target=filename, rows=rows, **who, **detail)
+    audit.record(EXPORTED[kind], target=filename, rows=rows, **who, **detail)
     log.info("export %s: %s rows", filename, rows)
     return Export(filename, fmt, content, rows)

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
@@ -21,6 +22,9 @@ from ppkl.transfer.planning import (
 from ppkl.transfer.tabular import Limits, read_table
 
 log = logging.getLogger(__name__)
+
+
+COOPERATIVES_IMPORTED = audit.AuditAction("cooperatives.imported", _l("Cooperatives imported"))
 
 EXISTING_COLUMNS = [
     Cooperative.id,
@@ -102,7 +106,7 @@ def import_cooperatives(
     apply_plan(session, user, filename, plan)
     who = {"user": user} if user is not None else {"username": "cli"}
     audit.record(
-        "import_cooperatives",
+        COOPERATIVES_IMPORTED,
         target=filename,
         **who,
         created=result.created,
@@ -185,7 +189,7 @@ def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
             updated_at=now,
             # Who changed it, for a page opened before the import (ppkl.cooperatives.changes).
             changed_by_id=getattr(user, "id", None),
-            last_change="import_cooperatives",
+            last_change=COOPERATIVES_IMPORTED.code,
         )
     )
     params = [

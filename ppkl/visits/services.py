@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from flask_babel import lazy_gettext as _l
+
 from ppkl import audit
 from ppkl.certification.services import advance_stage
 from ppkl.domain import FieldError
@@ -20,6 +22,11 @@ from ppkl.visits.rules import (
 )
 
 log = logging.getLogger(__name__)
+
+
+VISIT_LOGGED = audit.AuditAction("visit.logged", _l("Visit logged"))
+VISIT_EDITED = audit.AuditAction("visit.edited", _l("Visit edited"))
+VISIT_REMOVED = audit.AuditAction("visit.removed", _l("Visit removed"))
 
 
 class VisitError(FieldError):
@@ -105,7 +112,7 @@ def log_visit(
             today,
         )
     add_photos(visit, photos, photo_store)
-    audit.record("visit_logged", user=actor, target=f"visit:{visit.id}", cooperative=cooperative.id)
+    audit.record(VISIT_LOGGED, user=actor, target=f"visit:{visit.id}", cooperative=cooperative.id)
     log.info("%s logged visit %s to cooperative %s", actor.username, visit.id, cooperative.id)
     return visit
 
@@ -145,7 +152,7 @@ def edit_visit(
     after = snapshot(visit)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
     db.session.flush()
-    audit.record("visit_edited", user=actor, target=f"visit:{visit.id}", changed=changed)
+    audit.record(VISIT_EDITED, user=actor, target=f"visit:{visit.id}", changed=changed)
 
 
 def snapshot(visit: Visit) -> dict:
@@ -178,4 +185,4 @@ def remove_visit(
     visit.deleted_by_id = actor.id
     visit.delete_reason = reason
     db.session.flush()
-    audit.record("visit_removed", user=actor, target=f"visit:{visit.id}", reason=reason)
+    audit.record(VISIT_REMOVED, user=actor, target=f"visit:{visit.id}", reason=reason)

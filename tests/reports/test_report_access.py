@@ -43,7 +43,9 @@ def test_officer_downloads_own_pdf_and_it_is_audited(world, client, auth):
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.data.startswith(b"%PDF")
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "report_officer"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "officer_report.generated")
+    )
     assert event.username == "ppkl01" and event.target == f"user:{world.officer.id}"
 
 
