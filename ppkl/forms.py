@@ -2,6 +2,7 @@
 
 from collections.abc import Callable, Iterable, Mapping
 
+from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from ppkl.domain import DomainError, Problem
@@ -15,9 +16,8 @@ def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
 
 
 def regency_choices(blank: str | None = None) -> list[SelectChoice]:
-    """Regencies by name for a select; `blank` adds a first choice with value 0."""
-    from sqlalchemy import select
-
+    """Regencies by name for a select; `blank` adds a first choice with value 0 (every regency,
+    the whole province, or none, as the form means it)."""
     rows = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name)).all()
     first = [(0, blank)] if blank is not None else []
     return choices(first + [(r.id, r.name) for r in rows])

@@ -14,14 +14,9 @@ from ppkl.admin.services import (
     update_user,
 )
 from ppkl.extensions import db
-from ppkl.forms import regency_choices as regency_choices_with_blank
-from ppkl.forms import show_refusal
+from ppkl.forms import regency_choices, show_refusal
 from ppkl.models import User
 from ppkl.permissions import Permission
-
-
-def regency_choices():
-    return regency_choices_with_blank("—")
 
 
 def show_error(form, error: AccountError) -> None:
@@ -45,7 +40,7 @@ def users():
 def new_user():
     """Create an account."""
     form = NewUserForm()
-    form.regency_id.choices = regency_choices()
+    form.regency_id.choices = regency_choices("—")
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -67,7 +62,7 @@ def render_edit(user: User, form: UserForm | None = None, password_form=None):
     if form is None:
         form = UserForm(obj=user, formdata=None)
         form.regency_id.data = user.regency_id or 0
-    form.regency_id.choices = regency_choices()
+    form.regency_id.choices = regency_choices("—")
     return render_template(
         "admin/user_form.html",
         form=form,
@@ -85,7 +80,7 @@ def edit_user(user_id: int):
     if request.method != "POST":
         return render_edit(user)
     form = UserForm()
-    form.regency_id.choices = regency_choices()
+    form.regency_id.choices = regency_choices("—")
     if form.validate_on_submit():
         try:
             update_user(current_user, user, form.details())

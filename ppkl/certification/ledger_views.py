@@ -3,7 +3,6 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
@@ -16,9 +15,7 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import DomainError, StaleEdit
-from ppkl.extensions import db
-from ppkl.forms import choices
-from ppkl.models import Regency
+from ppkl.forms import choices, regency_choices
 from ppkl.permissions import Permission, can_record_rat
 from ppkl.workflow import evidence_warnings
 
@@ -97,11 +94,6 @@ def rat_items(rat) -> list[tuple[str, str]]:
     return evidence_items(values)
 
 
-def regency_choices():
-    names = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name)).all()
-    return choices([(0, _("Whole province")), *names])
-
-
 def render_targets(form, year: int, general=()):
     status = 400 if form.errors or general else 200
     return render_template(
@@ -119,7 +111,7 @@ def targets():
     """The certification targets of a year (supervisors also get the form to set them)."""
     year = request.args.get("year", type=int) or office_today().year
     form = TargetForm(formdata=None, year=year)
-    form.regency_id.choices = regency_choices()
+    form.regency_id.choices = regency_choices(_("Whole province"))
     return render_targets(form, year)
 
 
@@ -128,7 +120,7 @@ def targets():
 def save_target():
     """Set the province's or a regency's target for a year."""
     form = TargetForm()
-    form.regency_id.choices = regency_choices()
+    form.regency_id.choices = regency_choices(_("Whole province"))
     general = []
     if form.validate_on_submit():
         try:

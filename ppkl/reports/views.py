@@ -5,6 +5,7 @@ from io import BytesIO
 
 from flask import abort, current_app, redirect, render_template, request, send_file, url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from ppkl import audit
 from ppkl.access import requires
 from ppkl.clock import office_today
 from ppkl.extensions import db
+from ppkl.forms import regency_choices
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, can_print_officer_report, has_permission
@@ -66,13 +68,6 @@ def officer_choices() -> list[tuple[int, str]]:
     return [(o.id, f"{o.username} · {o.full_name}") for o in officers]
 
 
-def regency_choices() -> list[tuple[int, str]]:
-    from flask_babel import gettext as _
-
-    names = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name))
-    return [(0, _("All regencies")), *((r.id, r.name) for r in names)]
-
-
 def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
     month = month_of(office_today())
     officer_form = officer_form or OfficerReportForm(
@@ -85,7 +80,7 @@ def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
         batch_form = batch_form or BatchForm(
             formdata=None, prefix="batch", start=month.start, end=month.end
         )
-        batch_form.regency.choices = regency_choices()
+        batch_form.regency.choices = regency_choices(_("All regencies"))
         recent = db.session.scalars(
             select(ReportJob).order_by(ReportJob.created_at.desc()).limit(10)
         ).all()
@@ -174,7 +169,7 @@ def recap_pdf():
 def batch():
     """Start printing many officers' reports in the background; show its progress page."""
     form = BatchForm(prefix="batch")
-    form.regency.choices = regency_choices()
+    form.regency.choices = regency_choices(_("All regencies"))
     period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None
     if period is None:
         return index_page(batch_form=form, status=400)
@@ -203,8 +198,6 @@ def job_item_ids(job_id: str):
 @requires(Permission.PRINT_ANY_REPORT)
 def job(job_id: str):
     """A batch's progress; reloads itself until the ZIP is ready."""
-    from flask_babel import gettext as _
-
     labels = {
         "queued": _("waiting"),
         "running": _("printing"),
