@@ -1,5 +1,6 @@
 from sqlalchemy import func, select
 
+from ppkl.admin.queries import officers
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
 from tests.helpers import post_form
@@ -157,3 +158,20 @@ def test_cli_create_user_refuses_bad_input(runner):
     )
     assert unknown.exit_code != 0 and "unknown regency" in unknown.output
     assert count_users() == 0
+
+
+def test_officer_lists_hold_active_officers_by_role_and_name(app, make_user, make_regency):
+    north, south = make_regency("Utara"), make_regency("Selatan")
+    make_user("root", role="admin")
+    make_user("boss", role="supervisor")
+    make_user("dak01", role="dak", regency=north, full_name="Ani")
+    make_user("ppkl02", role="ppkl", regency=south, full_name="Budi")
+    make_user("ppkl01", role="ppkl", regency=north, full_name="Citra")
+    make_user("ppkl03", role="ppkl", regency=north, full_name="Agus", active=False)
+
+    def names(**filters):
+        return [o.username for o in officers(db.session, **filters)]
+
+    assert names() == ["ppkl03", "ppkl02", "ppkl01", "dak01"]
+    assert names(active_only=True) == ["ppkl02", "ppkl01", "dak01"]
+    assert names(active_only=True, regency_id=north.id) == ["ppkl01", "dak01"]

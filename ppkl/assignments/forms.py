@@ -1,9 +1,13 @@
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
 from ppkl.forms import choices
+from ppkl.models import User
 
 ASSIGNMENT_MESSAGES = {
     "not_an_officer": _l("Choose a PPKL or DAK assistant."),
@@ -17,13 +21,13 @@ ASSIGNMENT_MESSAGES = {
 }
 
 
-def officer_choices(officers, with_removal: bool = True):
-    pairs = [("", "—")]
-    if with_removal:
-        pairs += [
-            ("none:ppkl", _l("Remove the PPKL")),
-            ("none:dak", _l("Remove the DAK assistant")),
-        ]
+def officer_choices(officers: Iterable[User]) -> list[SelectChoice]:
+    """Blank, the two removals, then the active officers."""
+    pairs = [
+        ("", "—"),
+        ("none:ppkl", _l("Remove the PPKL")),
+        ("none:dak", _l("Remove the DAK assistant")),
+    ]
     pairs += [
         (f"user:{o.id}", f"{o.full_name} ({o.username}, {o.role.upper()})")
         for o in officers
@@ -35,6 +39,10 @@ def officer_choices(officers, with_removal: bool = True):
 class AssignOneForm(FlaskForm):
     officer = SelectField(_l("Officer"), validators=[DataRequired()])
     version = HiddenField(validators=[DataRequired()])
+
+    def __init__(self, officers: Iterable[User], *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.officer.choices = officer_choices(officers)
 
 
 class BulkAssignForm(AssignOneForm):

@@ -5,8 +5,6 @@ from datetime import date
 from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ppkl.assignments.forms import AssignOneForm, officer_choices
-from ppkl.cooperatives.queries import officers
 from ppkl.models import Assignment, User
 from ppkl.permissions import Permission, has_permission
 from ppkl.visits.queries import visits_of_cooperative
@@ -40,16 +38,9 @@ def history_of(session: Session, cooperative_id: int):
 
 
 def fieldwork_context(session: Session, user, cooperative) -> dict:
-    """What the cooperative page's field-work section shows (a few queries, fixed)."""
-
+    """What the cooperative page's field-work section lists (two queries)."""
     supervisor = has_permission(user, Permission.VIEW_ALL_COOPERATIVES)
-    context = {
+    return {
         "assignments": history_of(session, cooperative.id),
         "visits": visits_of_cooperative(session, cooperative.id, include_removed=supervisor),
-        "assign_form": None,
     }
-    if has_permission(user, Permission.ASSIGN_COOPERATIVES):
-        form = AssignOneForm(formdata=None, version=cooperative.version)
-        form.officer.choices = officer_choices(officers(session, active_only=True))
-        context["assign_form"] = form
-    return context

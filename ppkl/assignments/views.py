@@ -3,12 +3,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
+from ppkl.admin.queries import officers
 from ppkl.assignments.blueprint import bp
 from ppkl.assignments.forms import (
     ASSIGNMENT_MESSAGES,
     AssignOneForm,
     BulkAssignForm,
-    officer_choices,
 )
 from ppkl.assignments.services import AssignmentError, assign_officer, unassign_role
 from ppkl.clock import office_today
@@ -17,7 +17,6 @@ from ppkl.cooperatives.queries import (
     cooperative_rows,
     districts,
     matching_ids,
-    officers,
     regencies,
 )
 from ppkl.cooperatives.stale import stale_notice
@@ -55,8 +54,7 @@ def index():
     """Assign many cooperatives at once, ticked by hand or all matching a filter."""
     flt = CooperativeFilter.from_args(request.args)
     all_officers = officers(db.session)
-    form = BulkAssignForm()
-    form.officer.choices = officer_choices(all_officers)
+    form = BulkAssignForm(all_officers)
     status, stale_notices = 200, []
     if form.validate_on_submit():
         # "All matching the filter" acts on the cooperatives as they are now: the page showed
@@ -107,8 +105,7 @@ def index():
 def assign_one(cooperative_id: int):
     """Assign (or remove) the PPKL or DAK assistant of one cooperative."""
     coop = load_cooperative(cooperative_id)
-    form = AssignOneForm()
-    form.officer.choices = officer_choices(officers(db.session, active_only=True))
+    form = AssignOneForm(officers(db.session, active_only=True))
     if not form.validate_on_submit():
         abort(400)
     try:

@@ -189,10 +189,3 @@ def districts(session: Session) -> list[str]:
             .order_by(Cooperative.district)
         )
     )
-
-
-def officers(session: Session, active_only: bool = False) -> list[User]:
-    stmt = select(User).where(User.role.in_([r.value for r in OFFICER_ROLES]))
-    if active_only:
-        stmt = stmt.where(User.active.is_(True))
-    return list(session.scalars(stmt.order_by(User.role, User.full_name)))

@@ -3,6 +3,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
+from ppkl.admin.queries import officers
+from ppkl.assignments.forms import AssignOneForm
 from ppkl.assignments.queries import fieldwork_context
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.certification.panel import build_panel
@@ -14,7 +16,6 @@ from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
     districts,
-    officers,
     regencies,
 )
 from ppkl.cooperatives.services import (
@@ -63,10 +64,15 @@ def detail(cooperative_id: int):
     """One cooperative."""
     coop = load_cooperative(cooperative_id)
     panel = build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
+    assign_form = None
+    if has_permission(current_user, Permission.ASSIGN_COOPERATIVES):
+        active = officers(db.session, active_only=True)
+        assign_form = AssignOneForm(active, formdata=None, version=coop.version)
     return render_template(
         "cooperatives/detail.html",
         coop=coop,
         cert=panel,
+        assign_form=assign_form,
         **fieldwork_context(db.session, current_user, coop),
     )
 

@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
+from ppkl.admin import queries as accounts
 from ppkl.cli_types import parse_date
 from ppkl.clock import office_today
 from ppkl.extensions import db
@@ -18,7 +19,7 @@ from ppkl.reports.forms import refusal_message
 from ppkl.reports.jobs import failure_text, redis_queue
 from ppkl.reports.periods import ReportRefused, checked_period
 from ppkl.reports.render import report_context
-from ppkl.reports.services import officer_pdf, officers_for_batch, recap_pdf
+from ppkl.reports.services import officer_pdf, recap_pdf
 
 report_group = AppGroup("report", help="Print PDF reports.")
 
@@ -111,7 +112,7 @@ def officers_command(regency, start, end, output, lang):
         regency_id = db.session.scalar(select(Regency.id).where(Regency.name == regency))
         if regency_id is None:
             raise click.ClickException(f"unknown regency {regency!r}")
-    officers = officers_for_batch(db.session, regency_id)
+    officers = accounts.officers(db.session, active_only=True, regency_id=regency_id)
     failed = []
     with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as archive:
         for officer in officers:

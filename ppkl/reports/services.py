@@ -7,10 +7,10 @@ from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ppkl import audit
+from ppkl.admin import queries as accounts
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import utcnow
 from ppkl.i18n import stage_label
@@ -136,18 +136,12 @@ def recap_pdf(session: Session, as_of, actor: User | None) -> Rendered:
     return render_pdf("pdf/recap.html", **recap_context(session, as_of, actor))
 
 
-def officers_for_batch(session: Session, regency_id: int | None) -> list[User]:
-    stmt = select(User).where(User.role.in_(list(OFFICER_ROLES)), User.active.is_(True))
-    if regency_id is not None:
-        stmt = stmt.where(User.regency_id == regency_id)
-    return list(session.scalars(stmt.order_by(User.role.desc(), User.username)))
-
-
 def start_batch(
     session: Session, actor: User, regency: Regency | None, period: Period, language: str
 ) -> ReportJob:
     """Create a batch job with one item per active officer (of the regency, when given)."""
-    officers = officers_for_batch(session, regency.id if regency else None)
+    regency_id = regency.id if regency else None
+    officers = accounts.officers(session, active_only=True, regency_id=regency_id)
     if not officers:
         raise ReportRefused("no_officers", "regency")
     job = ReportJob(

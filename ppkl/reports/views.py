@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ppkl import audit
 from ppkl.access import requires
+from ppkl.admin.queries import officers
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
@@ -60,12 +61,7 @@ def load_job(job_id: str) -> ReportJob:
 def officer_choices() -> list[tuple[int, str]]:
     if not has_permission(current_user, Permission.PRINT_ANY_REPORT):
         return [(current_user.id, current_user.full_name)]
-    officers = db.session.execute(
-        select(User.id, User.full_name, User.username)
-        .where(User.role.in_(list(OFFICER_ROLES)))
-        .order_by(User.username)
-    )
-    return [(o.id, f"{o.username} · {o.full_name}") for o in officers]
+    return [(o.id, f"{o.full_name} ({o.username})") for o in officers(db.session)]
 
 
 def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
