@@ -29,6 +29,7 @@ from ppkl.models.user import Role
 from ppkl.recap import _as_of_columns
 from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
 from ppkl.reports.periods import Period, ReportRefused
+from ppkl.tasks import worklist
 from ppkl.workflow import STAGE_ORDER, Stage
 
 
@@ -193,31 +194,9 @@ def rats_known_on(session, cooperative_ids, day: date) -> dict[int, list[RatFact
 
 def latest_visits(session, cooperative_ids, day: date) -> dict[int, tuple[date, date | None]]:
     """Each cooperative's latest visit up to day (any officer): its date and follow-up date."""
-    ranked = (
-        select(
-            Visit.cooperative_id,
-            Visit.visited_on,
-            Visit.follow_up_on,
-            func.row_number()
-            .over(
-                partition_by=Visit.cooperative_id,
-                order_by=(Visit.visited_on.desc(), Visit.id.desc()),
-            )
-            .label("n"),
-        )
-        .where(
-            Visit.cooperative_id.in_(cooperative_ids),
-            Visit.deleted_at.is_(None),
-            Visit.visited_on <= day,
-        )
-        .subquery()
-    )
-    rows = session.execute(
-        select(ranked.c.cooperative_id, ranked.c.visited_on, ranked.c.follow_up_on).where(
-            ranked.c.n == 1
-        )
-    )
-    return {r.cooperative_id: (r.visited_on, r.follow_up_on) for r in rows}
+    latest = worklist.latest_visits(up_to=day, cooperative_ids=cooperative_ids)
+    rows = session.execute(select(latest))
+    return {r.cooperative_id: (r.last_visit_on, r.follow_up_on) for r in rows}
 
 
 def load_visits(session, officer_id, period, max_rows) -> list[VisitLine]:

@@ -14,7 +14,7 @@ The open follow-up of a cooperative is the follow-up date of its latest (not rem
 later visit settles the earlier follow-ups, whether or not it sets a new one.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -64,8 +64,14 @@ class Thresholds:
         )
 
 
-def latest_visits():
-    """One row per cooperative: its latest visit's date and follow-up (removed visits ignored)."""
+def latest_visits(up_to: date | None = None, cooperative_ids: Collection[int] | None = None):
+    """One row per cooperative: its latest visit's date and follow-up (removed visits ignored),
+    as of the end of `up_to` and for `cooperative_ids` when given (reports for a past period)."""
+    kept = [Visit.deleted_at.is_(None)]
+    if up_to is not None:
+        kept.append(Visit.visited_on <= up_to)
+    if cooperative_ids is not None:
+        kept.append(Visit.cooperative_id.in_(cooperative_ids))
     ranked = (
         select(
             Visit.cooperative_id,
@@ -79,7 +85,7 @@ def latest_visits():
             )
             .label("rank"),
         )
-        .where(Visit.deleted_at.is_(None))
+        .where(*kept)
         .subquery()
     )
     return (

@@ -42,6 +42,19 @@ def test_figures_follow_the_definitions(world):
     assert report.evaluation is None  # PPKL officers have no DAK evaluation
 
 
+def test_last_visit_is_the_latest_up_to_the_period_end_included(world):
+    coop = next(c for c in world.cooperatives if c.name == "KSP Uji 4")  # last visit 20 May
+
+    def last_visit():
+        report = services.officer_report(db.session, world.officer, PERIOD)
+        return next(c.last_visit for c in report.cooperatives if c.id == coop.id)
+
+    add_visit(coop, world.officer, date(2019, 7, 1))
+    assert last_visit() == date(2019, 5, 20)
+    add_visit(coop, world.officer, date(2019, 6, 30))
+    assert last_visit() == date(2019, 6, 30)
+
+
 def test_flags_are_the_deadline_flags_on_the_last_day(world):
     from ppkl.models import RatRecord
 
