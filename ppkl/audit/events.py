@@ -23,7 +23,7 @@ CODE = re.compile(r"[a-z][a-z_]*\.[a-z][a-z_]*")
 _defined: dict[str, "AuditAction"] = {}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class AuditAction:
     """One kind of audit event: the code stored in the row and the label the audit page shows."""
 
