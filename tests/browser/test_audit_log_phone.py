@@ -9,7 +9,7 @@ def test_admin_reads_and_filters_the_audit_log_on_a_phone(phone, demo_server):
     assert phone.get_by_role("heading", level=1).inner_text().startswith("Log audit")
     assert "Masuk" in phone.locator("#audit-events").inner_text()
     phone.get_by_label("Nama pengguna").fill("admin")
-    phone.get_by_label("Tindakan").select_option("login")
+    phone.get_by_label("Tindakan").select_option("auth.signed_in")
     phone.get_by_role("button", name="Saring").click()
     phone.wait_for_url("**who=admin**")
     assert phone.locator("#audit-events li").count() >= 1
