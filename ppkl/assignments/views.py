@@ -15,9 +15,8 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
-    districts,
+    filter_options,
     matching_ids,
-    regencies,
 )
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
@@ -26,7 +25,7 @@ from ppkl.forms import refusal_texts, row_versions, show_refusal, whole_number
 from ppkl.models import User
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission
-from ppkl.tasks.worklist import Reason, Thresholds
+from ppkl.tasks.worklist import Thresholds
 
 
 def thresholds() -> Thresholds:
@@ -92,11 +91,8 @@ def index():
         form=form,
         flt=flt,
         page=page,
-        regencies=db.session.scalars(regencies()).all(),
-        districts=districts(db.session),
-        officers=all_officers,
-        reasons=list(Reason),
         stale_notices=stale_notices,
+        **filter_options(db.session, all_officers),
     ), status
 
 

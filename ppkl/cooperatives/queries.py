@@ -189,3 +189,14 @@ def districts(session: Session) -> list[str]:
             .order_by(Cooperative.district)
         )
     )
+
+
+def filter_options(session: Session, officers: list[User]) -> dict:
+    """What the cooperative filter (`cooperatives/_filter.html`) offers; `officers` is empty
+    for users who may not filter by officer."""
+    return {
+        "regencies": session.scalars(regencies()).all(),
+        "districts": districts(session),
+        "officers": officers,
+        "reasons": list(Reason),
+    }

@@ -15,8 +15,7 @@ from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
-    districts,
-    regencies,
+    filter_options,
 )
 from ppkl.cooperatives.services import (
     DetailsError,
@@ -29,7 +28,7 @@ from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_refusal, whole_number
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
-from ppkl.tasks.worklist import Reason, Thresholds
+from ppkl.tasks.worklist import Thresholds
 
 
 @bp.route("/")
@@ -51,10 +50,7 @@ def index():
         "cooperatives/index.html",
         page=page,
         flt=flt,
-        regencies=db.session.scalars(regencies()).all(),
-        districts=districts(db.session),
-        officers=officers(db.session) if sees_all else [],
-        reasons=list(Reason),
+        **filter_options(db.session, officers(db.session) if sees_all else []),
     )
 
 
