@@ -17,7 +17,7 @@ from ppkl import audit
 from ppkl.audit import AuditAction, defined_actions
 from ppkl.audit.events import CODE
 from ppkl.extensions import db
-from tests.conftest import make_app
+from tests.helpers import make_app
 
 PACKAGE = Path(__file__).resolve().parent.parent / "ppkl"
 MIGRATION = PACKAGE.parent / "migrations" / "versions" / "audit_01_action_codes.py"
