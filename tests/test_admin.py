@@ -1,6 +1,6 @@
 from sqlalchemy import func, select
 
-from ppkl.admin.queries import officers
+from ppkl.cooperatives.queries import officers
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
 from tests.helpers import post_form

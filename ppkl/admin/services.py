@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from ppkl import audit
+from ppkl.assignments.services import USER_DEACTIVATED
 from ppkl.auth.passwords import hash_password, password_problem
 from ppkl.domain import FieldError
 from ppkl.extensions import db
@@ -19,7 +20,6 @@ log = logging.getLogger(__name__)
 
 USER_CREATED = audit.AuditAction("user.created", _l("Account created"))
 ROLE_CHANGED = audit.AuditAction("user.role_changed", _l("Role changed"))
-USER_DEACTIVATED = audit.AuditAction("user.deactivated", _l("Account deactivated"))
 USER_REACTIVATED = audit.AuditAction("user.reactivated", _l("Account reactivated"))
 PASSWORD_CHANGED = audit.AuditAction("user.password_changed", _l("Password changed"))
 SESSIONS_REVOKED = audit.AuditAction("user.sessions_revoked", _l("Signed out everywhere"))

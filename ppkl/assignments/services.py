@@ -9,7 +9,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ppkl import audit
-from ppkl.admin.services import USER_DEACTIVATED
 from ppkl.cooperatives.changes import check_versions, mark_many_changed
 from ppkl.domain import FieldError
 from ppkl.extensions import db
@@ -19,6 +18,8 @@ from ppkl.models.user import OFFICER_ROLES
 log = logging.getLogger(__name__)
 
 
+# Also recorded by the account form (ppkl.admin), which sits above this area.
+USER_DEACTIVATED = audit.AuditAction("user.deactivated", _l("Account deactivated"))
 COOPERATIVES_ASSIGNED = audit.AuditAction("cooperatives.assigned", _l("Officer assigned"))
 COOPERATIVES_UNASSIGNED = audit.AuditAction(
     "cooperatives.unassigned", _l("Officer assignment ended")

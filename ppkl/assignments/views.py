@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
-from ppkl.admin.queries import officers
 from ppkl.assignments.blueprint import bp
 from ppkl.assignments.forms import (
     ASSIGNMENT_MESSAGES,
@@ -17,6 +16,7 @@ from ppkl.cooperatives.queries import (
     cooperative_rows,
     filter_options,
     matching_ids,
+    officers,
 )
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit

@@ -3,7 +3,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
-from ppkl.admin.queries import officers
 from ppkl.assignments.forms import AssignOneForm
 from ppkl.assignments.queries import fieldwork_context
 from ppkl.certification.deadlines import rules_from_config
@@ -16,6 +15,7 @@ from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
     filter_options,
+    officers,
 )
 from ppkl.cooperatives.services import (
     DetailsError,

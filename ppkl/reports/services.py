@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from ppkl import audit
-from ppkl.admin import queries as accounts
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import utcnow
+from ppkl.cooperatives.queries import officers as load_officers
 from ppkl.i18n import stage_label
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
@@ -141,7 +141,7 @@ def start_batch(
 ) -> ReportJob:
     """Create a batch job with one item per active officer (of the regency, when given)."""
     regency_id = regency.id if regency else None
-    officers = accounts.officers(session, active_only=True, regency_id=regency_id)
+    officers = load_officers(session, active_only=True, regency_id=regency_id)
     if not officers:
         raise ReportRefused("no_officers", "regency")
     job = ReportJob(

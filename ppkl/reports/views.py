@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from ppkl import audit
 from ppkl.access import requires
-from ppkl.admin.queries import officers
 from ppkl.clock import office_today
+from ppkl.cooperatives.queries import officers
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
 from ppkl.models import Regency, ReportJob, ReportJobItem, User

@@ -2,10 +2,9 @@ from flask import abort, current_app, render_template, request
 from flask_login import current_user
 
 from ppkl.access import requires
-from ppkl.admin.queries import officers
 from ppkl.certification.queries import flags_of
 from ppkl.clock import office_today
-from ppkl.cooperatives.queries import regencies
+from ppkl.cooperatives.queries import officers, regencies
 from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.models.user import OFFICER_ROLES

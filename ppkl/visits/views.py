@@ -16,11 +16,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ppkl.access import requires
-from ppkl.admin.queries import officers
 from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
 from ppkl.certification.services import MoveRefused
 from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today, utcnow
+from ppkl.cooperatives.queries import officers
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.forms import refusal_texts, show_refusal
