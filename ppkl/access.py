@@ -10,7 +10,8 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from ppkl.extensions import db, login_manager
-from ppkl.models import Cooperative
+from ppkl.models import Cooperative, User
+from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, can_view_cooperative, has_permission
 
 log = logging.getLogger(__name__)
@@ -77,6 +78,14 @@ def load_cooperative(cooperative_id: int):
     if not can_view_cooperative(current_user, coop):
         abort(403)
     return coop
+
+
+def load_officer(user_id: int) -> User:
+    """Loader for views that take an officer's id: 404 unless a PPKL officer or DAK assistant."""
+    officer = db.session.get(User, user_id)
+    if officer is None or officer.role not in OFFICER_ROLES:
+        abort(404)
+    return officer
 
 
 def register_template_helpers(app) -> None:

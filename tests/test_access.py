@@ -126,3 +126,21 @@ def test_500_page_hides_the_stack_trace(app, make_user, auth):
     html = response.get_data(as_text=True)
     assert "secret internals" not in html and "Traceback" not in html
     assert "Terjadi kesalahan" in html
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tasks/?officer={id}",
+        "/roster/{id}/deactivate",
+        "/reports/officer?officer={id}&start=2019-06-01&end=2019-06-30",
+    ],
+)
+def test_pages_about_an_officer_are_404_for_other_users(client, make_user, auth, path):
+    supervisor = make_user("boss", role="supervisor")
+    admin = make_user("root", role="admin")
+    officer = make_user("ppkl01", role="ppkl")
+    auth.login(client, "boss")
+    assert client.get(path.format(id=officer.id)).status_code == 200
+    for user_id in (admin.id, supervisor.id, 999999):
+        assert client.get(path.format(id=user_id)).status_code == 404

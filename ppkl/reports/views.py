@@ -11,13 +11,12 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ppkl import audit
-from ppkl.access import requires
+from ppkl.access import load_officer, requires
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import officers
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
-from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, can_print_officer_report, has_permission
 from ppkl.reports import jobs, services
 from ppkl.reports.blueprint import bp
@@ -38,11 +37,9 @@ JOB_ID = re.compile(r"[0-9a-f]{32}")
 BATCH_DOWNLOADED = audit.AuditAction("report_batch.downloaded", _l("Report batch downloaded"))
 
 
-def load_officer(officer_id: int) -> User:
+def load_printable_officer(officer_id: int) -> User:
     """404 when no such officer; 403 when the user may not print this officer's report."""
-    officer = db.session.get(User, officer_id)
-    if officer is None or officer.role not in OFFICER_ROLES:
-        abort(404)
+    officer = load_officer(officer_id)
     if not can_print_officer_report(current_user, officer):
         abort(403)
     return officer
@@ -101,7 +98,7 @@ def index():
 @requires(Permission.PRINT_REPORTS)
 def officer():
     """An officer's progress report as a web page, from the PDF's template."""
-    officer = load_officer(request.args.get("officer", current_user.id, type=int))
+    officer = load_printable_officer(request.args.get("officer", current_user.id, type=int))
     form = OfficerReportForm(request.args)
     form.officer.choices = [(officer.id, officer.full_name)]
     period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None
@@ -118,7 +115,7 @@ def officer():
 @requires(Permission.PRINT_REPORTS)
 def officer_pdf(officer_id: int):
     """Download the officer report PDF (served from the cache while its data is unchanged)."""
-    officer = load_officer(officer_id)
+    officer = load_printable_officer(officer_id)
     form = PeriodPostForm()
     period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None
     if period is None:

@@ -1,8 +1,8 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ppkl.access import requires
+from ppkl.access import load_officer, requires
 from ppkl.assignments.forms import ASSIGNMENT_MESSAGES, DeactivateForm
 from ppkl.assignments.services import (
     AssignmentError,
@@ -14,7 +14,6 @@ from ppkl.cooperatives.queries import regencies
 from ppkl.extensions import db
 from ppkl.forms import choices, show_refusal
 from ppkl.models import User
-from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission
 from ppkl.roster.blueprint import bp
 from ppkl.roster.queries import RosterFilter, roster, successors
@@ -39,9 +38,7 @@ def index():
 @requires(Permission.ASSIGN_COOPERATIVES)
 def deactivate(user_id: int):
     """Deactivate an officer; their cooperatives go to the successor chosen here."""
-    officer = db.session.get(User, user_id)
-    if officer is None or officer.role not in OFFICER_ROLES:
-        abort(404)
+    officer = load_officer(user_id)
     candidates = successors(db.session, officer)
     form = DeactivateForm()
     form.successor.choices = choices(

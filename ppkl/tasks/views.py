@@ -1,13 +1,11 @@
-from flask import abort, current_app, render_template, request
+from flask import current_app, render_template, request
 from flask_login import current_user
 
-from ppkl.access import requires
+from ppkl.access import load_officer, requires
 from ppkl.certification.queries import flags_of
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import officers, regencies
 from ppkl.extensions import db
-from ppkl.models import User
-from ppkl.models.user import OFFICER_ROLES
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.blueprint import bp
@@ -25,9 +23,7 @@ def index():
     if supervisor:
         officer_id = request.args.get("officer", type=int)
         if officer_id:
-            officer = db.session.get(User, officer_id)
-            if officer is None or officer.role not in OFFICER_ROLES:
-                abort(404)
+            officer = load_officer(officer_id)
         regency_id = request.args.get("regency", type=int)
         unassigned = request.args.get("unassigned") == "1"
     scope = scope_for(current_user, officer, regency_id, unassigned)
