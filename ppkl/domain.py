@@ -59,7 +59,7 @@ class CurrentState:
     active: bool
     changed_by: str | None  # the full name of who made the latest change (None: unknown)
     changed_at: datetime | None
-    change: str | None  # which change it was: an audit action code such as "cooperative.move"
+    change: str | None  # which change it was: an audit action code such as "cooperative.moved"
 
     def as_json(self) -> dict:
         return {

@@ -44,28 +44,67 @@ def is_action(value) -> bool:
     return isinstance(value, AuditAction)
 
 
-def test_every_recorded_action_is_a_defined_audit_action(app):
-    """The argument is built from the module's AuditAction constants (or a dict of them), other
-    names only choosing among them: no string or f-string that could carry an unlabelled code."""
+def functions_around(tree):
+    """Each call node's innermost enclosing function (None at module level)."""
+    owner = {}
+
+    def visit(node, function):
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, ast.FunctionDef) else function
+            owner[child] = function
+            visit(child, inner)
+
+    visit(tree, None)
+    return owner
+
+
+def names_an_action(node, module, function) -> bool:
+    """An AuditAction constant of the module, an entry of a module dict of them, a choice
+    between such, or a local name only ever assigned such: never a string."""
+    if isinstance(node, ast.Name):
+        if isinstance(getattr(module, node.id, None), AuditAction):
+            return True
+        assigned = [
+            a.value
+            for a in ast.walk(function or ast.Module(body=[], type_ignores=[]))
+            if isinstance(a, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == node.id for t in a.targets)
+        ]
+        return bool(assigned) and all(names_an_action(v, module, function) for v in assigned)
+    if isinstance(node, ast.Subscript):
+        return (
+            isinstance(node.value, ast.Name)
+            and isinstance(getattr(module, node.value.id, None), dict)
+            and is_action(getattr(module, node.value.id))
+        )
+    if isinstance(node, ast.IfExp):
+        return names_an_action(node.body, module, function) and names_an_action(
+            node.orelse, module, function
+        )
+    return False
+
+
+def test_every_recorded_or_stored_action_is_a_defined_audit_action(app):
+    """What `audit.record` and the cooperative's last change (`mark_changed`) are given comes
+    from AuditAction constants: no string or f-string that could carry an unlabelled code."""
     checked = 0
     for name, tree in modules():
-        if name == "ppkl.audit.events":
+        if name in ("ppkl.audit.events", "ppkl.cooperatives.changes"):
             continue
-        for call in calls_to(tree, "record"):
-            if not (isinstance(call.func, ast.Attribute) and call.func.value.id == "audit"):
-                continue
-            where = f"{name}:{call.lineno}"
-            arg = call.args[0]
-            assert not any(
-                isinstance(n, ast.JoinedStr | ast.Constant) and isinstance(n.value, str)
-                for n in ast.walk(arg)
-            ), f"{where} records a code written as a string"
-            names = [n.id for n in ast.walk(arg) if isinstance(n, ast.Name)]
-            module = importlib.import_module(name)
-            constants = [n for n in names if is_action(getattr(module, n, None))]
-            assert constants, f"{where} records something that is not an AuditAction constant"
+        module = importlib.import_module(name)
+        owner = functions_around(tree)
+        calls = [
+            (call, call.args[0])
+            for call in calls_to(tree, "record")
+            if isinstance(call.func, ast.Attribute)
+            and getattr(call.func.value, "id", "") == "audit"
+        ]
+        for called in ("mark_changed", "mark_many_changed"):
+            calls += [(call, call.args[2]) for call in calls_to(tree, called)]
+        for call, arg in calls:
+            assert names_an_action(arg, module, owner[call]), f"{name}:{call.lineno}"
             checked += 1
-    assert checked >= 25
+    assert checked >= 30
 
 
 APP_ACTIONS = """
@@ -154,29 +193,42 @@ def test_the_migration_renames_to_defined_codes_only(app):
 
 
 def test_the_migration_renames_stored_rows_both_ways(databases):
+    """Audit rows and each cooperative's last change, old codes to new and back."""
     from flask_migrate import downgrade, upgrade
 
     renamed = load_migration().RENAMED
     old = [*renamed, "rat.recorded", "something_else"]
+    new = [*renamed.values(), "rat.recorded", "something_else"]
     app = make_app(databases.new("audit_codes"))
     with app.app_context():
-        upgrade(revision="reports_01")
-        for code in old:
+        upgrade(revision="stale_01")
+        db.session.execute(text("INSERT INTO regency (id, name) VALUES (1, 'Bulungan')"))
+        for n, code in enumerate(old):
+            values = {"at": "2019-06-10 02:00:00", "code": code, "name": f"KSP {n}"}
             db.session.execute(
-                text("INSERT INTO audit_event (created_at, action) VALUES (:at, :code)"),
-                {"at": "2019-06-10 02:00:00", "code": code},
+                text("INSERT INTO audit_event (created_at, action) VALUES (:at, :code)"), values
+            )
+            db.session.execute(
+                text(
+                    "INSERT INTO cooperative (name, regency_id, active, stage, version,"
+                    " created_at, updated_at, last_change)"
+                    " VALUES (:name, 1, true, 'not_started', 1, :at, :at, :code)"
+                ),
+                values,
             )
         db.session.commit()
 
         def stored():
-            rows = db.session.execute(text("SELECT action FROM audit_event ORDER BY id"))
-            codes = list(rows.scalars())
+            codes = [
+                list(db.session.scalars(text(f"SELECT {column} FROM {table} ORDER BY id")))
+                for table, column in (("audit_event", "action"), ("cooperative", "last_change"))
+            ]
             db.session.commit()
             return codes
 
         upgrade(revision="audit_01")
-        assert stored() == [*renamed.values(), "rat.recorded", "something_else"]
-        downgrade(revision="reports_01")
-        assert stored() == old
+        assert stored() == [new, new]
+        downgrade(revision="stale_01")
+        assert stored() == [old, old]
         db.session.remove()
         db.engine.dispose()

@@ -227,7 +227,7 @@ def test_a_stale_version_is_refused_and_tells_who_changed_it(people, make_cooper
     assert payload["code"] == "stale"
     current = payload["current"]
     assert (current["changed_by"], current["stage"]) == (people["dak"].full_name, "rat_held")
-    assert (current["version"], current["change"]) == (loaded_at + 1, "cooperative.move")
+    assert (current["version"], current["change"]) == (loaded_at + 1, "cooperative.moved")
     assert current["changed_at"]
 
 
