@@ -60,6 +60,12 @@ class Config:
     VISIT_PHOTO_DIR: str | None = None
     VISIT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
     VISIT_PHOTO_MAX_COUNT = 5
+    # Certificate photos and scans (docs/certificate.md): under instance/ unless CERTIFICATE_DIR
+    # is set. A scanned PDF is stored as sent, so it gets more room than a re-encoded photo.
+    CERTIFICATE_DIR: str | None = None
+    CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
+    # An upload read for its code waits this long for the user to confirm the move.
+    CERTIFICATE_PENDING_SECONDS = 24 * 3600
     WORKLIST_STUCK_DAYS = 30
     WORKLIST_NOT_VISITED_DAYS = 90
     WORKLIST_DUE_SOON_DAYS = 7

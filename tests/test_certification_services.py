@@ -157,10 +157,15 @@ def test_report_may_not_precede_the_rat(people, make_cooperative):
 
 
 def test_nik_must_be_unique_across_cooperatives(people, make_cooperative):
-    make_cooperative(regency=people["other"], stage="certified", nik=CERT.nik)
+    make_cooperative(regency=people["other"], stage="certified", nik=CERT.nik, name="KSP Lama")
     coop = make_cooperative(regency=people["home"], stage="ods_entered")
     with pytest.raises(MoveRefused) as error:
         advance(people["supervisor"], coop, Stage.CERTIFIED)
+    # The supervisor may see the holder: it is named; an officer of another regency is not told.
+    assert codes(error) == {("nik", "nik_taken_by")}
+    assert error.value.problems[0].params == {"cooperative": "KSP Lama"}
+    with pytest.raises(MoveRefused) as error:
+        advance(people["officer"], coop, Stage.CERTIFIED)
     assert codes(error) == {("nik", "nik_taken")}
 
 

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     HiddenField,
@@ -55,6 +56,16 @@ PROBLEM_MESSAGES = {
     "rat_exists": _l("A RAT for this fiscal year is already recorded."),
     "unknown_health": _l("Choose a category from the list."),
     "target_positive": _l("Enter a number above zero."),
+    "nik_taken_by": _l("This NIK is already recorded for %(cooperative)s."),
+    "nik_differs_from_code": _l(
+        "The NIK typed differs from the one read from the code (%(read)s): check the "
+        "certificate and save again."
+    ),
+    "too_large": _l("%(name)s is too large."),
+    "wrong_type": _l("%(name)s is not a JPEG, PNG or PDF file."),
+    "not_an_image": _l("%(name)s is not a readable JPEG, PNG or PDF file."),
+    "damaged_pdf": _l("%(name)s is not a complete PDF file: it may be damaged."),
+    "upload_expired": _l("The file sent earlier is no longer available: choose it again."),
 }
 
 
@@ -127,6 +138,24 @@ class CertificateForm(VersionedForm):
         return CertificateEvidence(self.nik.data.strip(), self.issued_on.data)
 
 
+class CertificateUpload:
+    """The certificate photo or scan a form may carry, and the upload already sent."""
+
+    certificate = FileField(
+        _l("Photo or scan of the certificate (JPEG, PNG or PDF)"),
+        render_kw={"accept": "image/*,application/pdf", "capture": "environment"},
+    )
+    # The signed token of an upload waiting for confirmation (ppkl.certification.documents).
+    pending = HiddenField()
+    # The NIK the page showed as read from the code: typing another one after seeing it is a
+    # choice the user made, not a slip.
+    code_nik = HiddenField()
+
+
+class CertificateUploadForm(CertificateUpload, CertificateForm):
+    """The certificate move on its own page, where the certificate itself can be sent."""
+
+
 MOVE_FORMS = {
     Stage.RAT_HELD: RatForm,
     Stage.REPORT_RECEIVED: ReportForm,
@@ -155,7 +184,7 @@ class BulkOdsForm(OdsForm):
 BULK_FORMS = {Stage.REPORT_RECEIVED: BulkReportForm, Stage.ODS_ENTERED: BulkOdsForm}
 
 
-class LedgerForm(FlaskForm):
+class LedgerForm(CertificateUpload, FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     fiscal_year = IntegerField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=1900, max=2100)]

@@ -7,10 +7,18 @@ from flask_login import current_user
 from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
 from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
+from ppkl.certification.documents import PhotoStore, record_rat_with_document
 from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
 from ppkl.certification.labels import evidence_items
-from ppkl.certification.ledger import record_rat, set_target
+from ppkl.certification.ledger import set_target
 from ppkl.certification.queries import find_rat, targets_for_year
+from ppkl.certification.uploads import (
+    Upload,
+    certificate_dir,
+    forget_written,
+    stored,
+    take_upload,
+)
 from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
@@ -48,34 +56,44 @@ def rat(cooperative_id: int):
     if request.method == "GET":
         form.version.data = coop.version
         prefill_ledger(form, coop, request.args.get("year", type=int))
-    general, stale = [], None
+    general, stale, upload = [], None, Upload()
+    store = PhotoStore(certificate_dir())
     try:
         if form.is_submitted():
+            upload = take_upload(form, coop.id, read_code=False)  # kept on a stale page too
             check_version(coop, form.expected_version())
         if form.validate_on_submit():
-            record_rat(
+            record_rat_with_document(
                 current_user,
                 coop,
-                form.evidence(),
-                form.report_received_on.data,
-                form.health.data or None,
-                categories,
-                office_today(),
+                upload.document,
+                store,
+                evidence=form.evidence(),
+                report_received_on=form.report_received_on.data,
+                health=form.health.data or None,
+                health_categories=categories,
+                today=office_today(),
                 expected_version=form.expected_version(),
             )
+            stored(store, upload.document)
             flash(_("RAT for fiscal year %(year)s saved.", year=form.fiscal_year.data), "success")
             for warning in evidence_warnings(form.evidence()):
                 flash(problem_message(warning), "warning")
             return redirect(url_for("cooperatives.detail", cooperative_id=cooperative_id))
     except StaleEdit as error:
+        forget_written(store)
         stale = stale_notice(error, form)
         stale.theirs = rat_items(find_rat(cooperative_id, form.fiscal_year.data))
     except DomainError as error:
+        forget_written(store)
         general = show_problems(form, error)
+    except Exception:
+        forget_written(store)
+        raise
     coop = load_cooperative(cooperative_id)  # after a rollback, as it is now
     status = 409 if stale else 400 if form.errors or general else 200
     return render_template(
-        "certification/rat.html", coop=coop, form=form, general=general, stale=stale
+        "certification/rat.html", coop=coop, form=form, general=general, stale=stale, upload=upload
     ), status
 
 

@@ -27,7 +27,7 @@ from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
-from ppkl.permissions import can_correct, can_move, can_set_active
+from ppkl.permissions import can_correct, can_move, can_set_active, can_view_cooperative
 from ppkl.workflow import (
     CertificateEvidence,
     Evidence,
@@ -160,14 +160,21 @@ def move_problems(
         return [Problem("stage", "not_allowed")]
     problems = check_evidence(to_stage, evidence, evidence_context(cooperative, today, settings))
     if isinstance(evidence, CertificateEvidence) and not any(p.field == "nik" for p in problems):
-        holder = db.session.scalar(
-            select(Cooperative.id).where(
-                Cooperative.nik == evidence.nik, Cooperative.id != cooperative.id
-            )
-        )
-        if holder is not None:
-            problems.append(Problem("nik", "nik_taken"))
+        problems += nik_holder_problems(actor, cooperative, evidence.nik)
     return problems
+
+
+def nik_holder_problems(actor: User, cooperative: Cooperative, nik: str) -> list[Problem]:
+    """A NIK recorded for another cooperative: refused, naming that cooperative to those who
+    may see it (to others, only that it is taken)."""
+    holder = db.session.scalar(
+        select(Cooperative).where(Cooperative.nik == nik, Cooperative.id != cooperative.id)
+    )
+    if holder is None:
+        return []
+    if can_view_cooperative(actor, holder):
+        return [Problem("nik", "nik_taken_by", {"cooperative": holder.name})]
+    return [Problem("nik", "nik_taken")]
 
 
 def _effective_date(evidence: Evidence) -> date:

@@ -11,8 +11,10 @@ from flask_login import current_user
 from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
 from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
+from ppkl.certification.documents import DocumentError, PhotoStore, certify
 from ppkl.certification.forms import (
     MOVE_FORMS,
+    CertificateUploadForm,
     CorrectionForm,
     StatusForm,
     problem_message,
@@ -25,6 +27,14 @@ from ppkl.certification.services import (
     set_active,
 )
 from ppkl.certification.stale import move_stale
+from ppkl.certification.uploads import (
+    Upload,
+    certificate_dir,
+    forget_written,
+    show_reading,
+    stored,
+    take_upload,
+)
 from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
@@ -78,6 +88,11 @@ def posted_move_stage() -> Stage:
     return Stage(value)
 
 
+def move_form_for(to_stage: Stage):
+    """The move's form; the certificate move on its own page also takes the certificate."""
+    return CertificateUploadForm() if to_stage == Stage.CERTIFIED else MOVE_FORMS[to_stage]()
+
+
 @bp.route("/<int:cooperative_id>/move", methods=["GET", "POST"])
 @requires(Permission.MOVE_STAGE)
 def move(cooperative_id: int):
@@ -89,9 +104,11 @@ def move(cooperative_id: int):
         to_stage = next_stage(coop.stage)
         if to_stage is None or not can_move(current_user, coop, to_stage):
             abort(403)
-    form = MOVE_FORMS[to_stage]()
+    form = move_form_for(to_stage)
     if request.method == "GET":
         prefill(form, coop)
+    if to_stage == Stage.CERTIFIED and form.is_submitted():
+        return certify_move(coop, form)
     general, stale = [], None
     try:
         if form.is_submitted():
@@ -109,10 +126,7 @@ def move(cooperative_id: int):
                 form.expected_version(),
                 office_today(),
             )
-            flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
-            for warning in evidence_warnings(evidence):
-                flash(problem_message(warning), "warning")
-            return redirect(detail_url(cooperative_id))
+            return moved(cooperative_id, to_stage, evidence)
     except MoveRefused as error:
         general = show_problems(form, error)
     except StaleEdit as error:
@@ -120,6 +134,75 @@ def move(cooperative_id: int):
     return render_form(
         "certification/move.html", cooperative_id, form, general, stale, to_stage=to_stage
     )
+
+
+def moved(cooperative_id: int, to_stage: Stage, evidence):
+    flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
+    for warning in evidence_warnings(evidence):
+        flash(problem_message(warning), "warning")
+    return redirect(detail_url(cooperative_id))
+
+
+def certify_move(coop, form):
+    """The certificate move, posted: a new file's code is read and shown for the user to
+    confirm ("Read the code" never saves); the move is saved with the file as its evidence."""
+    to_stage = Stage.CERTIFIED
+    general, stale, upload = [], None, Upload()
+    store = PhotoStore(certificate_dir())
+    reading_only = request.form.get("action") == "read"
+    try:
+        upload = take_upload(form, coop.id, read_code=True)  # kept on a stale page too
+        check_version(coop, form.expected_version())
+        if reading_only and upload.document is None:
+            form.certificate.errors = [_("Choose the photo or scan to read.")]
+        elif reading_only or (upload.fresh and needs_confirmation(form, upload)):
+            show_reading(form, upload)
+        elif form.validate_on_submit():
+            if not can_move(current_user, coop, to_stage):
+                abort(403)
+            evidence = form.evidence()
+            certify(
+                current_user,
+                coop,
+                evidence,
+                form.note.data,
+                form.expected_version(),
+                office_today(),
+                upload.document,
+                store,
+                form.code_nik.data or None,
+            )
+            stored(store, upload.document)
+            return moved(coop.id, to_stage, evidence)
+    except DocumentError as error:
+        show_problems(form, error)
+    except MoveRefused as error:
+        forget_written(store)
+        general = show_problems(form, error)
+        if any(p.code == "nik_differs_from_code" for p in error.problems):
+            show_reading(form, upload)
+    except StaleEdit as error:
+        forget_written(store)
+        stale = move_stale(error, form, to_stage)
+    except Exception:
+        forget_written(store)
+        raise
+    return render_form(
+        "certification/move.html",
+        coop.id,
+        form,
+        general,
+        stale,
+        to_stage=to_stage,
+        upload=upload,
+    )
+
+
+def needs_confirmation(form, upload: Upload) -> bool:
+    """A file sent with "Save": saved at once only when the typed NIK is what the code holds,
+    or nothing was read from it."""
+    read = upload.document.reading.nik
+    return read is not None and (form.nik.data or "").strip() != read
 
 
 @bp.route("/<int:cooperative_id>/correct", methods=["GET", "POST"])

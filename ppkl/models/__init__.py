@@ -2,6 +2,7 @@
 
 from ppkl.models.assignment import Assignment
 from ppkl.models.audit import AuditEvent
+from ppkl.models.certificate_document import CertificateDocument
 from ppkl.models.cooperative import Cooperative
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.rat import RatRecord
@@ -16,6 +17,7 @@ from ppkl.models.visit_photo import VisitPhoto
 __all__ = [
     "Assignment",
     "AuditEvent",
+    "CertificateDocument",
     "CertificationTarget",
     "Cooperative",
     "CooperativeHistory",

@@ -4,7 +4,7 @@ import io
 import logging
 import secrets
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -61,6 +61,14 @@ def clean_photo(stream, filename: str, max_bytes: int) -> CleanPhoto:
     else:
         image.save(out, "PNG")
     return CleanPhoto(out.getvalue(), content_type, extension)
+
+
+@dataclass
+class PhotoStore:
+    """Where photos go, and what this request wrote (so a rollback can remove it)."""
+
+    directory: Path
+    written: list[str] = field(default_factory=list)
 
 
 def store(photo: CleanPhoto, directory: Path) -> str:

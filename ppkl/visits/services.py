@@ -2,9 +2,8 @@
 
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 
@@ -13,7 +12,7 @@ from ppkl.certification.services import advance_stage
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, User, Visit, VisitPhoto
-from ppkl.visits.photos import CleanPhoto, store
+from ppkl.visits.photos import CleanPhoto, PhotoStore, store
 from ppkl.visits.rules import (
     PURPOSES,
     edit_window_open,
@@ -52,14 +51,6 @@ class StageMove:
     evidence: object
     note: str | None
     expected_version: int | None
-
-
-@dataclass
-class PhotoStore:
-    """Where photos go, and what this request wrote (so a rollback can remove it)."""
-
-    directory: Path
-    written: list[str] = field(default_factory=list)
 
 
 def check_details(details: VisitDetails, today: date) -> None:
