@@ -1,9 +1,9 @@
 """Generated PDFs kept on disk and served again while nothing they show has changed.
 
 The key holds the officer, the period, the language, the settings the page prints, and a stamp
-of the last change to the data the report reads (visits, moves, cooperatives, assignments), so
-a change to a visit or a move makes the next request render afresh. Old files of the same
-officer, period and language are removed when a new one is written.
+of the last change to the data the report reads (visits, moves, cooperatives, assignments,
+certificate documents), so a change to a visit or a move makes the next request render afresh.
+Old files of the same officer, period and language are removed when a new one is written.
 """
 
 import hashlib
@@ -15,14 +15,22 @@ from pathlib import Path
 
 from sqlalchemy import func, or_, select
 
-from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
+from ppkl.models import (
+    Assignment,
+    CertificateDocument,
+    Cooperative,
+    CooperativeHistory,
+    RatRecord,
+    User,
+    Visit,
+)
 from ppkl.reports.officer import assigned_ids
 from ppkl.reports.periods import Period
 
 log = logging.getLogger(__name__)
 
 # Bump when the report's template or figures change, so old files are not served.
-LAYOUT_VERSION = "2"
+LAYOUT_VERSION = "3"
 
 
 def data_stamp(session, officer_id: int, period: Period) -> str:
@@ -40,6 +48,7 @@ def data_stamp(session, officer_id: int, period: Period) -> str:
         (func.max(CooperativeHistory.id), history),
         (func.max(Cooperative.updated_at), coops),
         (func.max(RatRecord.id), RatRecord.cooperative_id.in_(ids)),
+        (func.max(CertificateDocument.id), CertificateDocument.cooperative_id.in_(ids)),
         (func.sum(Cooperative.version), coops),
         (func.max(Assignment.id), mine),
         (func.count(Assignment.end_date), mine),

@@ -11,7 +11,9 @@ Definitions (README, "Reports"):
   RAT records known on that day;
 - visits: the officer's visits dated in the period, removed visits left out;
 - last visit / next follow-up: the latest visit (by anyone) of each cooperative up to the
-  period's end, and the follow-up date that visit asked for.
+  period's end, and the follow-up date that visit asked for;
+- certificate on file: for a cooperative certified at the period's end, whether a photo or scan
+  of the certificate was kept with a move to certified recorded by then.
 """
 
 from collections import Counter
@@ -23,7 +25,15 @@ from sqlalchemy.orm import Session
 
 from ppkl.certification.deadlines import DeadlineFlag, DeadlineRules, RatFacts, deadline_flags
 from ppkl.clock import office_day_end, office_day_start
-from ppkl.models import Assignment, Cooperative, CooperativeHistory, RatRecord, User, Visit
+from ppkl.models import (
+    Assignment,
+    CertificateDocument,
+    Cooperative,
+    CooperativeHistory,
+    RatRecord,
+    User,
+    Visit,
+)
 from ppkl.models.history import HistoryKind
 from ppkl.models.user import Role
 from ppkl.recap import _as_of_columns
@@ -42,6 +52,7 @@ class CooperativeLine:
     last_visit: date | None
     next_follow_up: date | None
     flags: tuple[DeadlineFlag, ...] = ()
+    certificate_on_file: bool = False
 
 
 @dataclass(frozen=True)
@@ -90,6 +101,14 @@ class OfficerReport:
     def open_follow_ups(self) -> list[CooperativeLine]:
         """Follow-ups asked for by each cooperative's latest visit and not yet due or done."""
         return [c for c in self.cooperatives if c.next_follow_up is not None]
+
+    @property
+    def certificates_on_file(self) -> int:
+        return sum(1 for c in self.cooperatives if c.certificate_on_file)
+
+    @property
+    def certified_cooperatives(self) -> int:
+        return self.stage_counts[Stage.CERTIFIED.value]
 
     @property
     def visited_cooperatives(self) -> int:
@@ -146,6 +165,7 @@ def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[
             Cooperative.district,
             stage.label("stage"),
             active.label("active"),
+            certificate_kept(period.end).label("on_file"),
         )
         .where(Cooperative.id.in_(ids))
         .order_by(Cooperative.name, Cooperative.id)
@@ -166,9 +186,26 @@ def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[
             flags=tuple(
                 deadline_flags(bool(row.active), rats.get(row.id, ()), period.end, deadlines)
             ),
+            certificate_on_file=row.stage == Stage.CERTIFIED and bool(row.on_file),
         )
         for row in rows
     ]
+
+
+def certificate_kept(day: date):
+    """Whether the row's cooperative has a certificate photo or scan kept with a move to
+    certified recorded by the end of day (a column of the cooperatives query)."""
+    return (
+        select(CertificateDocument.id)
+        .join(CooperativeHistory, CertificateDocument.history_id == CooperativeHistory.id)
+        .where(
+            CooperativeHistory.cooperative_id == Cooperative.id,
+            CooperativeHistory.kind == HistoryKind.MOVE,
+            CooperativeHistory.to_stage == Stage.CERTIFIED,
+            CooperativeHistory.created_at < office_day_end(day),
+        )
+        .exists()
+    )
 
 
 def rats_known_on(session, cooperative_ids, day: date) -> dict[int, list[RatFacts]]:

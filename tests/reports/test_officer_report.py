@@ -231,3 +231,40 @@ def test_a_rat_held_on_the_periods_last_day_is_known_that_day(world):
     db.session.commit()
     report = services.officer_report(db.session, world.officer, PERIOD)
     assert {c.name: c.flags for c in report.cooperatives}[coop.name] == ()
+
+
+def test_the_report_says_which_certificates_have_their_evidence_on_file(world):
+    from sqlalchemy import select
+
+    from ppkl.models import CertificateDocument, CooperativeHistory
+
+    certified = world.cooperatives[4]
+
+    def on_file():
+        report = services.officer_report(db.session, world.officer, PERIOD)
+        return report, {c.name: c.certificate_on_file for c in report.cooperatives}
+
+    report, lines = on_file()
+    assert lines["KSP Uji 5"] is False and report.certificates_on_file == 0
+    with report_context("id"):
+        text = pdf_text(services.officer_pdf(db.session, world.officer, PERIOD, "id", None).pdf)
+    assert "tidak ada sertifikat tersimpan" in text
+    move = db.session.scalar(
+        select(CooperativeHistory).where(CooperativeHistory.cooperative_id == certified.id)
+    )
+    db.session.add(
+        CertificateDocument(
+            cooperative_id=certified.id,
+            history_id=move.id,
+            stored_name="x.jpg",
+            content_type="image/jpeg",
+            size=10,
+        )
+    )
+    db.session.commit()
+    report, lines = on_file()
+    assert lines == {f"KSP Uji {i}": i == 5 for i in range(1, 6)}
+    assert (report.certificates_on_file, report.certified_cooperatives) == (1, 1)
+    with report_context("id"):
+        text = pdf_text(services.officer_pdf(db.session, world.officer, PERIOD, "id", None).pdf)
+    assert "(sertifikat tersimpan)" in text
