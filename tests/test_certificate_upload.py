@@ -292,3 +292,26 @@ def test_the_cooperative_page_says_when_a_certificate_has_no_evidence(
     page = client.get(f"/cooperatives/{world['coop'].id}").get_data(as_text=True)
     assert "Belum ada foto sertifikat" in page
     assert db.session.scalar(select(func.count(CertificateDocument.id))) == 0
+
+
+def test_a_stale_page_keeps_the_upload_and_saving_again_keeps_the_file(client, auth, world):
+    from ppkl.certification.services import set_active
+    from ppkl.models import User
+
+    coop = world["coop"]
+    auth.login(client, "ppkl01")
+    version = coop.version
+    boss = db.session.scalar(select(User).where(User.username == "boss"))
+    set_active(boss, coop, False, "periksa", coop.version, office_today())  # meanwhile
+    set_active(boss, coop, True, "baik", coop.version, office_today())
+    db.session.commit()
+    photo = certificate(qr_code(NIK))
+    response = post(client, coop, (io.BytesIO(photo), "c.jpg"), nik=NIK, version=str(version))
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409 and 'id="stale"' in html
+    token = hidden(html, "pending")
+    assert token and documents() == [] and stored_files(world) == []
+    db.session.expire_all()
+    fresh = db.session.get(Cooperative, coop.id).version
+    response = post(client, coop, nik=NIK, pending=token, version=str(fresh))
+    assert response.status_code == 302 and len(documents()) == 1
