@@ -8,13 +8,14 @@ from PIL import Image
 
 from ppkl.clock import office_today
 from ppkl.extensions import db
-from ppkl.models import VisitPhoto
+from ppkl.models import CertificateDocument, VisitPhoto
 from tests.helpers import post_form
 
 
 @pytest.fixture
 def world(app, tmp_path, make_user, make_cooperative, make_visit, assign):
     app.config["VISIT_PHOTO_DIR"] = str(tmp_path)
+    app.config["CERTIFICATE_DIR"] = str(tmp_path)
     mine_officer = make_user("ppkl01", role="ppkl")
     theirs_officer = make_user("ppkl02", role="ppkl")
     dak = make_user("dak01", role="dak")
@@ -30,8 +31,19 @@ def world(app, tmp_path, make_user, make_cooperative, make_visit, assign):
     (tmp_path / "p.png").write_bytes(out.getvalue())
     photo = VisitPhoto(visit_id=visit.id, stored_name="p.png", content_type="image/png", size=1)
     db.session.add(photo)
+    certificate = CertificateDocument(
+        cooperative_id=theirs.id, stored_name="p.png", content_type="image/png", size=1
+    )
+    db.session.add(certificate)
     db.session.commit()
-    return {"theirs": theirs, "visit": visit, "photo": photo, "dak": dak, "mine": mine}
+    return {
+        "theirs": theirs,
+        "visit": visit,
+        "photo": photo,
+        "certificate": certificate,
+        "dak": dak,
+        "mine": mine,
+    }
 
 
 # (method, url template, form page for the CSRF token)
@@ -44,6 +56,7 @@ ROUTES_WITH_IDS = [
     ("POST", "/visits/{visit}/edit", "/visits/new"),
     ("POST", "/visits/{visit}/remove", "/visits/new"),
     ("GET", "/visits/photos/{photo}", None),
+    ("GET", "/certification/certificates/{certificate}", None),
     ("POST", "/assignments/cooperative/{coop}", "/visits/new"),
     ("GET", "/roster/{user}/deactivate", None),
     ("POST", "/roster/{user}/deactivate", "/visits/new"),
@@ -78,6 +91,7 @@ COVERED_ENDPOINTS = {
     "visits.edit",
     "visits.remove",
     "visits.photo",
+    "certification.certificate_file",
     "assignments.assign_one",
     "roster.deactivate",
     "reports.officer_pdf",
@@ -101,6 +115,7 @@ def test_officer_gets_403_on_another_officers_things(client, auth, world, method
         coop=world["theirs"].id,
         visit=world["visit"].id,
         photo=world["photo"].id,
+        certificate=world["certificate"].id,
         user=world["dak"].id,
     )
     auth.login(client, "ppkl01")
@@ -126,6 +141,9 @@ def test_supervisor_may_open_them(client, auth, world):
     photo = client.get(f"/visits/photos/{world['photo'].id}")
     assert photo.status_code == 200
     photo.close()
+    certificate = client.get(f"/certification/certificates/{world['certificate'].id}")
+    assert certificate.status_code == 200
+    certificate.close()
     # ... but a supervisor does not edit an officer's visit.
     assert client.get(f"/visits/{world['visit'].id}/edit").status_code == 403
 
