@@ -133,6 +133,7 @@ def init_extensions(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     from ppkl.admin.blueprint import bp as admin_bp
+    from ppkl.api.blueprint import init_app as init_api
     from ppkl.audit.blueprint import bp as auditlog_bp
     from ppkl.auth.blueprint import bp as auth_bp
     from ppkl.certification.blueprint import bp as certification_bp
@@ -152,6 +153,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(transfer_bp)
     register_fieldwork_blueprints(app)
+    init_api(app)
 
 
 def register_fieldwork_blueprints(app: Flask) -> None:

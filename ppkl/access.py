@@ -10,6 +10,7 @@ from flask import abort, current_app, request
 from flask_login import current_user
 
 from ppkl.extensions import db, login_manager
+from ppkl.json_errors import is_api_request
 from ppkl.models import Cooperative, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import Permission, can_view_cooperative, has_permission
@@ -54,6 +55,8 @@ def enforce_route_access():
     if rule == PUBLIC:
         return None
     if not current_user.is_authenticated:
+        if is_api_request():
+            abort(401)  # a program gets JSON, not the sign-in page
         return login_manager.unauthorized()
     if rule == SIGNED_IN:
         return None

@@ -66,6 +66,15 @@ class Config:
     CERTIFICATE_MAX_BYTES = 10 * 1024 * 1024
     # An upload read for its code waits this long for the user to confirm the move.
     CERTIFICATE_PENDING_SECONDS = 24 * 3600
+    # A visit logged further than this from the cooperative's recorded location, or with a
+    # position less precise than this, is flagged (docs/api.md, "Location").
+    VISIT_LOCATION_MAX_KM = 2.0
+    VISIT_LOCATION_MAX_ACCURACY_M = 100.0
+    # Where /manifest.webmanifest and /sw.js are read from (None: ppkl/static/app).
+    APP_SHELL_DIR: str | None = None
+    # Personal API tokens: the longest life a user may give one, and the default offered.
+    API_TOKEN_MAX_DAYS = 365
+    API_TOKEN_DEFAULT_DAYS = 90
     WORKLIST_STUCK_DAYS = 30
     WORKLIST_NOT_VISITED_DAYS = 90
     WORKLIST_DUE_SOON_DAYS = 7

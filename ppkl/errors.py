@@ -2,7 +2,7 @@
 
 import logging
 
-from flask import Flask, current_app, g, render_template, request
+from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -11,7 +11,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import SecurityError
 
 from ppkl import audit
+from ppkl import json_errors as api_errors
 from ppkl.extensions import db, login_manager
+from ppkl.json_errors import is_api_request
 
 log = logging.getLogger(__name__)
 
@@ -21,6 +23,7 @@ ACCESS_DENIED = audit.AuditAction("access.denied", _l("Access denied (403)"))
 
 def register(app: Flask) -> None:
     app.register_error_handler(400, bad_request)
+    app.register_error_handler(401, unauthenticated)
     app.register_error_handler(SecurityError, untrusted_host)
     app.register_error_handler(CSRFError, csrf_failed)
     app.register_error_handler(403, forbidden)
@@ -32,12 +35,19 @@ def register(app: Flask) -> None:
         app.register_error_handler(unavailable, database_unavailable)
 
 
-def page(status: int, title: str, message: str):
+def page(status: int, title: str, message: str, code: str | None = None, error=None):
+    """The error page; under /api/ the same message as JSON with a stable code instead."""
+    if is_api_request():
+        return api_errors.error_response(status, code, message, error)
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def bad_request(error):
-    return page(400, _("Bad request"), _("The request could not be understood."))
+    return page(400, _("Bad request"), _("The request could not be understood."), error=error)
+
+
+def unauthenticated(error):
+    return page(401, _("Sign in required"), _("Please sign in to open this page."))
 
 
 def untrusted_host(error):
@@ -50,6 +60,7 @@ def csrf_failed(error):
         400,
         _("The form has expired"),
         _("Your form was open too long or was sent twice. Reload the page and try again."),
+        code="csrf_failed",
     )
 
 
@@ -69,7 +80,7 @@ def not_found(error):
 
 
 def method_not_allowed(error):
-    return page(405, _("Not allowed"), _("This page cannot be used that way."))
+    return page(405, _("Not allowed"), _("This page cannot be used that way."), error=error)
 
 
 def too_large(error):
@@ -96,9 +107,9 @@ def database_unavailable(error):
         log.warning("rollback failed while the database is unavailable")
     # The page must not ask the database for the signed-in user again.
     g._login_user = login_manager.anonymous_user()
-    body, status = page(
-        503,
-        _("Temporarily unavailable"),
-        _("The database cannot be reached right now. Nothing was saved. Please try again soon."),
+    message = _(
+        "The database cannot be reached right now. Nothing was saved. Please try again soon."
     )
-    return body, 503, {"Retry-After": str(current_app.config["DATABASE_RETRY_AFTER"])}
+    response = make_response(page(503, _("Temporarily unavailable"), message))
+    response.headers["Retry-After"] = str(current_app.config["DATABASE_RETRY_AFTER"])
+    return response

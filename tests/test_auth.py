@@ -135,3 +135,30 @@ def test_session_cookie_flags(client, make_user, auth):
     response = auth.login(client, "siti")
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_officers_land_on_their_tasks_after_sign_in(client, make_user, auth):
+    make_user("ppkl01", role="ppkl")
+    make_user("dak01", role="dak")
+    for username in ("ppkl01", "dak01"):
+        response = auth.login(client, username)
+        assert response.headers["Location"] == "/tasks/"
+        assert client.get("/login").headers["Location"] == "/tasks/"
+        auth.logout(client)
+
+
+def test_supervisors_and_admins_still_land_on_the_dashboard(client, make_user, auth):
+    make_user("boss", role="admin")
+    response = auth.login(client, "boss")
+    assert response.headers["Location"] == "/dashboard"
+
+
+def test_officer_sign_in_still_follows_next(client, make_user):
+    make_user("ppkl01", role="ppkl")
+    response = post_form(
+        client,
+        "/login?next=/cooperatives/",
+        {"username": "ppkl01", "password": TEST_PASSWORD},
+        page="/login",
+    )
+    assert response.headers["Location"] == "/cooperatives/"

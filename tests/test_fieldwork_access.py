@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from PIL import Image
 
-from ppkl.clock import office_today
+from ppkl.api.tokens import create_token
+from ppkl.clock import office_today, utcnow
 from ppkl.extensions import db
 from ppkl.models import CertificateDocument, VisitPhoto
 from tests.helpers import post_form
@@ -35,6 +36,7 @@ def world(app, tmp_path, make_user, make_cooperative, make_visit, assign):
         cooperative_id=theirs.id, stored_name="p.png", content_type="image/png", size=1
     )
     db.session.add(certificate)
+    token, _secret = create_token(theirs_officer, "script", "read", 30, utcnow(), 365)
     db.session.commit()
     return {
         "theirs": theirs,
@@ -43,6 +45,7 @@ def world(app, tmp_path, make_user, make_cooperative, make_visit, assign):
         "certificate": certificate,
         "dak": dak,
         "mine": mine,
+        "token": token,
     }
 
 
@@ -69,6 +72,8 @@ ROUTES_WITH_IDS = [
     ("POST", "/reports/officer/{user}/pdf", "/visits/new"),
     ("GET", "/reports/jobs/" + "0" * 32, None),
     ("POST", "/reports/jobs/" + "0" * 32 + "/download", "/visits/new"),
+    ("POST", "/cooperatives/{coop}/location", "/visits/new"),
+    ("POST", "/account/tokens/{token}/revoke", "/visits/new"),
 ]
 # The certification pages act on a cooperative: officers only on the ones they cover.
 for action in ("rat", "move", "correct", "status"):
@@ -97,6 +102,12 @@ COVERED_ENDPOINTS = {
     "reports.officer_pdf",
     "reports.job",
     "reports.job_download",
+    "cooperatives.set_location",
+    "tokens.revoke",
+    # The API answers JSON: tests/api/test_sync.py holds their officer checks (403 for another
+    # officer's cooperative; 404 for a visit the officer never sent, as the field app expects).
+    "api.add_photo",
+    "api.rat_held",
 }
 
 
@@ -117,6 +128,7 @@ def test_officer_gets_403_on_another_officers_things(client, auth, world, method
         photo=world["photo"].id,
         certificate=world["certificate"].id,
         user=world["dak"].id,
+        token=world["token"].id,
     )
     auth.login(client, "ppkl01")
     if method == "GET":

@@ -2,11 +2,12 @@
 
 import time
 
-from flask import Flask, flash, redirect, request, session, url_for
+from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
 
 from ppkl.extensions import db
+from ppkl.json_errors import is_api_request
 from ppkl.models import User
 
 STARTED = "_started"
@@ -47,6 +48,8 @@ def start_session() -> None:
 def expire_idle_sessions():
     if request.endpoint in ("static", "bootstrap.static") or not current_user.is_authenticated:
         return None
+    if g.get("api_token") is not None:  # an API token, not a session, signed this request in
+        return None
     from flask import current_app
 
     now = int(time.time())
@@ -57,6 +60,8 @@ def expire_idle_sessions():
     if now - seen > idle or now - started > absolute:
         logout_user()
         session.clear()
+        if is_api_request():
+            abort(401)  # the field app signs in again; its queue stays on the phone
         flash(_l("Your session has ended. Please sign in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path))
     session.setdefault(STARTED, started)

@@ -15,13 +15,20 @@ from ppkl.clock import utcnow
 from ppkl.security import ratelimit
 
 
-def safe_next(target: str | None) -> str:
+def landing_url(user) -> str:
+    """Where a user starts: officers on their own work (Tugas saya), others on the dashboard."""
+    if getattr(user, "is_officer", False):
+        return url_for("tasks.index")
+    return url_for("dashboard.index")
+
+
+def safe_next(target: str | None, user=None) -> str:
     """Only same-site paths, so the sign-in page cannot be used to redirect elsewhere."""
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target
-    return url_for("dashboard.index")
+    return landing_url(user)
 
 
 SIGNED_IN = audit.AuditAction("auth.signed_in", _l("Signed in"))
@@ -34,7 +41,7 @@ SIGNED_OUT = audit.AuditAction("auth.signed_out", _l("Signed out"))
 def login():
     """Sign in with username and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("dashboard.index"))
+        return redirect(landing_url(current_user))
     form = LoginForm()
     if form.validate_on_submit():
         user = authenticate(
@@ -55,7 +62,7 @@ def login():
                 user.locale = lang
             user.last_login_at = utcnow()
             audit.record(SIGNED_IN, user=user)
-            return redirect(safe_next(request.args.get("next")))
+            return redirect(safe_next(request.args.get("next"), user))
     return render_template("auth/login.html", form=form)
 
 

@@ -1,13 +1,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import HiddenInput
 
 from ppkl.cooperatives.services import CooperativeDetails
 from ppkl.workflow import NAME_MAX
 
 DETAILS_MESSAGES = {
     "legal_entity_number_taken": _l("Another cooperative already has this legal entity number."),
+    "location_invalid": _l("This is not a position on Earth."),
+    "visit_without_location": _l("This visit has no recorded position."),
 }
 
 
@@ -35,3 +38,21 @@ class CooperativeForm(FlaskForm):
             sector=self.sector.data,
             members=self.members.data,
         )
+
+
+class LocationForm(FlaskForm):
+    """A cooperative's place: typed in, or taken from one of its visits (visit_id)."""
+
+    latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])
+    longitude = FloatField(_l("Longitude"), validators=[Optional(), NumberRange(-180, 180)])
+    visit_id = IntegerField(widget=HiddenInput(), validators=[Optional()])
+
+    def validate(self, extra_validators=None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        if self.visit_id.data is None and (
+            self.latitude.data is None or self.longitude.data is None
+        ):
+            self.latitude.errors = [*self.latitude.errors, _l("Give both latitude and longitude.")]
+            return False
+        return True

@@ -1,4 +1,4 @@
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -7,10 +7,11 @@ from ppkl.assignments.forms import AssignOneForm
 from ppkl.assignments.queries import fieldwork_context
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.certification.panel import build_panel
-from ppkl.clock import office_today
+from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.blueprint import bp
 from ppkl.cooperatives.changes import check_version
-from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm
+from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm, LocationForm
+from ppkl.cooperatives.places import place_context, set_place
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
@@ -26,6 +27,7 @@ from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_refusal, whole_number
+from ppkl.models import Visit
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.worklist import Thresholds
@@ -64,13 +66,43 @@ def detail(cooperative_id: int):
     if has_permission(current_user, Permission.ASSIGN_COOPERATIVES):
         active = officers(db.session, active_only=True)
         assign_form = AssignOneForm(active, formdata=None, version=coop.version)
+    context = fieldwork_context(db.session, current_user, coop)
+    context.update(place_context(db.session, coop, [row[0] for row in context["visits"]]))
+    if has_permission(current_user, Permission.MANAGE_COOPERATIVES):
+        context["location_form"] = LocationForm(formdata=None, obj=context["place"])
     return render_template(
-        "cooperatives/detail.html",
-        coop=coop,
-        cert=panel,
-        assign_form=assign_form,
-        **fieldwork_context(db.session, current_user, coop),
+        "cooperatives/detail.html", coop=coop, cert=panel, assign_form=assign_form, **context
     )
+
+
+@bp.route("/<int:cooperative_id>/location", methods=["POST"])
+@requires(Permission.MANAGE_COOPERATIVES)
+def set_location(cooperative_id: int):
+    """Record where the cooperative is: typed in, or taken from one of its visits."""
+    coop = load_cooperative(cooperative_id)
+    form = LocationForm()
+    back = redirect(url_for("cooperatives.detail", cooperative_id=coop.id, _anchor="location"))
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(str(error), "danger")
+        return back
+    latitude, longitude, visit = form.latitude.data, form.longitude.data, None
+    if form.visit_id.data is not None:
+        visit = db.session.get(Visit, form.visit_id.data)
+        if visit is None or visit.cooperative_id != coop.id:
+            abort(404)
+        latitude, longitude = visit.latitude, visit.longitude
+    try:
+        if latitude is None or longitude is None:
+            raise DetailsError("latitude", "visit_without_location")
+        set_place(current_user, coop, latitude, longitude, utcnow(), visit)
+    except DetailsError as error:
+        db.session.rollback()
+        flash(str(DETAILS_MESSAGES[error.code]), "danger")
+        return back
+    flash(_("Location of %(name)s saved.", name=coop.name), "success")
+    return back
 
 
 @bp.route("/new", methods=["GET", "POST"])

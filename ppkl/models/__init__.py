@@ -1,9 +1,12 @@
 """All models, imported here so Alembic and the app see one metadata."""
 
+from ppkl.models.api_token import ApiToken
 from ppkl.models.assignment import Assignment
 from ppkl.models.audit import AuditEvent
 from ppkl.models.certificate_document import CertificateDocument
+from ppkl.models.client_move import ClientMove
 from ppkl.models.cooperative import Cooperative
+from ppkl.models.cooperative_location import CooperativeLocation
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
@@ -15,12 +18,15 @@ from ppkl.models.visit import Visit
 from ppkl.models.visit_photo import VisitPhoto
 
 __all__ = [
+    "ApiToken",
     "Assignment",
     "AuditEvent",
     "CertificateDocument",
     "CertificationTarget",
+    "ClientMove",
     "Cooperative",
     "CooperativeHistory",
+    "CooperativeLocation",
     "HistoryKind",
     "RatRecord",
     "Regency",

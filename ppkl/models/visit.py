@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ppkl.clock import utcnow
@@ -23,5 +23,12 @@ class Visit(db.Model):
     deleted_at: Mapped[datetime | None]
     deleted_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     delete_reason: Mapped[str | None] = mapped_column(Text)
+    # The id the phone made for the visit: a resend with the same id creates nothing.
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # The phone's position when the visit was logged, with the officer's permission.
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    accuracy_m: Mapped[float | None] = mapped_column(Float)
+    fixed_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -15,4 +15,5 @@ class VisitPhoto(db.Model):
     stored_name: Mapped[str] = mapped_column(String(100), unique=True)
     content_type: Mapped[str] = mapped_column(String(30))
     size: Mapped[int]
+    client_uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

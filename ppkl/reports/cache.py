@@ -20,6 +20,7 @@ from ppkl.models import (
     CertificateDocument,
     Cooperative,
     CooperativeHistory,
+    CooperativeLocation,
     RatRecord,
     User,
     Visit,
@@ -30,7 +31,7 @@ from ppkl.reports.periods import Period
 log = logging.getLogger(__name__)
 
 # Bump when the report's template or figures change, so old files are not served.
-LAYOUT_VERSION = "3"
+LAYOUT_VERSION = "4"
 
 
 def data_stamp(session, officer_id: int, period: Period) -> str:
@@ -53,6 +54,13 @@ def data_stamp(session, officer_id: int, period: Period) -> str:
         (func.max(Assignment.id), mine),
         (func.count(Assignment.end_date), mine),
         (func.max(Assignment.end_date), mine),
+        # A place recorded later changes the location flags of earlier visits.
+        (
+            func.max(CooperativeLocation.set_at),
+            CooperativeLocation.cooperative_id.in_(
+                select(Visit.cooperative_id).where(Visit.officer_id == officer_id)
+            ),
+        ),
     ]
     row = session.execute(
         select(*(select(expr).where(where).scalar_subquery() for expr, where in parts))

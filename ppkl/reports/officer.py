@@ -25,11 +25,13 @@ from sqlalchemy.orm import Session
 
 from ppkl.certification.deadlines import DeadlineFlag, DeadlineRules, RatFacts, deadline_flags
 from ppkl.clock import office_day_end, office_day_start
+from ppkl.location import LocationLimits, Position, location_flag, visit_position
 from ppkl.models import (
     Assignment,
     CertificateDocument,
     Cooperative,
     CooperativeHistory,
+    CooperativeLocation,
     RatRecord,
     User,
     Visit,
@@ -66,6 +68,8 @@ class VisitLine:
     follow_up_on: date | None
     follow_up_action: str | None
     recorded_at: datetime
+    located: bool = False  # the phone's position was recorded with the visit
+    location_flag: str | None = None  # "far" or "inaccurate" (ppkl.location)
 
 
 @dataclass
@@ -114,6 +118,15 @@ class OfficerReport:
     def visited_cooperatives(self) -> int:
         return len({v.cooperative_id for v in self.visits})
 
+    @property
+    def visits_with_location(self) -> int:
+        return sum(1 for v in self.visits if v.located)
+
+    @property
+    def visits_flagged(self) -> int:
+        """Visits whose position is far from the cooperative or too imprecise."""
+        return sum(1 for v in self.visits if v.location_flag)
+
 
 def overlapping(period: Period):
     return and_(
@@ -135,10 +148,11 @@ def build_officer_report(
     max_rows: int,
     rules: EvaluationRules,
     deadlines: DeadlineRules,
+    limits: LocationLimits | None = None,
 ) -> OfficerReport:
     """Gather every figure of the report; refused when a table would exceed max_rows."""
     cooperatives = load_cooperatives(session, officer.id, period, max_rows, deadlines)
-    visits = load_visits(session, officer.id, period, max_rows)
+    visits = load_visits(session, officer.id, period, max_rows, limits or LocationLimits())
     report = OfficerReport(
         officer_id=officer.id,
         officer_name=officer.full_name,
@@ -236,10 +250,11 @@ def latest_visits(session, cooperative_ids, day: date) -> dict[int, tuple[date, 
     return {r.cooperative_id: (r.last_visit_on, r.follow_up_on) for r in rows}
 
 
-def load_visits(session, officer_id, period, max_rows) -> list[VisitLine]:
+def load_visits(session, officer_id, period, max_rows, limits: LocationLimits) -> list[VisitLine]:
     rows = session.execute(
-        select(Visit, Cooperative.name)
+        select(Visit, Cooperative.name, CooperativeLocation)
         .join(Cooperative, Cooperative.id == Visit.cooperative_id)
+        .outerjoin(CooperativeLocation, CooperativeLocation.cooperative_id == Cooperative.id)
         .where(
             Visit.officer_id == officer_id,
             Visit.deleted_at.is_(None),
@@ -261,9 +276,17 @@ def load_visits(session, officer_id, period, max_rows) -> list[VisitLine]:
             follow_up_on=visit.follow_up_on,
             follow_up_action=visit.follow_up_action,
             recorded_at=visit.created_at,
+            located=visit_position(visit) is not None,
+            location_flag=flag_value(visit, place, limits),
         )
-        for visit, name in rows
+        for visit, name, place in rows
     ]
+
+
+def flag_value(visit, place: CooperativeLocation | None, limits: LocationLimits) -> str | None:
+    position = Position(place.latitude, place.longitude) if place else None
+    flag = location_flag(visit, position, limits)
+    return flag.value if flag else None
 
 
 def load_moves(session, officer_id, period) -> dict[str, int]:

@@ -14,6 +14,7 @@ from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import utcnow
 from ppkl.cooperatives.queries import officers as load_officers
 from ppkl.i18n import stage_label
+from ppkl.location import LocationLimits
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
 from ppkl.reports.cache import PdfCache, cache_key, data_stamp
@@ -63,6 +64,7 @@ def officer_report(session: Session, officer: User, period: Period) -> OfficerRe
         config["REPORT_MAX_ROWS"],
         EvaluationRules.from_config(config),
         rules_from_config(config),
+        LocationLimits.from_config(config),
     )
 
 
@@ -100,7 +102,8 @@ def officer_pdf(
     """The officer report PDF: served from the cache while its data is unchanged."""
     if officer.role not in OFFICER_ROLES:
         raise ReportRefused("not_an_officer")
-    settings = Signature.from_config(current_app.config).__dict__
+    settings = dict(Signature.from_config(current_app.config).__dict__)
+    settings["location_limits"] = LocationLimits.from_config(current_app.config).__dict__
     key = cache_key(officer, period, language, data_stamp(session, officer.id, period), settings)
     cache = PdfCache(instance_folder("REPORT_CACHE_DIR", "report-cache"))
     path = cache.path(officer.id, period, language, key)

@@ -1,8 +1,11 @@
+from datetime import UTC, datetime
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     MultipleFileField,
     SelectField,
     SelectMultipleField,
@@ -12,8 +15,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, Optional
 
+from ppkl.clock import utcnow
 from ppkl.forms import choices
 from ppkl.i18n import PURPOSE_LABELS
+from ppkl.location import VisitLocation, location_problem
 from ppkl.visits.rules import PURPOSES
 from ppkl.visits.services import VisitDetails
 
@@ -32,6 +37,8 @@ VISIT_MESSAGES = {
     "not_an_image": _l("%(name)s is not a readable JPEG or PNG photo."),
     "too_many_photos": _l("At most %(count)s photos per visit."),
     "move_other_cooperative": _l("The stage move below belongs to another cooperative."),
+    "location_invalid": _l("The position sent is not a valid position."),
+    "location_future": _l("The position was taken in the future: check the phone's clock."),
 }
 
 
@@ -69,6 +76,26 @@ class VisitForm(VisitEditForm):
     )
     photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
     record_move = BooleanField()
+    # The phone's position, filled in by the page's script when the officer allows it.
+    latitude = HiddenField()
+    longitude = HiddenField()
+    accuracy_m = HiddenField()
+    fixed_at = HiddenField()
+
+    def location(self) -> VisitLocation | None:
+        """The position sent with the form, or None when absent or unreadable: the officer
+        cannot correct hidden fields, and a visit without a position is still a visit."""
+        try:
+            fixed_at = datetime.fromisoformat((self.fixed_at.data or "").replace("Z", "+00:00"))
+            location = VisitLocation(
+                float(self.latitude.data),
+                float(self.longitude.data),
+                float(self.accuracy_m.data),
+                fixed_at.astimezone(UTC).replace(tzinfo=None) if fixed_at.tzinfo else fixed_at,
+            )
+        except (TypeError, ValueError):
+            return None
+        return None if location_problem(location, utcnow()) else location
 
 
 class RemoveVisitForm(FlaskForm):

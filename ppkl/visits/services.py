@@ -9,8 +9,10 @@ from flask_babel import lazy_gettext as _l
 
 from ppkl import audit
 from ppkl.certification.services import advance_stage
+from ppkl.clock import utcnow
 from ppkl.domain import FieldError
 from ppkl.extensions import db
+from ppkl.location import VisitLocation, location_problem
 from ppkl.models import Cooperative, User, Visit, VisitPhoto
 from ppkl.visits.photos import CleanPhoto, PhotoStore, store
 from ppkl.visits.rules import (
@@ -75,6 +77,18 @@ def apply_details(visit: Visit, details: VisitDetails) -> None:
     visit.follow_up_on = details.follow_up_on
 
 
+def check_location(location: VisitLocation | None, now: datetime) -> None:
+    if location is not None:
+        problem = location_problem(location, now)
+        if problem:
+            raise VisitError("location", problem)
+
+
+def apply_location(visit: Visit, location: VisitLocation | None) -> None:
+    for name in ("latitude", "longitude", "accuracy_m", "fixed_at"):
+        setattr(visit, name, getattr(location, name) if location else None)
+
+
 def log_visit(
     actor: User,
     cooperative: Cooperative,
@@ -83,13 +97,17 @@ def log_visit(
     photo_store: PhotoStore,
     today: date,
     move: StageMove | None = None,
+    location: VisitLocation | None = None,
+    client_uuid: str | None = None,
 ) -> Visit:
-    """Record a visit by actor to a cooperative they cover, with its photos and, optionally,
-    a stage move: the caller commits once, so both are saved or neither."""
+    """Record a visit by actor to a cooperative they cover, with its photos, its position and,
+    optionally, a stage move: the caller commits once, so all are saved or none."""
 
     check_details(details, today)
-    visit = Visit(cooperative_id=cooperative.id, officer_id=actor.id)
+    check_location(location, utcnow())
+    visit = Visit(cooperative_id=cooperative.id, officer_id=actor.id, client_uuid=client_uuid)
     apply_details(visit, details)
+    apply_location(visit, location)
     db.session.add(visit)
     db.session.flush()
     if move is not None:
@@ -108,19 +126,29 @@ def log_visit(
     return visit
 
 
-def add_photos(visit: Visit, photos: Sequence[CleanPhoto], photo_store: PhotoStore) -> None:
+def add_photos(
+    visit: Visit,
+    photos: Sequence[CleanPhoto],
+    photo_store: PhotoStore,
+    client_uuid: str | None = None,
+) -> list[VisitPhoto]:
+    """Store the photos and their rows; client_uuid (one photo only) is the phone's id for it."""
+    rows = []
     for photo in photos:
         name = store(photo, photo_store.directory)
         photo_store.written.append(name)
-        db.session.add(
+        rows.append(
             VisitPhoto(
                 visit_id=visit.id,
                 stored_name=name,
                 content_type=photo.content_type,
                 size=len(photo.data),
+                client_uuid=client_uuid,
             )
         )
+    db.session.add_all(rows)
     db.session.flush()
+    return rows
 
 
 def check_editable(actor: User, visit: Visit, now: datetime, edit_days: int) -> None:

@@ -20,6 +20,8 @@ from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
 from ppkl.certification.services import MoveRefused
 from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today, utcnow
+from ppkl.cooperatives.forms import LocationForm
+from ppkl.cooperatives.places import describe_all
 from ppkl.cooperatives.queries import officers
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
@@ -213,6 +215,7 @@ def new():
                 store,
                 office_today(),
                 move,
+                location=form.location(),
             )
         except StaleEdit as error:
             discard(store.written, store.directory)
@@ -282,6 +285,10 @@ def detail(visit_id: int):
         and visit.officer_id == current_user.id
         and edit_window_open(visit.created_at, utcnow(), edit_days()),
         remove_form=RemoveVisitForm(),
+        place=describe_all(db.session, [visit])[visit.id],
+        location_form=LocationForm(formdata=None)
+        if has_permission(current_user, Permission.MANAGE_COOPERATIVES)
+        else None,
     )
 
 

@@ -22,7 +22,7 @@ def test_officer_moves_rat_held_to_report_received_on_a_phone(phone, writable_de
     server, (coop_id, coop_name, username, full_name) = writable_demo
     violations = collect_csp_violations(phone)
     sign_in(phone, server.url, username)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url("**/tasks/")  # officers land on their tasks
     phone.goto(f"{server.url}/cooperatives/{coop_id}")
     assert phone.get_by_role("heading", level=1).inner_text() == coop_name
     assert not has_horizontal_overflow(phone)

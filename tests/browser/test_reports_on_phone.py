@@ -33,7 +33,7 @@ def test_supervisor_opens_the_recap_report_on_a_phone(phone, demo_server):
 
 def test_officer_report_on_a_phone(phone, demo_server):
     sign_in(phone, demo_server.url, "ppkl01")
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url("**/tasks/")  # officers land on their tasks
     phone.goto(f"{demo_server.url}/reports/officer?start=2019-06-01&end=2019-06-30")
     assert "LAPORAN KEMAJUAN PETUGAS" in phone.locator("h1").inner_text().upper()
     assert not has_horizontal_overflow(phone)

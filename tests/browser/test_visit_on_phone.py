@@ -55,9 +55,7 @@ def field_server(databases):
 
 def test_officer_logs_a_visit_from_tugas_saya_on_a_phone(phone, field_server):
     sign_in(phone, field_server.url, "ppkl01", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
-    phone.get_by_role("link", name="Tugas saya").click()
-    phone.wait_for_url("**/tasks/")
+    phone.wait_for_url("**/tasks/")  # officers land on their tasks
     assert phone.get_by_role("heading", level=1).inner_text() == "Tugas saya"
     task = phone.locator(".list-group-item", has_text="KSU Bakau Lestari")
     assert "Lama tidak dikunjungi" in task.inner_text()
@@ -91,7 +89,7 @@ def test_officer_logs_a_visit_from_tugas_saya_on_a_phone(phone, field_server):
 
 def test_cooperative_search_filters_as_the_officer_types(phone, field_server):
     sign_in(phone, field_server.url, "ppkl01", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url("**/tasks/")
     phone.goto(f"{field_server.url}/visits/new")
     assert phone.locator("#cooperative_id option").count() == 3
     phone.get_by_label("Cari koperasi").press_sequentially("cemp", delay=50)
