@@ -42,7 +42,7 @@ db: setup
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo --if-empty
 
-# TEST_DATABASE_URL=postgresql://... runs the same suite on PostgreSQL (see README).
+# TEST_DATABASE_URL=postgresql://... runs the same suite on PostgreSQL (see docs/testing.md).
 test: setup-test
 	TEST_DATABASE_URL=$(TEST_DATABASE_URL) $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -4,7 +4,7 @@
     .venv/bin/python bench/import_export.py --database postgresql://postgres@127.0.0.1:5432/postgres
 
 With a PostgreSQL server URL the script creates a database of its own, ppkl_bench_<random>,
-and drops it at the end. Targets (issue 6): 20,000 rows imported in under 10 s and exported in
+and drops it at the end. Targets: 20,000 rows imported in under 10 s and exported in
 under 3 s on a 2-core machine.
 """
 

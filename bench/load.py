@@ -244,7 +244,7 @@ class Run:
         time.sleep(rng.uniform(*self.args.think))
 
     def discover(self):
-        """Which officer pages exist in this version of the app (issue 4 adds the worklist)."""
+        """Which officer pages this version of the app has (older ones have no worklist)."""
         probe = Browser(self.port, lambda *a: None)
         if not probe.sign_in("ppkl01"):
             raise SystemExit("the demo officer ppkl01 cannot sign in")

@@ -47,7 +47,7 @@ class Config:
 
     PER_PAGE = 50
 
-    # Certification deadlines (ppkl/deadlines.py): month-day strings, days, years.
+    # Certification deadlines (docs/certification.md): month-day strings, days, years.
     FISCAL_YEAR_END = "12-31"  # fiscal year Y ends on this day of Y
     RAT_DUE = "06-30"  # the RAT for fiscal year Y is due by this day of Y+1
     RAT_WARNING_FROM = "03-31"  # ... with a warning from this day of Y+1
@@ -55,7 +55,7 @@ class Config:
     INACTIVITY_YEARS = 3  # no RAT in this many ended fiscal years: deactivation candidate
     # Kesehatan koperasi, best first.
     HEALTH_CATEGORIES = ("Sehat", "Cukup Sehat", "Dalam Pengawasan", "Dalam Pengawasan Khusus")
-    # Field work (issue 4). Photos are stored under instance/ unless VISIT_PHOTO_DIR is set.
+    # Field work. Photos are stored under instance/ unless VISIT_PHOTO_DIR is set.
     VISIT_EDIT_DAYS = 7
     VISIT_PHOTO_DIR: str | None = None
     VISIT_PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -101,7 +101,7 @@ class Config:
         "form-action 'self'"
     )
 
-    # Reports (README, "Reports"): the signature block, caps, cache and batch jobs.
+    # Reports (docs/reports.md): the signature block, caps, cache and batch jobs.
     REPORT_SUPERVISOR_TITLE = "Kepala Bidang Koperasi dan UMKM"
     REPORT_SUPERVISOR_NAME = "Trianingsih, S.E."
     REPORT_SUPERVISOR_NIP: str | None = None

@@ -17,15 +17,15 @@ class Permission(StrEnum):
     MANAGE_COOPERATIVES = "manage_cooperatives"
     MANAGE_USERS = "manage_users"
     VIEW_AUDIT_LOG = "view_audit_log"
-    # Certification (issue 3): officers move their cooperatives forward; supervisors move any,
+    # Certification: officers move their cooperatives forward; supervisors move any,
     # correct backwards, (de)activate, move in bulk and set targets.
     MOVE_STAGE = "move_stage"
     SUPERVISE_CERTIFICATION = "supervise_certification"
-    # Field work (issue 4).
+    # Field work: assigning, visits, worklists.
     ASSIGN_COOPERATIVES = "assign_cooperatives"
     LOG_VISITS = "log_visits"
     VIEW_TASKS = "view_tasks"
-    # Reports (issue 5): officers print their own, supervisors any officer's and batches.
+    # Reports: officers print their own, supervisors any officer's and batches.
     PRINT_REPORTS = "print_reports"
     PRINT_ANY_REPORT = "print_any_report"
     IMPORT_COOPERATIVES = "import_cooperatives"

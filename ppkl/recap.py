@@ -11,6 +11,8 @@ the append-only history. The time that counts is when a change was RECORDED
 (`cooperative_history.created_at`), not the evidence's effective date: a recap printed for a
 day never changes afterwards, and it equals what the dashboard showed at the end of that day.
 The demo history records every move on its effective date, so both readings agree there.
+
+The same definitions, for readers: docs/recap.md.
 """
 
 from collections.abc import Iterable

@@ -176,7 +176,7 @@ def extra_app(app, main_database):
             db.engine.dispose()
 
 
-# --- field work (issue 4) ---
+# --- field work ---
 
 
 @pytest.fixture

@@ -1,12 +1,14 @@
 """What a DAK assistant's evaluation asks, computed from the report's own rows. Plain Python.
 
 - Visits made: the assistant's visits in the period, against a target of
-  DAK_VISITS_PER_MONTH per month of the period (rounded up).
+  REPORT_DAK_VISITS_PER_MONTH per month of the period (rounded up).
 - Reports on time: visits recorded within REPORT_ON_TIME_DAYS days of the visit date
   (the recording's office day, in the TIMEZONE setting), as a share of all visits in the
   period.
 - Targets met: of three targets (the visit target; every assigned cooperative visited in the
-  period; the on-time share at least ON_TIME_TARGET_PERCENT), how many were reached.
+  period; the on-time share at least REPORT_ON_TIME_TARGET_PERCENT), how many were reached.
+
+The same definitions, for readers: docs/reports.md.
 """
 
 import math

@@ -1,7 +1,7 @@
 """The officer progress report (laporan kemajuan petugas): its figures, in a fixed number of
 queries whatever the officer's workload.
 
-Definitions (README, "Reports"):
+Definitions (docs/reports.md, "Definitions of the officer report's figures"):
 - assigned cooperatives: those with an assignment of the officer overlapping the period;
 - stage at the period's end: as the as-of recap has it (ppkl.recap), from the history recorded
   by the end of that day (office time);

@@ -17,7 +17,8 @@ FIELDS: tuple[str, ...] = (
     "stage",
 )
 REQUIRED: tuple[str, ...] = ("name", "regency")
-# The aliases, plus the headers of ppkl's own XLSX export in both languages.
+# The office's header names (docs/import-export.md), plus the headers of ppkl's own XLSX
+# export in both languages.
 ALIASES: dict[str, tuple[str, ...]] = {
     "name": ("nama_koperasi", "cooperative_name"),
     "regency": ("kabupaten_kota",),
