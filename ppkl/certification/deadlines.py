@@ -22,6 +22,8 @@ Each flag is about one fiscal year, and says so (`deadline_flags`): a cooperativ
 "RAT 2018 due 30 June 2019" and "RAT 2017 overdue" on the same day, which reads as two facts,
 not a contradiction. ppkl.certification.labels.deadline_flag_label words them for every page,
 list and PDF.
+
+The same definitions, for readers: docs/certification.md.
 """
 
 from collections.abc import Iterable, Mapping

@@ -3,6 +3,7 @@
 A target for year Y counts cooperatives certified (the recap's Bersertifikat NIK) by
 31 December of Y. The pace still needed is what remains divided by the months left,
 counting the current month: in June, 7 months (June to December) remain.
+For readers: docs/certification.md.
 """
 
 from dataclasses import dataclass

@@ -12,6 +12,8 @@ no Flask. Conditions apply to active cooperatives only.
 
 The open follow-up of a cooperative is the follow-up date of its latest (not removed) visit: a
 later visit settles the earlier follow-ups, whether or not it sets a new one.
+
+The same definitions, for readers: docs/fieldwork.md.
 """
 
 from collections.abc import Collection, Mapping
