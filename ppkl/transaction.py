@@ -40,3 +40,10 @@ def commit_or_roll_back(response: Response) -> None:
     db.session.commit()
     for callback in g.pop("after_commit", []):
         callback()
+
+
+def commit_early() -> None:
+    """Commit what the request has written so far, before its answer is known: only for what
+    must outlive a refusal of the rest (photos kept across a form error). Everything written
+    after it still ends with the answer."""
+    db.session.commit()

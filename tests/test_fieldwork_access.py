@@ -97,6 +97,7 @@ COVERED_ENDPOINTS = {
     "visits.remove",
     "visits.photo",
     "certification.certificate_file",
+    "visits.pending_photo",  # by token, only its uploader: tests/test_visit_photos_kept.py
     "assignments.assign_one",
     "roster.deactivate",
     "reports.officer_pdf",

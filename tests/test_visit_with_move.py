@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from ppkl.clock import office_today
 from ppkl.extensions import db
-from ppkl.models import Cooperative, CooperativeHistory, RatRecord, Visit
+from ppkl.models import Cooperative, CooperativeHistory, PendingPhoto, RatRecord, Visit, VisitPhoto
 from tests.helpers import post_form
 
 
@@ -98,7 +98,11 @@ def test_a_refused_move_after_the_visit_was_written_rolls_the_visit_back(
     response = post_form(client, url, fields, content_type="multipart/form-data")
     assert response.status_code == 400
     assert counts(coop.id) == (0, 0, "not_started")
-    assert list(tmp_path.iterdir()) == []  # the photo written before the refusal is gone
+    # The photo is not the visit's (there is none) but is kept for the corrected form.
+    assert db.session.scalar(select(func.count()).select_from(VisitPhoto)) == 0
+    pending = db.session.scalars(select(PendingPhoto)).all()
+    assert [p.stored_name for p in pending] == [p.name for p in tmp_path.iterdir()]
+    assert f'name="pending" value="{pending[0].token}"' in response.get_data(as_text=True)
 
 
 def test_a_stale_cooperative_saves_neither(client, auth, coop):

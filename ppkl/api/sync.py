@@ -88,7 +88,6 @@ def log_visit_once(
         covered(actor, cooperative_id),
         details,
         [],
-        photo_store,
         today,
         location=location,
         client_uuid=client_uuid,

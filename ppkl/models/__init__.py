@@ -7,6 +7,7 @@ from ppkl.models.certificate_document import CertificateDocument
 from ppkl.models.client_move import ClientMove
 from ppkl.models.cooperative import Cooperative
 from ppkl.models.cooperative_location import CooperativeLocation
+from ppkl.models.form_state import PendingPhoto, UsedFormKey
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
@@ -28,12 +29,14 @@ __all__ = [
     "CooperativeHistory",
     "CooperativeLocation",
     "HistoryKind",
+    "PendingPhoto",
     "RatRecord",
     "Regency",
     "ReportJob",
     "ReportJobItem",
     "Role",
     "User",
+    "UsedFormKey",
     "Visit",
     "VisitPhoto",
 ]

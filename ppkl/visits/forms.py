@@ -57,6 +57,7 @@ class VisitEditForm(FlaskForm):
     outcome = TextAreaField(_l("Outcome"), validators=[Optional(), Length(max=2000)])
     follow_up_on = DateField(_l("Follow-up date"), validators=[Optional()])
     follow_up_action = StringField(_l("Follow-up action"), validators=[Optional(), Length(max=300)])
+    photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
 
     def details(self) -> VisitDetails:
         return VisitDetails(
@@ -74,7 +75,6 @@ class VisitForm(VisitEditForm):
     cooperative_id = SelectField(
         _l("Cooperative"), coerce=int, validate_choice=False, validators=[DataRequired()]
     )
-    photos = MultipleFileField(_l("Photos (JPEG or PNG)"))
     record_move = BooleanField()
     # The phone's position, filled in by the page's script when the officer allows it.
     latitude = HiddenField()

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 
 from ppkl import audit
 from ppkl.certification.services import advance_stage
@@ -13,7 +14,8 @@ from ppkl.clock import utcnow
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.location import VisitLocation, location_problem
-from ppkl.models import Cooperative, User, Visit, VisitPhoto
+from ppkl.models import Cooperative, PendingPhoto, User, Visit, VisitPhoto
+from ppkl.visits.pending import adopt
 from ppkl.visits.photos import CleanPhoto, PhotoStore, store
 from ppkl.visits.rules import (
     PURPOSES,
@@ -93,8 +95,7 @@ def log_visit(
     actor: User,
     cooperative: Cooperative,
     details: VisitDetails,
-    photos: Sequence[CleanPhoto],
-    photo_store: PhotoStore,
+    photos: Sequence[PendingPhoto],
     today: date,
     move: StageMove | None = None,
     location: VisitLocation | None = None,
@@ -120,7 +121,7 @@ def log_visit(
             move.expected_version,
             today,
         )
-    add_photos(visit, photos, photo_store)
+    adopt(visit, photos)
     audit.record(VISIT_LOGGED, user=actor, target=f"visit:{visit.id}", cooperative=cooperative.id)
     log.info("%s logged visit %s to cooperative %s", actor.username, visit.id, cooperative.id)
     return visit
@@ -160,18 +161,47 @@ def check_editable(actor: User, visit: Visit, now: datetime, edit_days: int) -> 
         raise VisitError("visited_on", "visit_locked")
 
 
+@dataclass(frozen=True)
+class PhotoChanges:
+    """Photos added to (pending ones) and removed from (by id) a visit being edited."""
+
+    add: Sequence[PendingPhoto] = ()
+    remove: Sequence[int] = ()
+    max_count: int = 5
+
+
 def edit_visit(
-    actor: User, visit: Visit, details: VisitDetails, today: date, now: datetime, edit_days: int
-) -> None:
-    """Change a visit; only its officer, and only within the edit window."""
+    actor: User,
+    visit: Visit,
+    details: VisitDetails,
+    today: date,
+    now: datetime,
+    edit_days: int,
+    photos: PhotoChanges | None = None,
+) -> list[str]:
+    """Change a visit and its photos; only its officer, and only within the edit window.
+    Returns the stored names of removed photos: the caller deletes the files after commit."""
     check_editable(actor, visit, now, edit_days)
     check_details(details, today)
+    photos = photos or PhotoChanges()
+    current = db.session.scalars(select(VisitPhoto).where(VisitPhoto.visit_id == visit.id)).all()
+    removed = [p for p in current if p.id in set(photos.remove)]
+    if len(current) - len(removed) + len(photos.add) > photos.max_count:
+        raise VisitError("photos", "too_many_photos")
     before = snapshot(visit)
     apply_details(visit, details)
     after = snapshot(visit)
     changed = {k: [before[k], after[k]] for k in after if before[k] != after[k]}
+    if photos.add:
+        changed["photos_added"] = len(photos.add)
+        adopt(visit, photos.add)
+    if removed:
+        changed["photos_removed"] = [p.id for p in removed]
+        for photo in removed:
+            db.session.delete(photo)
     db.session.flush()
     audit.record(VISIT_EDITED, user=actor, target=f"visit:{visit.id}", changed=changed)
+    return [p.stored_name for p in removed]
 
 
 def snapshot(visit: Visit) -> dict:

@@ -30,9 +30,11 @@ from ppkl.i18n import stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
+from ppkl.transaction import after_commit, commit_early
 from ppkl.visits.blueprint import bp
 from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
-from ppkl.visits.photos import PhotoError, clean_photo, discard
+from ppkl.visits.pending import KeptPhotos, PhotoLimits, keep_uploads, load_pending
+from ppkl.visits.photos import discard
 from ppkl.visits.queries import (
     cooperative_options,
     covered_cooperative,
@@ -41,7 +43,7 @@ from ppkl.visits.queries import (
 )
 from ppkl.visits.rules import edit_window_open
 from ppkl.visits.services import (
-    PhotoStore,
+    PhotoChanges,
     StageMove,
     VisitError,
     check_editable,
@@ -94,13 +96,34 @@ def show_error(form, error: VisitError) -> None:
     show_refusal(form, error, visit_problem_message, fallback="visited_on")
 
 
-def cleaned_photos(form: VisitForm):
-    """The uploaded photos, checked and stripped; a PhotoError names the bad file."""
-    files = [f for f in (form.photos.data or []) if getattr(f, "filename", "")]
-    if len(files) > current_app.config["VISIT_PHOTO_MAX_COUNT"]:
-        raise PhotoError("too_many_photos")
-    limit = current_app.config["VISIT_PHOTO_MAX_BYTES"]
-    return [clean_photo(f.stream, f.filename, limit) for f in files]
+def photo_limits() -> PhotoLimits:
+    config = current_app.config
+    return PhotoLimits(config["VISIT_PHOTO_MAX_BYTES"], config["VISIT_PHOTO_MAX_COUNT"])
+
+
+def kept_photos(form, already_saved: int = 0) -> KeptPhotos:
+    """On a POST: the form's pending photos, less those removed, plus the new uploads that
+    pass, committed at once so that no later error or refusal loses them."""
+    if request.method != "POST":
+        return KeptPhotos()
+    kept = keep_uploads(
+        current_user,
+        request.form.getlist("pending"),
+        request.form.getlist("drop_pending"),
+        form.photos.data or [],
+        photo_dir(),
+        photo_limits(),
+        utcnow(),
+        already_saved,
+    )
+    commit_early()
+    return kept
+
+
+def show_photo_error(form, kept: KeptPhotos) -> None:
+    """After validation (which resets errors): name the refused upload next to the field."""
+    if kept.error is not None:
+        form.photos.errors = [message(kept.error.code, kept.error.filename)]
 
 
 @bp.route("/")
@@ -191,14 +214,15 @@ def new():
         form.visited_on.data = office_today()
         form.cooperative_id.data = preselected.id if preselected else None
     status, general, stale = 200, [], None
+    kept = kept_photos(form)
     moving = bool(move_form and form.record_move.data)
     valid = form.validate_on_submit()
     if moving and form.is_submitted() and move_form.expected_version() != preselected.version:
         valid, stale = False, visit_stale(StaleEdit(preselected.id), form, move_form, to_stage)
     elif valid and moving:
         valid = move_form.validate()
-    if valid:
-        store = PhotoStore(photo_dir())
+    show_photo_error(form, kept)
+    if valid and kept.error is None:
         evidence = move_form.evidence() if moving else None
         try:
             coop = chosen_cooperative(form, preselected, move_form)
@@ -211,22 +235,16 @@ def new():
                 current_user,
                 coop,
                 form.details(),
-                cleaned_photos(form),
-                store,
+                kept.photos,
                 office_today(),
                 move,
                 location=form.location(),
             )
         except StaleEdit as error:
-            discard(store.written, store.directory)
             stale = visit_stale(error, form, move_form, to_stage)
-        except (VisitError, PhotoError, MoveRefused) as error:
-            discard(store.written, store.directory)
+        except (VisitError, MoveRefused) as error:
             general = show_visit_refusal(form, move_form, error)
             status = 400
-        except Exception:
-            discard(store.written, store.directory)
-            raise
         else:
             flash(_("Visit saved."), "success")
             if moving:
@@ -251,6 +269,7 @@ def new():
         coop=preselected,
         general=general,
         stale=stale,
+        pending=kept.photos,
     ), status
 
 
@@ -295,28 +314,52 @@ def detail(visit_id: int):
 @bp.route("/<int:visit_id>/edit", methods=["GET", "POST"])
 @requires(Permission.LOG_VISITS)
 def edit(visit_id: int):
-    """Change a visit within the edit window."""
+    """Change a visit and its photos within the edit window."""
     visit = load_visit(visit_id)
     form = VisitEditForm(obj=visit)
     status = 200
-    if request.method == "GET":
+    try:
+        check_editable(current_user, visit, utcnow(), edit_days())
+    except VisitError as error:
+        show_error(form, error)
+        return render_edit(form, visit, KeptPhotos()), 403
+    saved = photos_of(db.session, visit.id)
+    kept = kept_photos(form, len(saved))
+    valid = form.validate_on_submit()
+    show_photo_error(form, kept)
+    if valid and kept.error is None:
+        changes = PhotoChanges(
+            kept.photos,
+            request.form.getlist("remove_photo", type=int),
+            current_app.config["VISIT_PHOTO_MAX_COUNT"],
+        )
         try:
-            check_editable(current_user, visit, utcnow(), edit_days())
+            removed = edit_visit(
+                current_user, visit, form.details(), office_today(), utcnow(), edit_days(), changes
+            )
         except VisitError as error:
             show_error(form, error)
-            status = 403
-    elif form.validate_on_submit():
-        try:
-            edit_visit(current_user, visit, form.details(), office_today(), utcnow(), edit_days())
-        except VisitError as error:
-            show_error(form, error)
-            status = 403 if error.code in ("visit_locked", "not_your_visit") else 400
+            status = 400
         else:
+            directory = photo_dir()
+            after_commit(lambda: discard(removed, directory))  # files go once the rows have
             flash(_("Visit saved."), "success")
             return redirect(url_for("visits.detail", visit_id=visit.id))
-    else:
+    elif request.method == "POST":
         status = 400
-    return render_template("visits/edit.html", form=form, visit=visit, today=office_today()), status
+    return render_edit(form, visit, kept), status
+
+
+def render_edit(form, visit: Visit, kept: KeptPhotos):
+    return render_template(
+        "visits/edit.html",
+        form=form,
+        visit=visit,
+        today=office_today(),
+        photos=photos_of(db.session, visit.id),
+        pending=kept.photos,
+        removing=set(request.form.getlist("remove_photo", type=int)),
+    )
 
 
 @bp.route("/<int:visit_id>/remove", methods=["POST"])
@@ -345,6 +388,21 @@ def remove(visit_id: int):
         return redirect(url_for("visits.detail", visit_id=visit.id))
     flash(_("Visit removed."), "success")
     return redirect(url_for("visits.index"))
+
+
+@bp.route("/pending/<token>")
+@requires(Permission.LOG_VISITS)
+def pending_photo(token: str):
+    """A photo waiting for its visit to be saved: only for the officer who uploaded it."""
+    found = load_pending(current_user, [token])
+    if not found:
+        abort(404)
+    response = send_from_directory(
+        photo_dir(), found[0].stored_name, mimetype=found[0].content_type
+    )
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @bp.route("/photos/<int:photo_id>")
