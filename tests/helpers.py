@@ -111,10 +111,20 @@ def csrf_token_from(client, path: str) -> str:
     return match.group(1)
 
 
+FORM_KEY_RE = re.compile(r'name="form_key"[^>]*value="([^"]+)"')
+
+
 def post_form(client, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-    """POST like a browser: take the CSRF token from the page that shows the form."""
+    """POST like a browser: take the CSRF token (and a creating form's one-time key) from the
+    page that shows the form."""
     data = dict(data or {})
-    data["csrf_token"] = csrf_token_from(client, page or url)
+    html = client.get(page or url).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no csrf_token on {page or url}"
+    data["csrf_token"] = match.group(1)
+    key = FORM_KEY_RE.search(html)
+    if key and "form_key" not in data:
+        data["form_key"] = key.group(1)
     return client.post(url, data=data, **kwargs)
 
 

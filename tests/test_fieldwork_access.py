@@ -98,6 +98,7 @@ COVERED_ENDPOINTS = {
     "visits.photo",
     "certification.certificate_file",
     "visits.pending_photo",  # by token, only its uploader: tests/test_visit_photos_kept.py
+    "transfer.import_preview",  # by token, only its uploader: tests/test_import_web.py
     "assignments.assign_one",
     "roster.deactivate",
     "reports.officer_pdf",

@@ -20,7 +20,12 @@ def upload(client, text: str, filename="daftar.csv", create_regencies=False):
     }
     if create_regencies:
         data["create_regencies"] = "y"
-    return client.post("/import/cooperatives", data=data, content_type="multipart/form-data")
+    return client.post(
+        "/import/cooperatives",
+        data=data,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
 
 
 def confirm(client, token: str):
@@ -65,9 +70,27 @@ def test_preview_then_confirm(client, supervisor, make_cooperative):
     )
     assert entry.user_id == supervisor.id and entry.note == "daftar.csv"
     assert "1 dibuat, 1 diperbarui" in client.get("/cooperatives/").get_data(as_text=True)
-    # The upload is used once.
-    assert confirm(client, token).status_code == 302
+    # The upload is used once: a second "Import now" says so, and so does the preview.
+    again = confirm(client, token)
+    assert again.status_code == 302 and again.headers["Location"] == "/cooperatives/"
+    assert "sudah diimpor" in client.get("/cooperatives/").get_data(as_text=True)
+    back = client.get(f"/import/cooperatives/{token}")
+    assert back.status_code == 302 and back.headers["Location"] == "/cooperatives/"
     assert cooperative_count() == 2
+
+
+def test_the_upload_is_followed_by_a_redirect_to_its_preview(client, supervisor):
+    data = {
+        "csrf_token": csrf_token_from(client, "/import/cooperatives"),
+        "file": (io.BytesIO(b"name,regency\nKSP A,Bulungan\n"), "a.csv"),
+    }
+    response = client.post("/import/cooperatives", data=data, content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert re.fullmatch(r"/import/cooperatives/[A-Za-z0-9_-]{20,64}", response.headers["Location"])
+    assert 'id="count-created">1<' in client.get(response.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert cooperative_count() == 0
 
 
 def test_problems_are_shown_as_a_table_and_nothing_is_written(client, supervisor):
@@ -104,6 +127,8 @@ def test_another_user_cannot_confirm_my_upload(app, client, supervisor, make_use
     auth.login(other, "boss2")
     response = confirm(other, token)
     assert response.status_code == 302 and "/import/cooperatives" in response.headers["Location"]
+    response = other.get(f"/import/cooperatives/{token}")
+    assert response.status_code == 302 and response.headers["Location"] == "/import/cooperatives"
     assert cooperative_count() == 0
 
 

@@ -1,7 +1,7 @@
 """one-time form keys and pending photos
 
 Revision ID: lost_01
-Revises: stale_01
+Revises: cert_01
 Create Date: 2026-11-29 14:30:00
 
 """
@@ -11,24 +11,23 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'lost_01'
-down_revision = 'stale_01'
+down_revision = 'cert_01'
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
     op.create_table('used_form_key',
-    sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=64), nullable=False),
     sa.Column('kind', sa.String(length=20), nullable=False),
     sa.Column('url', sa.String(length=300), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['user_id'], ['user_account.id'], name=op.f('fk_used_form_key_user_id_user_account')),
-    sa.PrimaryKeyConstraint('key', name=op.f('pk_used_form_key'))
+    sa.PrimaryKeyConstraint('user_id', 'key', name=op.f('pk_used_form_key'))
     )
     with op.batch_alter_table('used_form_key', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_used_form_key_created_at'), ['created_at'], unique=False)
-        batch_op.create_index(batch_op.f('ix_used_form_key_user_id'), ['user_id'], unique=False)
 
     op.create_table('pending_photo',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -54,6 +53,5 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_pending_photo_created_at'))
     op.drop_table('pending_photo')
     with op.batch_alter_table('used_form_key', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_used_form_key_user_id'))
         batch_op.drop_index(batch_op.f('ix_used_form_key_created_at'))
     op.drop_table('used_form_key')

@@ -14,6 +14,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from ppkl.domain import DomainError
+from ppkl.form_keys import OneTimeKey
 from ppkl.forms import show_refusal
 from ppkl.workflow import (
     NOTE_MAX,
@@ -85,7 +86,7 @@ def show_problems(form, error: DomainError) -> list[str]:
     )
 
 
-class VersionedForm(FlaskForm):
+class VersionedForm(OneTimeKey, FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
@@ -184,7 +185,7 @@ class BulkOdsForm(OdsForm):
 BULK_FORMS = {Stage.REPORT_RECEIVED: BulkReportForm, Stage.ODS_ENTERED: BulkOdsForm}
 
 
-class LedgerForm(CertificateUpload, FlaskForm):
+class LedgerForm(OneTimeKey, CertificateUpload, FlaskForm):
     version = HiddenField(validators=[DataRequired()])
     fiscal_year = IntegerField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=1900, max=2100)]

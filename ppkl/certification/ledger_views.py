@@ -3,6 +3,7 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
@@ -23,6 +24,7 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import DomainError, StaleEdit
+from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import choices, regency_choices
 from ppkl.permissions import Permission, can_record_rat
 from ppkl.workflow import evidence_warnings
@@ -53,6 +55,9 @@ def rat(cooperative_id: int):
     categories = tuple(current_app.config["HEALTH_CATEGORIES"])
     form = LedgerForm()
     form.health.choices = choices([("", "—"), *((c, c) for c in categories)])
+    replay = already_saved(form)
+    if replay is not None:
+        return replay
     if request.method == "GET":
         form.version.data = coop.version
         prefill_ledger(form, coop, request.args.get("year", type=int))
@@ -63,6 +68,7 @@ def rat(cooperative_id: int):
             upload = take_upload(form, coop.id, read_code=False)  # kept on a stale page too
             check_version(coop, form.expected_version())
         if form.validate_on_submit():
+            spend(form, "rat", url_for("cooperatives.detail", cooperative_id=cooperative_id))
             record_rat_with_document(
                 current_user,
                 coop,
@@ -80,6 +86,8 @@ def rat(cooperative_id: int):
             for warning in evidence_warnings(form.evidence()):
                 flash(problem_message(warning), "warning")
             return redirect(url_for("cooperatives.detail", cooperative_id=cooperative_id))
+    except IntegrityError as error:
+        return lost_race(form, error)
     except StaleEdit as error:
         forget_written(store)
         stale = stale_notice(error, form)

@@ -4,6 +4,7 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from ppkl.access import requires
@@ -24,6 +25,7 @@ from ppkl.cooperatives.changes import current_state
 from ppkl.cooperatives.queries import regencies
 from ppkl.cooperatives.stale import StaleNotice
 from ppkl.extensions import db
+from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import row_versions, whole_number
 from ppkl.models import Cooperative
 from ppkl.pagination import paginate
@@ -132,11 +134,16 @@ def bulk_move():
     to_stage = bulk_target(request.form.get("to"))
     regency_id = request.form.get("regency", type=int)
     form = BULK_FORMS[to_stage]()
+    replay = already_saved(form)
+    if replay is not None:
+        return replay
     if not form.validate_on_submit():
         return render_bulk(to_stage, form, regency_id)
     coops, versions = chosen_cooperatives(request.form)
     names = {c.id: c.name for c in coops}
+    back = url_for("certification.bulk", to=to_stage.value, regency=regency_id)
     try:
+        spend(form, "bulk_move", back)
         moved = bulk_advance(
             current_user,
             coops,
@@ -146,6 +153,8 @@ def bulk_move():
             versions,
             office_today(),
         )
+    except IntegrityError as error:
+        return lost_race(form, error)
     except BulkRefused as error:
         general = show_problems(form, error)
         refusals = [
@@ -160,4 +169,4 @@ def bulk_move():
         ]
         return render_bulk(to_stage, form, regency_id, refusals, general, stale)
     flash(_("%(count)s cooperatives moved.", count=len(moved)), "success")
-    return redirect(url_for("certification.bulk", to=to_stage.value, regency=regency_id))
+    return redirect(back)

@@ -7,6 +7,7 @@ showed); a cooperative changed since answers 409 with templates/_stale.html and 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
@@ -39,6 +40,7 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
+from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import choices
 from ppkl.i18n import stage_label
 from ppkl.permissions import Permission, can_correct, can_move, can_set_active
@@ -105,6 +107,9 @@ def move(cooperative_id: int):
         if to_stage is None or not can_move(current_user, coop, to_stage):
             abort(403)
     form = move_form_for(to_stage)
+    replay = already_saved(form)
+    if replay is not None:
+        return replay
     if request.method == "GET":
         prefill(form, coop)
     if to_stage == Stage.CERTIFIED and form.is_submitted():
@@ -117,6 +122,7 @@ def move(cooperative_id: int):
             if not can_move(current_user, coop, to_stage):
                 abort(403)
             evidence = form.evidence()
+            spend(form, "move", detail_url(cooperative_id))
             advance_stage(
                 current_user,
                 coop,
@@ -127,6 +133,8 @@ def move(cooperative_id: int):
                 office_today(),
             )
             return moved(cooperative_id, to_stage, evidence)
+    except IntegrityError as error:
+        return lost_race(form, error)
     except MoveRefused as error:
         general = show_problems(form, error)
     except StaleEdit as error:

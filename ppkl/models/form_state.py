@@ -12,8 +12,9 @@ class UsedFormKey(db.Model):
 
     __tablename__ = "used_form_key"
 
+    # Keys are per user: someone else's key (never shown to them) neither replays nor blocks.
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), primary_key=True)
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20))
     url: Mapped[str] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)

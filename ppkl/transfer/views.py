@@ -4,13 +4,15 @@ from pathlib import Path
 from flask import current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
 from ppkl.access import requires
-from ppkl.clock import office_today
+from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import CooperativeFilter
 from ppkl.dashboard.views import parse_as_of
 from ppkl.extensions import db
+from ppkl.form_keys import spend_key, spent_key
 from ppkl.permissions import Permission
 from ppkl.tasks.worklist import Thresholds
 from ppkl.transfer import exports
@@ -50,7 +52,7 @@ def index():
 @bp.route("/import/cooperatives", methods=["GET", "POST"])
 @requires(Permission.IMPORT_COOPERATIVES)
 def import_upload():
-    """Upload a file and see what it would change (a dry run)."""
+    """Upload a file; the check of what it would change is shown on its own page."""
     form = ImportForm()
     if not form.validate_on_submit():
         return render_template("transfer/import.html", form=form)
@@ -58,38 +60,77 @@ def import_upload():
     data = form.file.data.read()
     options = import_options(current_app.config, form.create_regencies.data, dry_run=True)
     try:
-        result = import_cooperatives(db.session, current_user, filename, data, options)
+        import_cooperatives(db.session, current_user, filename, data, options)
     except FileRefused as error:
         form.file.errors = [_(error.message_id, **error.params)]
         return render_template("transfer/import.html", form=form)
-    token = None
-    if result.plan.ok:
-        token = upload_store().save(current_user.id, filename, options.create_regencies, data)
-    confirm = ConfirmImportForm(formdata=None, token=token)
+    finally:
+        db.session.rollback()
+    token = upload_store().save(current_user.id, filename, options.create_regencies, data)
+    return redirect(url_for("transfer.import_preview", token=token))
+
+
+def imported_already(token: str):
+    """The redirect to where an import of this upload led, when it was imported already."""
+    row = spent_key(token, current_user.id)
+    if row is None:
+        return None
+    flash(_("This file was already imported; it was not imported a second time."), "info")
+    return redirect(row.url)
+
+
+@bp.route("/import/cooperatives/<token>")
+@requires(Permission.IMPORT_COOPERATIVES)
+def import_preview(token: str):
+    """What an uploaded file would change (a dry run), and the button to apply it."""
+    done = imported_already(token)
+    if done is not None:
+        return done
+    pending = upload_store().load(token, current_user.id)
+    if pending is None:
+        flash(_("That upload has expired. Upload the file again."), "warning")
+        return redirect(url_for("transfer.import_upload"))
+    options = import_options(current_app.config, pending.create_regencies, dry_run=True)
+    result = import_cooperatives(db.session, current_user, pending.filename, pending.data, options)
+    db.session.rollback()
+    confirm = ConfirmImportForm(formdata=None, token=token) if result.plan.ok else None
     return render_template("transfer/preview.html", result=result, confirm_form=confirm)
 
 
 @bp.route("/import/cooperatives/confirm", methods=["POST"])
 @requires(Permission.IMPORT_COOPERATIVES)
 def import_confirm():
-    """Apply a previewed file: every row or, on any problem, none."""
+    """Apply a previewed file: every row or, on any problem, none. The upload's token is the
+    one-time key: confirming twice imports once."""
     form = ConfirmImportForm()
     store = upload_store()
-    pending = store.load(form.token.data, current_user.id) if form.validate() else None
+    token = form.token.data if form.validate() else None
+    done = imported_already(token) if token else None
+    if done is not None:
+        return done
+    pending = store.load(token, current_user.id) if token else None
     if pending is None:
         flash(_("That upload has expired. Upload the file again."), "warning")
         return redirect(url_for("transfer.import_upload"))
     options = import_options(current_app.config, pending.create_regencies, dry_run=False)
     try:
+        spend_key(token, current_user.id, "import", utcnow()).url = url_for("cooperatives.index")
         result = import_cooperatives(
             db.session, current_user, pending.filename, pending.data, options
         )
+        if not result.applied:
+            db.session.rollback()  # the spent key too: the preview shows the problems
+            return redirect(url_for("transfer.import_preview", token=token))
+    except IntegrityError:
+        db.session.rollback()
+        done = imported_already(token)
+        if done is None:
+            raise
+        return done
     except ConcurrentChange:
         db.session.rollback()  # the rows written before the change was seen
         flash(_("Cooperatives changed while you were importing. Nothing was imported."), "danger")
         return redirect(url_for("transfer.import_upload"))
-    if not result.applied:
-        return render_template("transfer/preview.html", result=result, confirm_form=None), 400
     store.discard(pending.token)
     flash(
         _(

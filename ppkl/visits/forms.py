@@ -16,6 +16,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional
 
 from ppkl.clock import utcnow
+from ppkl.form_keys import OneTimeKey
 from ppkl.forms import choices
 from ppkl.i18n import PURPOSE_LABELS
 from ppkl.location import VisitLocation, location_problem
@@ -71,7 +72,7 @@ class VisitEditForm(FlaskForm):
         )
 
 
-class VisitForm(VisitEditForm):
+class VisitForm(OneTimeKey, VisitEditForm):
     cooperative_id = SelectField(
         _l("Cooperative"), coerce=int, validate_choice=False, validators=[DataRequired()]
     )

@@ -14,6 +14,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ppkl.access import requires
 from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
@@ -25,6 +26,7 @@ from ppkl.cooperatives.places import describe_all
 from ppkl.cooperatives.queries import officers
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
+from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import refusal_texts, show_refusal
 from ppkl.i18n import stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
@@ -210,6 +212,9 @@ def new():
     options = cooperative_options(db.session, current_user, q)
     form.cooperative_id.choices = [(r.id, f"{r.name} · {r.regency}") for r in options]
     move_form, to_stage = move_form_for(preselected)
+    replay = already_saved(form)
+    if replay is not None:
+        return replay
     if request.method == "GET":
         form.visited_on.data = office_today()
         form.cooperative_id.data = preselected.id if preselected else None
@@ -231,6 +236,7 @@ def new():
                 if moving
                 else None
             )
+            key = spend(form, "visit")
             visit = log_visit(
                 current_user,
                 coop,
@@ -240,6 +246,10 @@ def new():
                 move,
                 location=form.location(),
             )
+            if key is not None:
+                key.url = url_for("visits.detail", visit_id=visit.id)
+        except IntegrityError as error:
+            return lost_race(form, error)
         except StaleEdit as error:
             stale = visit_stale(error, form, move_form, to_stage)
         except (VisitError, MoveRefused) as error:

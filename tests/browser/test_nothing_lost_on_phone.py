@@ -139,3 +139,22 @@ def test_photos_are_added_and_removed_within_the_edit_window(phone, field_site):
     phone.get_by_role("button", name="Simpan", exact=True).click()
     assert phone.locator("main img").count() == 1
     assert count(field_site.app, VisitPhoto) == 1
+
+
+def test_back_and_save_again_does_not_store_a_second_visit(phone, field_site):
+    from ppkl.models import Visit
+
+    open_visit_form(phone, field_site)
+    fill_visit(phone, office_today() + timedelta(days=2))
+    phone.get_by_role("button", name="Simpan kunjungan").click()
+    phone.wait_for_url("**/visits/?saved=*")
+    assert count(field_site.app, Visit) == 1
+
+    phone.go_back()
+    assert phone.locator("#notes").input_value() == "Buku kas diperiksa; bendahara baru."
+    phone.get_by_role("button", name="Simpan kunjungan").click()
+    phone.wait_for_url("**/visits/*")
+    assert count(field_site.app, Visit) == 1
+    assert "tidak disimpan untuk kedua kalinya" in phone.locator("main").inner_text()
+    assert "Buku kas diperiksa" in phone.locator("main").inner_text()  # the saved visit
+    assert not has_horizontal_overflow(phone)
