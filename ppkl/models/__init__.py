@@ -7,13 +7,14 @@ from ppkl.models.certificate_document import CertificateDocument
 from ppkl.models.client_move import ClientMove
 from ppkl.models.cooperative import Cooperative
 from ppkl.models.cooperative_location import CooperativeLocation
-from ppkl.models.form_state import PendingPhoto, UsedFormKey
 from ppkl.models.history import CooperativeHistory, HistoryKind
+from ppkl.models.pending_photo import PendingPhoto
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
 from ppkl.models.report_job import ReportJob
 from ppkl.models.report_job_item import ReportJobItem
 from ppkl.models.target import CertificationTarget
+from ppkl.models.used_form_key import UsedFormKey
 from ppkl.models.user import Role, User
 from ppkl.models.visit import Visit
 from ppkl.models.visit_photo import VisitPhoto
