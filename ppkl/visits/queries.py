@@ -1,9 +1,12 @@
 """Read-side queries for visits: choices for the form, lists, the loader's select."""
 
-from sqlalchemy import Select, select
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ppkl.models import Cooperative, Regency, User, Visit, VisitPhoto
+from ppkl.models import Assignment, Cooperative, Regency, User, Visit, VisitPhoto
 from ppkl.permissions import Permission, cooperative_scope, has_permission
 
 SEARCH_LIMIT = 50
@@ -30,6 +33,38 @@ def covered_cooperative(session: Session, user, cooperative_id: int | None):
     return session.scalar(
         select(Cooperative).where(Cooperative.id == cooperative_id, cooperative_scope(user))
     )
+
+
+@dataclass(frozen=True)
+class LostCooperative:
+    """A cooperative the officer no longer covers: since when, and who has it now."""
+
+    cooperative: Cooperative
+    since: date | None
+    now_with: str | None
+
+
+def lost_cooperative(session: Session, user, cooperative_id: int | None) -> LostCooperative | None:
+    """Why an existing cooperative is not the user's (any more); None when it does not exist."""
+    coop = session.get(Cooperative, cooperative_id) if cooperative_id else None
+    if coop is None:
+        return None
+    since = session.scalar(
+        select(func.max(Assignment.end_date)).where(
+            Assignment.cooperative_id == coop.id, Assignment.officer_id == user.id
+        )
+    )
+    now_with = session.scalar(
+        select(User.full_name)
+        .join(Assignment, Assignment.officer_id == User.id)
+        .where(
+            Assignment.cooperative_id == coop.id,
+            Assignment.officer_role == user.role,
+            Assignment.end_date.is_(None),
+        )
+        .limit(1)
+    )
+    return LostCooperative(coop, since, now_with)
 
 
 def visit_list(user, officer_id: int | None, include_removed: bool) -> Select:

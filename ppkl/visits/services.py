@@ -36,6 +36,14 @@ class VisitError(FieldError):
     """A refused visit change; field names the form field, code the reason."""
 
 
+class NotYourCooperative(Exception):
+    """The cooperative exists but the officer does not (or no longer) cover it."""
+
+    def __init__(self, lost):
+        super().__init__(f"cooperative {lost.cooperative.id} not covered")
+        self.lost = lost
+
+
 @dataclass
 class VisitDetails:
     visited_on: date

@@ -28,7 +28,7 @@ from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import refusal_texts, show_refusal
-from ppkl.i18n import stage_label
+from ppkl.i18n import format_long_date, stage_label
 from ppkl.models import Cooperative, Visit, VisitPhoto
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
@@ -38,13 +38,16 @@ from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, Vi
 from ppkl.visits.pending import KeptPhotos, PhotoLimits, keep_uploads, load_pending
 from ppkl.visits.photos import discard
 from ppkl.visits.queries import (
+    LostCooperative,
     cooperative_options,
     covered_cooperative,
+    lost_cooperative,
     photos_of,
     visit_list,
 )
 from ppkl.visits.rules import edit_window_open
 from ppkl.visits.services import (
+    NotYourCooperative,
     PhotoChanges,
     StageMove,
     VisitError,
@@ -177,7 +180,8 @@ def move_form_for(coop: Cooperative | None):
 
 
 def preselected_cooperative() -> Cooperative | None:
-    """?cooperative=ID: 404 when absent, 403 when not the user's."""
+    """?cooperative=ID: 404 when absent, 403 when not the user's. A POST goes on without it:
+    the assignment may have ended while the officer was typing, and the form says so."""
     cooperative_id = request.args.get("cooperative", type=int)
     if not cooperative_id:
         return None
@@ -185,16 +189,19 @@ def preselected_cooperative() -> Cooperative | None:
     if coop is None:
         abort(404)
     if not can_view_cooperative(current_user, coop):
+        if request.method == "POST":
+            return None
         abort(403)
     return coop
 
 
 def chosen_cooperative(form: VisitForm, preselected: Cooperative | None, move_form):
-    """The posted cooperative if the user covers it: 403 for someone else's, else a form error."""
+    """The posted cooperative if the user covers it; NotYourCooperative for one that exists."""
     coop = covered_cooperative(db.session, current_user, form.cooperative_id.data)
     if coop is None:
-        if db.session.get(Cooperative, form.cooperative_id.data) is not None:
-            abort(403)
+        lost = lost_cooperative(db.session, current_user, form.cooperative_id.data)
+        if lost is not None:
+            raise NotYourCooperative(lost)
         raise VisitError("cooperative_id", "not_your_cooperative")
     if form.record_move.data and move_form is not None and coop.id != preselected.id:
         raise VisitError("cooperative_id", "move_other_cooperative")
@@ -218,7 +225,7 @@ def new():
     if request.method == "GET":
         form.visited_on.data = office_today()
         form.cooperative_id.data = preselected.id if preselected else None
-    status, general, stale = 200, [], None
+    status, general, stale, lost = 200, [], None, None
     kept = kept_photos(form)
     moving = bool(move_form and form.record_move.data)
     valid = form.validate_on_submit()
@@ -250,6 +257,11 @@ def new():
                 key.url = url_for("visits.detail", visit_id=visit.id)
         except IntegrityError as error:
             return lost_race(form, error)
+        except NotYourCooperative as error:
+            db.session.rollback()
+            lost = error.lost
+            form.cooperative_id.errors = [unassigned_message(lost)]
+            status = 403
         except StaleEdit as error:
             stale = visit_stale(error, form, move_form, to_stage)
         except (VisitError, MoveRefused) as error:
@@ -280,6 +292,7 @@ def new():
         general=general,
         stale=stale,
         pending=kept.photos,
+        lost=lost,
     ), status
 
 
@@ -289,6 +302,23 @@ def visit_stale(error: StaleEdit, form, move_form, to_stage):
     if not notice.may_apply:
         form.record_move.data = False
     return notice
+
+
+def unassigned_message(lost: LostCooperative) -> str:
+    """What happened, said next to the form; what was typed stays in it."""
+    parts = [
+        _(
+            "%(name)s is no longer assigned to you since %(date)s.",
+            name=lost.cooperative.name,
+            date=format_long_date(lost.since),
+        )
+        if lost.since
+        else _("%(name)s is not assigned to you.", name=lost.cooperative.name)
+    ]
+    if lost.now_with:
+        parts.append(_("It is now with %(officer)s.", officer=lost.now_with))
+    parts.append(_("Nothing was saved; what you typed is kept below to copy or hand on."))
+    return " ".join(parts)
 
 
 def show_visit_refusal(form, move_form, error: DomainError) -> list[str]:

@@ -158,3 +158,32 @@ def test_back_and_save_again_does_not_store_a_second_visit(phone, field_site):
     assert "tidak disimpan untuk kedua kalinya" in phone.locator("main").inner_text()
     assert "Buku kas diperiksa" in phone.locator("main").inner_text()  # the saved visit
     assert not has_horizontal_overflow(phone)
+
+
+def test_unassigned_while_typing_says_so_and_keeps_the_notes_and_photo(phone, field_site):
+    from ppkl.assignments.services import assign_officer
+    from ppkl.extensions import db
+    from ppkl.models import Cooperative, User, Visit
+
+    open_visit_form(phone, field_site)
+    fill_visit(phone, office_today() + timedelta(days=2))
+    phone.locator("#photos").set_input_files(
+        files=[{"name": "IMG_0002.JPG", "mimeType": "image/jpeg", "buffer": jpeg()}]
+    )
+    with field_site.app.app_context():  # meanwhile, the supervisor hands the cooperative on
+        boss = db.session.scalar(select(User).where(User.username == "boss"))
+        budi = db.session.scalar(select(User).where(User.username == "ppkl02"))
+        coop = db.session.get(Cooperative, field_site.ids["coops"][0])
+        assign_officer(boss, [coop.id], budi, office_today())
+        db.session.commit()
+    phone.get_by_role("button", name="Simpan kunjungan").click()
+
+    error = phone.locator("#cooperative_id-error")
+    assert "tidak lagi ditugaskan kepada Anda sejak" in error.inner_text()
+    assert "Budi Santoso" in error.inner_text()
+    assert "Forbidden" not in phone.content()
+    assert phone.locator("#notes").input_value() == "Buku kas diperiksa; bendahara baru."
+    assert phone.locator(".pending-photo img").evaluate("img => img.naturalWidth") == 120
+    assert not has_horizontal_overflow(phone)
+    phone.screenshot(path="/tmp/ppkl-unassigned-phone.png", full_page=True)
+    assert count(field_site.app, Visit) == 0
