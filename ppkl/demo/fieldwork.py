@@ -141,8 +141,11 @@ def follow_up_for(rng: random.Random, visited_on: date, end_date: date, latest: 
     roll = rng.random()
     if roll < 0.25:
         return None
-    if roll < 0.5:  # overdue
-        return min(end_date - timedelta(days=rng.randint(1, 40)), end_date - timedelta(days=1))
+    if (
+        roll < 0.5 and visited_on < end_date
+    ):  # overdue, yet never before the visit (the form's rule)
+        overdue_days = (end_date - visited_on).days
+        return end_date - timedelta(days=rng.randint(1, min(40, overdue_days)))
     if roll < 0.7:  # due this week
         return end_date + timedelta(days=rng.randint(0, 6))
     return end_date + timedelta(days=rng.randint(7, 45))
