@@ -26,6 +26,9 @@ EVIDENCE_LABELS = {
     "nik": _l("NIK (Nomor Induk Koperasi)"),
     "issued_on": _l("Certificate issue date"),
     "removed_nik": _l("NIK removed"),
+    "removed_report_received_on": _l("RAT report date taken off"),
+    "voided_rat_fiscal_year": _l("RAT voided, fiscal year"),
+    "voided_rat_held_on": _l("Date of the voided RAT"),
 }
 
 FLAG_LABELS = {

@@ -87,6 +87,7 @@ def record_rat(
     rat.members_total = evidence.members_total
     rat.report_received_on = report_received_on
     rat.health = health or None
+    rat.voided_at = rat.voided_by_id = rat.void_reason = None  # recorded again: in force
     _flush_or_refuse(Problem("fiscal_year", "rat_exists"))
     audit.record(
         action,

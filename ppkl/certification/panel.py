@@ -28,6 +28,7 @@ from ppkl.models import (
     HistoryKind,
     RatRecord,
 )
+from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import can_correct, can_move, can_record_rat, can_set_active
 from ppkl.workflow import Stage, next_stage
 
@@ -97,7 +98,9 @@ def rat_facts(rats) -> list[RatFacts]:
 
 
 def build_panel(user, coop: Cooperative, today: date, rules: DeadlineRules) -> CertificationPanel:
-    rats = db.session.scalars(select(RatRecord).where(RatRecord.cooperative_id == coop.id)).all()
+    rats = db.session.scalars(
+        select(RatRecord).where(RatRecord.cooperative_id == coop.id, RAT_IN_FORCE)
+    ).all()
     facts = rat_facts(rats)
     following = next_stage(coop.stage)
     first_year = last_ended_fiscal_year(today, rules) - COMPLIANCE_YEARS + 1

@@ -23,12 +23,13 @@ from ppkl.certification.deadlines import (
 from ppkl.certification.targets import TargetProgress, months_left
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord
+from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import cooperative_scope
 from ppkl.recap import Recap
 
 
 def _has_rat(condition) -> exists:
-    return exists().where(RatRecord.cooperative_id == Cooperative.id, condition)
+    return exists().where(RatRecord.cooperative_id == Cooperative.id, RAT_IN_FORCE, condition)
 
 
 def flag_condition(flag: Flag, today: date, rules: DeadlineRules):
@@ -73,7 +74,8 @@ def flagged_cooperatives(user, flt: DeadlineFilter, today: date, rules: Deadline
 
 
 def find_rat(cooperative_id: int, fiscal_year: int) -> RatRecord | None:
-    """The RAT record of one cooperative for one fiscal year, if recorded."""
+    """The RAT record of one cooperative for one fiscal year, if recorded (voided or not: a
+    fiscal year has one record, which recording it again brings back into force)."""
     return db.session.scalar(
         select(RatRecord).where(
             RatRecord.cooperative_id == cooperative_id, RatRecord.fiscal_year == fiscal_year
@@ -84,7 +86,8 @@ def find_rat(cooperative_id: int, fiscal_year: int) -> RatRecord | None:
 def rats_by_cooperative(ids: list[int]) -> dict[int, list[RatRecord]]:
     found: dict[int, list[RatRecord]] = {i: [] for i in ids}
     if ids:
-        for rat in db.session.scalars(select(RatRecord).where(RatRecord.cooperative_id.in_(ids))):
+        rats = select(RatRecord).where(RatRecord.cooperative_id.in_(ids), RAT_IN_FORCE)
+        for rat in db.session.scalars(rats):
             found[rat.cooperative_id].append(rat)
     return found
 
@@ -122,7 +125,7 @@ def last_rat_years(ids: list[int]) -> dict[int, int]:
         return {}
     rows = db.session.execute(
         select(RatRecord.cooperative_id, func.max(RatRecord.fiscal_year))
-        .where(RatRecord.cooperative_id.in_(ids))
+        .where(RatRecord.cooperative_id.in_(ids), RAT_IN_FORCE)
         .group_by(RatRecord.cooperative_id)
     )
     return dict(rows.all())

@@ -23,10 +23,12 @@ from sqlalchemy.exc import IntegrityError
 from ppkl import audit
 from ppkl.certification.deadlines import DeadlineRules, rules_from_config
 from ppkl.certification.queries import find_rat
+from ppkl.clock import utcnow
 from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
+from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import can_correct, can_move, can_set_active, can_view_cooperative
 from ppkl.workflow import (
     CertificateEvidence,
@@ -41,6 +43,7 @@ from ppkl.workflow import (
     evidence_json,
     is_backward_move,
     is_forward_move,
+    stage_index,
 )
 
 log = logging.getLogger(__name__)
@@ -100,7 +103,7 @@ def latest_rat(cooperative_id: int) -> RatRecord | None:
     """The RAT of the current certification cycle: the newest fiscal year recorded."""
     return db.session.scalar(
         select(RatRecord)
-        .where(RatRecord.cooperative_id == cooperative_id)
+        .where(RatRecord.cooperative_id == cooperative_id, RAT_IN_FORCE)
         .order_by(RatRecord.fiscal_year.desc())
         .limit(1)
     )
@@ -202,6 +205,7 @@ def _apply_ledger(actor: User, cooperative: Cooperative, evidence: Evidence) -> 
         rat.members_total = evidence.members_total
         rat.report_received_on = None
         rat.created_by_id = actor.id
+        rat.voided_at = rat.voided_by_id = rat.void_reason = None
     elif isinstance(evidence, ReportEvidence):
         rat = latest_rat(cooperative.id)
         if rat is not None:
@@ -288,12 +292,14 @@ def correct_stage(
     if problems:
         raise MoveRefused(problems)
     from_stage = cooperative.stage
-    evidence = None
+    evidence = {}
     if cooperative.nik and to_stage != Stage.CERTIFIED:
         # A NIK means certified (workflow.stage_for): a corrected certificate loses it,
         # and the history keeps the number.
-        evidence = {"removed_nik": cooperative.nik}
+        evidence["removed_nik"] = cooperative.nik
         cooperative.nik = None
+    evidence.update(_void_undone_records(actor, cooperative, Stage(to_stage), reason))
+    evidence = evidence or None
     cooperative.stage = Stage(to_stage).value
     _flush_cooperative(actor, cooperative, HistoryKind.CORRECTION)
     return _record(
@@ -306,6 +312,27 @@ def correct_stage(
         evidence=evidence,
         effective_date=today,
     )
+
+
+def _void_undone_records(actor: User, cooperative: Cooperative, to_stage: Stage, reason: str):
+    """What the stages a correction undoes had recorded in the RAT ledger: back before
+    rat_held, the current cycle's RAT record is voided (kept, with the reason); back before
+    report_received, its report date is taken off. Returns what changed, for the history."""
+    undone = {}
+    rat = latest_rat(cooperative.id)
+    if rat is None:
+        return undone
+    if stage_index(to_stage) < stage_index(Stage.REPORT_RECEIVED) and rat.report_received_on:
+        undone["removed_report_received_on"] = rat.report_received_on.isoformat()
+        rat.report_received_on = None
+    if stage_index(to_stage) < stage_index(Stage.RAT_HELD):
+        undone["voided_rat_fiscal_year"] = rat.fiscal_year
+        undone["voided_rat_held_on"] = rat.held_on.isoformat()
+        rat.voided_at = utcnow()
+        rat.voided_by_id = actor.id
+        rat.void_reason = reason.strip()
+    db.session.flush()
+    return undone
 
 
 def set_active(

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ppkl.clock import utcnow
@@ -23,3 +23,12 @@ class RatRecord(db.Model):
     health: Mapped[str | None] = mapped_column(String(40))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A correction that undoes the RAT stage voids the record (kept, with who, when and why);
+    # recording that fiscal year again brings it back into force.
+    voided_at: Mapped[datetime | None]
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# The one definition of "a RAT record that counts": every reader of the ledger uses it.
+RAT_IN_FORCE = RatRecord.voided_at.is_(None)

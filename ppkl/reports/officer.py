@@ -37,6 +37,7 @@ from ppkl.models import (
     Visit,
 )
 from ppkl.models.history import HistoryKind
+from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.models.user import Role
 from ppkl.recap import _as_of_columns
 from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
@@ -231,7 +232,12 @@ def rats_known_on(session, cooperative_ids, day: date) -> dict[int, list[RatFact
             RatRecord.fiscal_year,
             RatRecord.held_on,
             RatRecord.report_received_on,
-        ).where(RatRecord.cooperative_id.in_(cooperative_ids), RatRecord.held_on <= day)
+        ).where(
+            RatRecord.cooperative_id.in_(cooperative_ids),
+            RatRecord.held_on <= day,
+            # a record voided later still counted on day
+            RAT_IN_FORCE | (RatRecord.voided_at >= office_day_end(day)),
+        )
     )
     for row in rows:
         received = row.report_received_on
