@@ -17,6 +17,7 @@ from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
 from ppkl.domain import DomainError
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord, User
+from ppkl.models.target_change import TargetChange
 from ppkl.permissions import Permission, can_record_rat, has_permission
 from ppkl.workflow import EvidenceContext, Problem, RatEvidence, Stage, check_evidence
 
@@ -100,13 +101,8 @@ def record_rat(
     return rat
 
 
-def set_target(actor: User, year: int, regency_id: int | None, target: int) -> CertificationTarget:
-    """Set the number of cooperatives to certify by 31 December of `year` (supervisors)."""
-    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
-        raise DomainError([Problem("target", "not_allowed")])
-    if target is None or target < 1:
-        raise DomainError([Problem("target", "target_positive")])
-    row = db.session.scalar(
+def _target_row(year: int, regency_id: int | None) -> CertificationTarget | None:
+    return db.session.scalar(
         select(CertificationTarget).where(
             CertificationTarget.year == year,
             CertificationTarget.regency_id.is_(None)
@@ -114,14 +110,42 @@ def set_target(actor: User, year: int, regency_id: int | None, target: int) -> C
             else CertificationTarget.regency_id == regency_id,
         )
     )
+
+
+def set_target(actor: User, year: int, regency_id: int | None, target: int) -> CertificationTarget:
+    """Set the number of cooperatives to certify by 31 December of `year` (supervisors)."""
+    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
+        raise DomainError([Problem("target", "not_allowed")])
+    if target is None or target < 1:
+        raise DomainError([Problem("target", "target_positive")])
+    row = _target_row(year, regency_id)
     if row is None:
         row = CertificationTarget(year=year, regency_id=regency_id)
         db.session.add(row)
     before = row.target
     row.target = target
     row.set_by_id = actor.id
+    db.session.add(
+        TargetChange(year=year, regency_id=regency_id, target=target, changed_by_id=actor.id)
+    )
     _flush_or_refuse(Problem("target", "changed_meanwhile"))
     audit.record(
         TARGET_SET, user=actor, year=year, regency_id=regency_id, target=target, before=before
     )
     return row
+
+
+def remove_target(actor: User, year: int, regency_id: int | None) -> None:
+    """Remove a yearly target (supervisors); its history keeps what it was."""
+    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
+        raise DomainError([Problem("target", "not_allowed")])
+    row = _target_row(year, regency_id)
+    if row is None:
+        raise DomainError([Problem("target", "changed_meanwhile")])
+    before = row.target
+    db.session.delete(row)
+    db.session.add(
+        TargetChange(year=year, regency_id=regency_id, target=None, changed_by_id=actor.id)
+    )
+    db.session.flush()
+    audit.record("target.removed", user=actor, year=year, regency_id=regency_id, before=before)

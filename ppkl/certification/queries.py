@@ -4,7 +4,7 @@ selection, targets. They return select() so views paginate; flags of a page's ro
 definition of overdue)."""
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload
@@ -22,10 +22,10 @@ from ppkl.certification.deadlines import (
 )
 from ppkl.certification.targets import TargetProgress, months_left
 from ppkl.extensions import db
-from ppkl.models import CertificationTarget, Cooperative, RatRecord
+from ppkl.models import CertificationTarget, Cooperative, RatRecord, Regency, TargetChange
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import cooperative_scope
-from ppkl.recap import Recap
+from ppkl.recap import Recap, end_of_day_utc
 
 
 def _has_rat(condition) -> exists:
@@ -156,16 +156,42 @@ def targets_for_year(year: int) -> list[CertificationTarget]:
     ).all()
 
 
-def target_progress(recap: Recap, day: date, province_label: str) -> list[TargetProgress]:
-    """Progress of the targets of `day`'s year, counted with the recap shown for `day`."""
+def targets_as_of(year: int, cutoff: datetime) -> list[tuple[str | None, int]]:
+    """(regency name or None for the province, target) of `year` as they stood just before
+    cutoff: the last change of each before it, unless that change removed the target."""
+    latest = (
+        select(func.max(TargetChange.id))
+        .where(TargetChange.year == year, TargetChange.changed_at < cutoff)
+        .group_by(TargetChange.regency_id)
+    )
+    rows = db.session.execute(
+        select(Regency.name, TargetChange.target)
+        .outerjoin(Regency, Regency.id == TargetChange.regency_id)
+        .where(TargetChange.id.in_(latest), TargetChange.target.is_not(None))
+        .order_by(TargetChange.regency_id.is_not(None), Regency.name)
+    ).all()
+    return [(r.name, r.target) for r in rows]
+
+
+def target_progress(
+    recap: Recap, day: date, province_label: str, today: date | None = None
+) -> list[TargetProgress]:
+    """Progress of the targets of `day`'s year, counted with the recap shown for `day`. For a
+    past day (before `today`) the targets are those in force at the end of that day."""
+    if today is not None and day < today:
+        targets = targets_as_of(day.year, end_of_day_utc(day))
+    else:
+        targets = [
+            (t.regency.name if t.regency else None, t.target) for t in targets_for_year(day.year)
+        ]
     certified = {row.regency: row.certified for row in recap.rows}
     progress = []
-    for target in targets_for_year(day.year):
-        if target.regency is None:
+    for regency, target in targets:
+        if regency is None:
             label, achieved = province_label, recap.total.certified
         else:
-            label, achieved = target.regency.name, certified.get(target.regency.name, 0)
+            label, achieved = regency, certified.get(regency, 0)
         progress.append(
-            TargetProgress(label, target.year, target.target, achieved, months_left(day, day.year))
+            TargetProgress(label, day.year, target, achieved, months_left(day, day.year))
         )
     return progress

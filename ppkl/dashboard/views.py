@@ -48,6 +48,6 @@ def index():
         today=day,
         as_of=as_of,
         as_of_error=as_of_error,
-        targets=target_progress(recap, day, _("Kalimantan Utara")),
+        targets=target_progress(recap, day, _("Kalimantan Utara"), today),
         task_counts=dashboard_task_counts(current_user),
     )

@@ -19,6 +19,7 @@ from ppkl.models import (
     CooperativeHistory,
     HistoryKind,
     RatRecord,
+    TargetChange,
     User,
 )
 from ppkl.models.user import Role
@@ -87,7 +88,16 @@ def seed_history(session: Session, end_date: date) -> None:
     session.execute(insert(CooperativeHistory), history)
     session.execute(insert(RatRecord), rats)
     # The office's own target for 2019: 500 certified by 31 December.
-    session.add(CertificationTarget(year=end_date.year, target=500, set_by_id=supervisor.id))
+    # Set early in the year, so a recap as of any day of it shows it.
+    set_on = datetime(end_date.year, 1, 2, 1, 0)
+    session.add(
+        CertificationTarget(
+            year=end_date.year, target=500, set_by_id=supervisor.id, updated_at=set_on
+        )
+    )
+    session.add(
+        TargetChange(year=end_date.year, target=500, changed_by_id=supervisor.id, changed_at=set_on)
+    )
 
 
 def plan_moves(rng: random.Random, coop: Cooperative, end_date: date):

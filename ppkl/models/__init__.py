@@ -14,6 +14,7 @@ from ppkl.models.regency import Regency
 from ppkl.models.report_job import ReportJob
 from ppkl.models.report_job_item import ReportJobItem
 from ppkl.models.target import CertificationTarget
+from ppkl.models.target_change import TargetChange
 from ppkl.models.used_form_key import UsedFormKey
 from ppkl.models.user import Role, User
 from ppkl.models.visit import Visit
@@ -36,6 +37,7 @@ __all__ = [
     "ReportJob",
     "ReportJobItem",
     "Role",
+    "TargetChange",
     "User",
     "UsedFormKey",
     "Visit",

@@ -71,7 +71,7 @@ def recap_chart(recap: Recap) -> Markup:
 def build_recap_report(session: Session, as_of: date) -> RecapReport:
 
     recap = recap_for(session, as_of)
-    targets = tuple(target_progress(recap, as_of, _("Kalimantan Utara")))
+    targets = tuple(target_progress(recap, as_of, _("Kalimantan Utara"), office_today()))
     chart = target_chart(targets) if targets else None
     return RecapReport(as_of, recap, recap_chart(recap), targets, chart)
 
