@@ -6,7 +6,7 @@ from ppkl.extensions import db
 from ppkl.models import RatRecord, Visit
 from ppkl.visits.services import VisitDetails, VisitError, check_details
 from ppkl.workflow import EvidenceContext, RatEvidence, Stage, check_evidence
-from tests.conftest import DEMO_END_DATE
+from tests.helpers import DEMO_END_DATE
 
 
 def test_every_demo_visit_passes_the_visit_checks(demo_app):

@@ -11,7 +11,14 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    StopValidation,
+)
 
 from ppkl.domain import DomainError
 from ppkl.form_keys import OneTimeKey
@@ -207,10 +214,26 @@ class LedgerForm(OneTimeKey, CertificateUpload, FlaskForm):
         )
 
 
+class WholeNumberField(IntegerField):
+    """An IntegerField that, when the text is not a whole number ("2.5"), says only that: the
+    range and required checks would add a second message about the same input."""
+
+    def pre_validate(self, form):
+        if self.process_errors:
+            raise StopValidation()
+
+
 class TargetForm(FlaskForm):
-    year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)])
+    year = WholeNumberField(
+        _l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)]
+    )
     regency_id = SelectField(_l("Regency"), coerce=int, default=0)
-    target = IntegerField(
+    target = WholeNumberField(
         _l("Cooperatives to certify by 31 December"),
         validators=[InputRequired(), NumberRange(min=1, max=100000)],
     )
+
+
+class RemoveTargetForm(FlaskForm):
+    year = IntegerField(validators=[InputRequired()])
+    regency_id = IntegerField(validators=[Optional()])

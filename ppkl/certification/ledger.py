@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 RAT_RECORDED = audit.AuditAction("rat.recorded", _l("RAT recorded"))
 RAT_UPDATED = audit.AuditAction("rat.updated", _l("RAT updated"))
 TARGET_SET = audit.AuditAction("target.set", _l("Target set"))
+TARGET_REMOVED = audit.AuditAction("target.removed", _l("Target removed"))
 
 
 def _flush_or_refuse(problem: Problem) -> None:
@@ -148,4 +149,4 @@ def remove_target(actor: User, year: int, regency_id: int | None) -> None:
         TargetChange(year=year, regency_id=regency_id, target=None, changed_by_id=actor.id)
     )
     db.session.flush()
-    audit.record("target.removed", user=actor, year=year, regency_id=regency_id, before=before)
+    audit.record(TARGET_REMOVED, user=actor, year=year, regency_id=regency_id, before=before)

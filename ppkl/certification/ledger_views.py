@@ -9,9 +9,15 @@ from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
 from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
 from ppkl.certification.documents import PhotoStore, record_rat_with_document
-from ppkl.certification.forms import LedgerForm, TargetForm, problem_message, show_problems
+from ppkl.certification.forms import (
+    LedgerForm,
+    RemoveTargetForm,
+    TargetForm,
+    problem_message,
+    show_problems,
+)
 from ppkl.certification.labels import evidence_items
-from ppkl.certification.ledger import set_target
+from ppkl.certification.ledger import remove_target, set_target
 from ppkl.certification.queries import find_rat, targets_for_year
 from ppkl.certification.uploads import (
     Upload,
@@ -24,6 +30,7 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import DomainError, StaleEdit
+from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import choices, regency_choices
 from ppkl.permissions import Permission, can_record_rat
@@ -128,6 +135,7 @@ def render_targets(form, year: int, general=()):
         year=year,
         rows=targets_for_year(year),
         general=list(general),
+        remove_form=RemoveTargetForm(formdata=None),
     ), status
 
 
@@ -139,6 +147,22 @@ def targets():
     form = TargetForm(formdata=None, year=year)
     form.regency_id.choices = regency_choices(_("Whole province"))
     return render_targets(form, year)
+
+
+@bp.route("/targets/remove", methods=["POST"])
+@requires(Permission.SUPERVISE_CERTIFICATION)
+def remove_target_view():
+    """Remove the province's or a regency's target for a year."""
+    form = RemoveTargetForm()
+    if form.validate_on_submit():
+        try:
+            remove_target(current_user, form.year.data, form.regency_id.data or None)
+        except DomainError:
+            db.session.rollback()
+            flash(_("That target was already removed."), "warning")
+        else:
+            flash(_("Target removed."), "success")
+    return redirect(url_for("certification.targets", year=form.year.data or office_today().year))
 
 
 @bp.route("/targets", methods=["POST"])

@@ -21,11 +21,12 @@ from ppkl.certification.deadlines import (
     warning_fiscal_year,
 )
 from ppkl.certification.targets import TargetProgress, months_left
+from ppkl.clock import office_day_end
 from ppkl.extensions import db
 from ppkl.models import CertificationTarget, Cooperative, RatRecord, Regency, TargetChange
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import cooperative_scope
-from ppkl.recap import Recap, end_of_day_utc
+from ppkl.recap import Recap
 
 
 def _has_rat(condition) -> exists:
@@ -179,7 +180,7 @@ def target_progress(
     """Progress of the targets of `day`'s year, counted with the recap shown for `day`. For a
     past day (before `today`) the targets are those in force at the end of that day."""
     if today is not None and day < today:
-        targets = targets_as_of(day.year, end_of_day_utc(day))
+        targets = targets_as_of(day.year, office_day_end(day))
     else:
         targets = [
             (t.regency.name if t.regency else None, t.target) for t in targets_for_year(day.year)

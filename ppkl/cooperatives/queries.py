@@ -180,15 +180,25 @@ def regencies() -> Select:
     return select(Regency).order_by(Regency.name)
 
 
-def districts(session: Session) -> list[str]:
-    return list(
-        session.scalars(
-            select(Cooperative.district)
-            .where(Cooperative.district.is_not(None))
-            .distinct()
-            .order_by(Cooperative.district)
-        )
+@dataclass(frozen=True)
+class District:
+    name: str
+    regency_ids: tuple[int, ...]  # a district name may recur in two regencies
+
+
+def districts(session: Session) -> list[District]:
+    """Every district, with the regencies it lies in (the filter offers only the districts of
+    the chosen regency)."""
+    found: dict[str, list[int]] = {}
+    rows = session.execute(
+        select(Cooperative.district, Cooperative.regency_id)
+        .where(Cooperative.district.is_not(None))
+        .distinct()
+        .order_by(Cooperative.district, Cooperative.regency_id)
     )
+    for name, regency_id in rows:
+        found.setdefault(name, []).append(regency_id)
+    return [District(name, tuple(ids)) for name, ids in found.items()]
 
 
 def officers(

@@ -1,3 +1,5 @@
+from urllib.parse import parse_qsl, urlencode
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -53,7 +55,15 @@ def index():
         page=page,
         flt=flt,
         **filter_options(db.session, officers(db.session) if sees_all else []),
+        list_query=urlencode(list(request.args.items(multi=True))),
     )
+
+
+def list_url(query: str) -> str:
+    """The list as the user left it (filters, sort, page): only ever the list's own path, with
+    the query re-encoded, so the parameter cannot lead anywhere else."""
+    pairs = parse_qsl(query[:2000], keep_blank_values=False)
+    return url_for("cooperatives.index") + ("?" + urlencode(pairs) if pairs else "")
 
 
 @bp.route("/<int:cooperative_id>")
@@ -71,7 +81,12 @@ def detail(cooperative_id: int):
     if has_permission(current_user, Permission.MANAGE_COOPERATIVES):
         context["location_form"] = LocationForm(formdata=None, obj=context["place"])
     return render_template(
-        "cooperatives/detail.html", coop=coop, cert=panel, assign_form=assign_form, **context
+        "cooperatives/detail.html",
+        coop=coop,
+        cert=panel,
+        assign_form=assign_form,
+        back_to_list=list_url(request.args.get("list", "")),
+        **context,
     )
 
 
