@@ -6,9 +6,11 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ppkl.clock import office_today
+from tests.browser import test_nothing_lost_on_phone
 from tests.browser.conftest import has_horizontal_overflow, sign_in
-from tests.browser.test_nothing_lost_on_phone import field_site  # noqa: F401 (fixture)
 from tests.helpers import TEST_PASSWORD
+
+field_site = test_nothing_lost_on_phone.field_site  # one officer, a supervisor, two cooperatives
 
 
 def visible_districts(page) -> set[str]:
