@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import current_app, session
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -81,18 +81,27 @@ def format_percent(value: Decimal | float | None) -> str:
     return "" if value is None else format_decimal(value, format="#,##0.00")
 
 
+# The one date style and the one time style of each language, on screens and in PDFs alike:
+# "9 Juli 2019 17.00" / "9 July 2019 5:00 PM" (CLDR's short time of the language). Exported
+# CSV/XLSX files keep ISO dates: they are data to re-import, not text to read.
+DATE_FORMAT = "d MMMM y"
+TIME_FORMAT = "short"
+
+
 def format_long_date(value: date | datetime | None) -> str:
     """9 Juli 2019 / 9 July 2019."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = value.date()
-    return format_date(value, format="d MMMM y")
+    return format_date(value, format=DATE_FORMAT)
 
 
 def format_timestamp(value: datetime | None) -> str:
-    """A stored naive-UTC timestamp shown in the office's time zone."""
-    return "" if value is None else format_datetime(value, format="d MMM y HH:mm")
+    """A stored naive-UTC timestamp in the office's time zone: the date style, then the time."""
+    if value is None:
+        return ""
+    return f"{format_datetime(value, format=DATE_FORMAT)} {format_time(value, format=TIME_FORMAT)}"
 
 
 def register(app) -> None:

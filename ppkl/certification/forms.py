@@ -20,6 +20,7 @@ from wtforms.validators import (
     StopValidation,
 )
 
+from ppkl.certification.deadlines import last_ended_fiscal_year
 from ppkl.domain import DomainError
 from ppkl.form_keys import OneTimeKey
 from ppkl.forms import show_refusal
@@ -237,3 +238,14 @@ class TargetForm(FlaskForm):
 class RemoveTargetForm(FlaskForm):
     year = IntegerField(validators=[InputRequired()])
     regency_id = IntegerField(validators=[Optional()])
+
+
+def prefill_move(form, coop, user, today, rules) -> None:
+    """A move form's sensible defaults, wherever it is shown (its own page, the visit form):
+    the version shown, the last ended fiscal year, the member count, who entered it in ODS."""
+    form.version.data = coop.version
+    if hasattr(form, "entered_by"):
+        form.entered_by.data = user.full_name
+    if hasattr(form, "fiscal_year"):
+        form.fiscal_year.data = last_ended_fiscal_year(today, rules)
+        form.members_total.data = coop.members

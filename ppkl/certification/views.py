@@ -11,13 +11,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ppkl.access import load_cooperative, requires
 from ppkl.certification.blueprint import bp
-from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
+from ppkl.certification.deadlines import rules_from_config
 from ppkl.certification.documents import DocumentError, PhotoStore, certify
 from ppkl.certification.forms import (
     MOVE_FORMS,
     CertificateUploadForm,
     CorrectionForm,
     StatusForm,
+    prefill_move,
     problem_message,
     show_problems,
 )
@@ -69,18 +70,6 @@ def render_form(template: str, coop_id: int, form, general=(), stale=None, **con
     )
 
 
-def prefill(form, coop) -> None:
-    """Sensible defaults: the version shown, the last ended fiscal year, the member count."""
-    form.version.data = coop.version
-    if hasattr(form, "entered_by"):
-        form.entered_by.data = current_user.full_name
-    if hasattr(form, "fiscal_year"):
-        form.fiscal_year.data = last_ended_fiscal_year(
-            office_today(), rules_from_config(current_app.config)
-        )
-        form.members_total.data = coop.members
-
-
 def posted_move_stage() -> Stage:
     """The stage the submitted move form was made for (never the cooperative's next stage now:
     that would validate the user's evidence against a form they never saw)."""
@@ -111,7 +100,9 @@ def move(cooperative_id: int):
     if replay is not None:
         return replay
     if request.method == "GET":
-        prefill(form, coop)
+        prefill_move(
+            form, coop, current_user, office_today(), rules_from_config(current_app.config)
+        )
     if to_stage == Stage.CERTIFIED and form.is_submitted():
         return certify_move(coop, form)
     general, stale = [], None

@@ -1,7 +1,7 @@
-"""The reports blueprint; importing this module registers its views and template filters."""
+"""The reports blueprint; importing this module registers its views."""
 
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
 
-from ppkl.reports import filters, views  # noqa: E402,F401
+from ppkl.reports import views  # noqa: E402,F401

@@ -1,7 +1,7 @@
 """A report's period and the caps that keep one report from running for minutes. Plain Python."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 
 class ReportRefused(ValueError):
@@ -41,11 +41,9 @@ def checked_period(start: date | None, end: date | None, max_days: int) -> Perio
     return period
 
 
-def month_of(day: date) -> Period:
-    """The calendar month that holds day."""
-    start = day.replace(day=1)
-    following = (start + timedelta(days=32)).replace(day=1)
-    return Period(start, following - timedelta(days=1))
+def default_period(today: date) -> Period:
+    """The period every report form starts with: this month so far."""
+    return Period(today.replace(day=1), today)
 
 
 def months_in(period: Period) -> float:

@@ -28,7 +28,7 @@ from ppkl.reports.forms import (
     RecapPostForm,
     refusal_message,
 )
-from ppkl.reports.periods import ReportRefused, month_of
+from ppkl.reports.periods import ReportRefused, default_period
 from ppkl.transaction import after_commit
 
 JOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -62,16 +62,16 @@ def officer_choices() -> list[tuple[int, str]]:
 
 
 def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
-    month = month_of(office_today())
+    period = default_period(office_today())
     officer_form = officer_form or OfficerReportForm(
-        formdata=None, officer=current_user.id, start=month.start, end=office_today()
+        formdata=None, officer=current_user.id, start=period.start, end=period.end
     )
     officer_form.officer.choices = officer_choices()
     recap_form = recap_form or RecapForm(formdata=None, as_of=office_today())
     recent = []
     if has_permission(current_user, Permission.PRINT_ANY_REPORT):
         batch_form = batch_form or BatchForm(
-            formdata=None, prefix="batch", start=month.start, end=month.end
+            formdata=None, prefix="batch", start=period.start, end=period.end
         )
         batch_form.regency.choices = regency_choices(_("All regencies"))
         recent = db.session.scalars(

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ppkl.access import requires
-from ppkl.certification.forms import MOVE_FORMS, problem_message, show_problems
+from ppkl.certification.deadlines import rules_from_config
+from ppkl.certification.forms import MOVE_FORMS, prefill_move, problem_message, show_problems
 from ppkl.certification.services import MoveRefused
 from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today, utcnow
@@ -173,9 +174,9 @@ def move_form_for(coop: Cooperative | None):
             return None, None
     form = MOVE_FORMS[to_stage](prefix="move", meta={"csrf": False})
     if request.method == "GET":
-        form.version.data = coop.version
-        if hasattr(form, "entered_by"):
-            form.entered_by.data = current_user.full_name
+        prefill_move(
+            form, coop, current_user, office_today(), rules_from_config(current_app.config)
+        )
     return form, to_stage
 
 
@@ -273,6 +274,8 @@ def new():
                 flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
                 for warning in evidence_warnings(evidence):
                     flash(problem_message(warning), "warning")
+            if preselected is not None and request.args.get("back") == "cooperative":
+                return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))
             return redirect(url_for("visits.index", saved=visit.id))
     elif request.method == "POST":
         status = 400

@@ -96,3 +96,59 @@ def test_a_target_is_removed_and_a_bad_number_gives_one_message(phone, field_sit
     assert "Target dihapus." in phone.locator("main").inner_text()
     assert "Belum ada target" in phone.locator("#targets").inner_text()
     assert not has_horizontal_overflow(phone)
+
+
+MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember"
+DATE_STYLE = rf"\d{{1,2}} ({MONTHS}) \d{{4}}"
+
+
+def test_a_visit_from_the_cooperative_page_prefills_the_move_and_returns_there(phone, field_site):
+    import re
+
+    from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config
+
+    with field_site.app.app_context():
+        fiscal_year = last_ended_fiscal_year(
+            office_today(), rules_from_config(field_site.app.config)
+        )
+    sign_in(phone, field_site.url, "ppkl01", TEST_PASSWORD)
+    phone.wait_for_url("**/dashboard")
+    coop_url = f"{field_site.url}/cooperatives/{field_site.ids['coops'][0]}"
+    phone.goto(coop_url)
+    phone.get_by_role("link", name="Catat kunjungan").first.click()
+    phone.wait_for_url("**/visits/new?*")
+    move = phone.locator("#stage-move")
+    assert move.get_by_label("Tahun buku").input_value() == str(fiscal_year)  # as the move form
+    assert move.get_by_label("Jumlah anggota").input_value() == "30"
+    phone.get_by_label("Pembinaan").check()
+    phone.get_by_role("button", name="Simpan kunjungan").click()
+    phone.wait_for_url(re.compile(re.escape(coop_url) + r"(#.*)?$"))
+    assert "Kunjungan disimpan." in phone.locator("main").inner_text()
+
+    # One date style and one time style: the visit's date and when it was recorded.
+    phone.locator("#visits a, a[href*='/visits/']").filter(
+        has_text=re.compile(DATE_STYLE)
+    ).first.click()
+    phone.wait_for_url("**/visits/*")
+    text = phone.locator("main").inner_text()
+    assert re.search(rf"Kunjungan {DATE_STYLE}", text)
+    assert re.search(rf"Dicatat\s+{DATE_STYLE} \d{{2}}\.\d{{2}}", text)
+    assert not re.search(
+        r"\d{2}/\d{2}/\d{4}|\b(Jan|Feb|Mar|Apr|Jun|Jul|Agu|Sep|Okt|Nov|Des) \d{4}", text
+    )
+    assert not has_horizontal_overflow(phone)
+
+
+def test_the_officer_report_and_the_batch_start_with_the_same_period(phone, field_site):
+    sign_in(phone, field_site.url, "boss", TEST_PASSWORD)
+    phone.wait_for_url("**/dashboard")
+    phone.goto(f"{field_site.url}/reports/")
+    officer = (phone.locator("#start").input_value(), phone.locator("#end").input_value())
+    batch = (
+        phone.locator("#batch-start").input_value(),
+        phone.locator("#batch-end").input_value(),
+    )
+    assert (
+        officer == batch == (office_today().replace(day=1).isoformat(), office_today().isoformat())
+    )
+    assert not has_horizontal_overflow(phone)
