@@ -8,6 +8,7 @@ from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from ppkl.models import Assignment, Cooperative, Regency, User
+from ppkl.models.cooperative import search_key
 from ppkl.models.user import OFFICER_ROLES, Role
 from ppkl.pagination import Page
 from ppkl.permissions import cooperative_scope
@@ -88,9 +89,21 @@ def officer_condition(officer_id: int):
     )
 
 
+def like_pattern(word: str) -> str:
+    """%word% with LIKE's own wildcards taken literally (escaped with a backslash)."""
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def name_matches(q: str):
+    """Every word of q somewhere in the name, in any order, ignoring case and accents."""
+    words = search_key(q).split()[:10]
+    return and_(*(Cooperative.search_name.like(like_pattern(w), escape="\\") for w in words))
+
+
 def apply_filter(stmt: Select, flt: CooperativeFilter, conds=None) -> Select:
     if flt.q:
-        stmt = stmt.where(Cooperative.name.ilike(f"%{flt.q}%"))
+        stmt = stmt.where(name_matches(flt.q))
     if flt.regency_id:
         stmt = stmt.where(Cooperative.regency_id == flt.regency_id)
     if flt.district:

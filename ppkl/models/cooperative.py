@@ -1,7 +1,8 @@
+import unicodedata
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Integer, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from ppkl.clock import utcnow
 from ppkl.extensions import db
@@ -13,15 +14,33 @@ NAME_MAX = 200
 STAGE_VALUES = ", ".join(f"'{s.value}'" for s in Stage)
 
 
+def search_key(text: str | None) -> str:
+    """Text as search compares it: without accents, case-folded, single spaces
+    ("Séjahtera  MULIA" -> "sejahtera mulia")."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
 class Cooperative(db.Model):
     __tablename__ = "cooperative"
     __table_args__ = (
         CheckConstraint(f"stage IN ({STAGE_VALUES})", name="stage_known"),
         CheckConstraint("members >= 0", name="members_not_negative"),
+        # Substring search at national size: a trigram index on PostgreSQL (the migration
+        # falls back to a plain index where pg_trgm is not available).
+        Index(
+            "ix_cooperative_search_name_trgm",
+            "search_name",
+            postgresql_using="gin",
+            postgresql_ops={"search_name": "gin_trgm_ops"},
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
+    # search_key(name), kept by the validator below (and by the bulk import's rows).
+    search_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
     regency_id: Mapped[int] = mapped_column(ForeignKey("regency.id"), index=True)
     district: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(300))
@@ -44,6 +63,11 @@ class Cooperative(db.Model):
     changed_by: Mapped[User | None] = relationship(lazy="raise_on_sql")
 
     __mapper_args__ = {"version_id_col": version}
+
+    @validates("name")
+    def _keep_search_name(self, _key, value):
+        self.search_name = search_key(value)
+        return value
 
     @property
     def stage_enum(self) -> Stage:

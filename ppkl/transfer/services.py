@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ppkl import audit
 from ppkl.clock import utcnow
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Regency
+from ppkl.models.cooperative import search_key
 from ppkl.transfer.bulk import insert_returning_ids, insert_rows
 from ppkl.transfer.planning import (
     STORED,
@@ -174,7 +175,7 @@ def insert_new(session: Session, plan: ImportPlan, now) -> None:
 
 
 def cooperative_columns(values: dict) -> dict:
-    return {c: values[c] for c in WRITTEN}
+    return {**{c: values[c] for c in WRITTEN}, "search_name": search_key(values["name"])}
 
 
 def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
@@ -184,7 +185,7 @@ def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
         update(table)
         .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
         .values(
-            **{c: bindparam(f"v_{c}") for c in WRITTEN},
+            **{c: bindparam(f"v_{c}") for c in (*WRITTEN, "search_name")},
             version=bindparam("b_new_version"),
             updated_at=now,
             # Who changed it, for a page opened before the import (ppkl.cooperatives.changes).

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ppkl.cooperatives.queries import name_matches
 from ppkl.models import Assignment, Cooperative, Regency, User, Visit, VisitPhoto
 from ppkl.permissions import Permission, cooperative_scope, has_permission
 
@@ -20,7 +21,7 @@ def cooperative_options(session: Session, user, q: str = "", limit: int = SEARCH
         .where(cooperative_scope(user))
     )
     if q:
-        stmt = stmt.where(Cooperative.name.ilike(f"%{q[:100]}%"))
+        stmt = stmt.where(name_matches(q[:100]))
     return session.execute(
         stmt.order_by(Cooperative.active.desc(), Cooperative.name).limit(limit)
     ).all()
