@@ -348,7 +348,8 @@ def test_matching_updates_by_nik_or_legal_entity_number_and_records_history(
         f"KSP Baru,Bulungan,Peso,8/BH/2020,,5,yes,\n"
     )
     path = write_csv(tmp_path, text, "register-2019.csv")
-    result = import_file(runner, path, "--as", "siti")
+    # KUD Tetap is deactivated: as on the screens, that needs a reason.
+    result = import_file(runner, path, "--as", "siti", "--reason", "Register 2019")
     assert result.exit_code == 0, result.output
     assert "created 1, updated 2, unchanged 0" in result.stdout
     db.session.expire_all()
@@ -362,7 +363,7 @@ def test_matching_updates_by_nik_or_legal_entity_number_and_records_history(
     entry = history[0]
     assert (entry.kind, entry.from_stage, entry.to_stage) == ("import", "rat_held", "ods_entered")
     assert (entry.from_active, entry.to_active) == (True, False)
-    assert entry.user_id == supervisor.id and entry.note == "register-2019.csv"
+    assert entry.user_id == supervisor.id and entry.note == "register-2019.csv: Register 2019"
     # The renamed cooperative kept its stage and status: no history row for it.
     assert not db.session.scalars(
         select(CooperativeHistory).where(CooperativeHistory.cooperative_id == by_nik.id)

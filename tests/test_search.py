@@ -7,7 +7,7 @@ from sqlalchemy import inspect, select, text
 from ppkl.cooperatives.queries import name_matches
 from ppkl.extensions import db
 from ppkl.models import Cooperative
-from tests.conftest import ON_POSTGRES
+from tests.helpers import ON_POSTGRES
 
 NAMES = ["KSP Mulia Harapan", "Koperasi Sejahtera Bersama", "KSU Tunas 100% Jaya", "KUD Maju_Terus"]
 

@@ -28,7 +28,10 @@ def register(app) -> None:
 @click.option("--dry-run", is_flag=True, help="Check and count, write nothing.")
 @click.option("--create-regencies", is_flag=True, help="Create regencies the file names.")
 @click.option("--as", "username", help="The importing user, named in history and audit.")
-def import_command(file: Path, dry_run: bool, create_regencies: bool, username: str | None):
+@click.option("--reason", help="Why rows go back a stage or are deactivated (required then).")
+def import_command(
+    file: Path, dry_run: bool, create_regencies: bool, username: str | None, reason: str | None
+):
     """Import cooperatives from a CSV or XLSX file: all rows or none."""
 
     user = None
@@ -36,7 +39,7 @@ def import_command(file: Path, dry_run: bool, create_regencies: bool, username: 
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"unknown user {username!r}")
-    options = import_options(current_app.config, create_regencies, dry_run)
+    options = import_options(current_app.config, create_regencies, dry_run, reason)
     try:
         result = import_cooperatives(db.session, user, file.name, file.read_bytes(), options)
     except FileRefused as error:
@@ -59,6 +62,14 @@ def import_command(file: Path, dry_run: bool, create_regencies: bool, username: 
         db.session.rollback()
         click.echo(f"dry run, nothing written: {result.summary()}")
         return
+    if result.reason_missing:
+        db.session.rollback()
+        for change in plan.updates:
+            if change.needs_reason:
+                what = "deactivates" if change.deactivates else "goes back a stage"
+                click.echo(f"{file.name}: row {change.row} {what}", err=True)
+        click.echo("give --reason for these rows; nothing was imported", err=True)
+        raise SystemExit(1)
     if plan.new_regencies:
         click.echo(f"created regencies: {', '.join(plan.new_regencies)}")
     db.session.commit()

@@ -1,8 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField
-from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
+from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
 from ppkl.forms import choices
 
@@ -18,6 +18,10 @@ class ImportForm(FlaskForm):
 
 class ConfirmImportForm(FlaskForm):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{20,64}$")])
+    reason = TextAreaField(
+        _l("Reason for the stages moved back and the deactivations"),
+        validators=[Optional(), Length(max=2000)],
+    )
 
 
 class ExportForm(FlaskForm):

@@ -18,7 +18,7 @@ from ppkl.transfer.columns import (
     unneutralise,
 )
 from ppkl.transfer.tabular import N_, Table
-from ppkl.workflow import NAME_MAX, Stage, nik_matches, stage_for
+from ppkl.workflow import NAME_MAX, Stage, is_backward_move, nik_matches, stage_for
 
 MAX_LENGTHS = {
     "name": NAME_MAX,
@@ -101,11 +101,42 @@ class Change:
     row: int
     values: dict  # STORED columns plus regency (a name), active and stage
     existing: Existing | None = None
+    old_regency: str | None = None  # the existing cooperative's regency name
 
     @property
     def status_changed(self) -> bool:
         e = self.existing
         return e is None or (e.stage, e.active) != (self.values["stage"], self.values["active"])
+
+    @property
+    def differences(self) -> list[tuple[str, object, object]]:
+        """(field, old, new) of each field an update changes, in the file's column order."""
+        e = self.existing
+        if e is None:
+            return []
+        found = [
+            (c, getattr(e, c), self.values[c]) for c in STORED if getattr(e, c) != self.values[c]
+        ]
+        if e.regency_id != self.values["regency_id"]:
+            found.insert(1, ("regency", self.old_regency, self.values["regency"]))
+        for column in ("stage", "active"):
+            if getattr(e, column) != self.values[column]:
+                found.append((column, getattr(e, column), self.values[column]))
+        return found
+
+    @property
+    def goes_backward(self) -> bool:
+        e = self.existing
+        return e is not None and is_backward_move(e.stage, self.values["stage"])
+
+    @property
+    def deactivates(self) -> bool:
+        return self.existing is not None and self.existing.active and not self.values["active"]
+
+    @property
+    def needs_reason(self) -> bool:
+        """Changes the screens allow only as a correction, with a written reason."""
+        return self.goes_backward or self.deactivates
 
 
 @dataclass
@@ -120,6 +151,10 @@ class ImportPlan:
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def needs_reason(self) -> bool:
+        return any(c.needs_reason for c in self.updates)
 
 
 @dataclass(frozen=True)
@@ -229,6 +264,7 @@ class _Planner:
         self.by_nik = {e.nik: e for e in context.existing if e.nik}
         self.by_len = {e.legal_entity_number: e for e in context.existing if e.legal_entity_number}
         regency_names = {rid: name for rid, name in context.regencies.values()}
+        self.regency_names = regency_names
         self.by_name: dict[tuple[str, str], list[Existing]] = {}
         for e in context.existing:
             key = name_key(regency_names.get(e.regency_id, ""), e.name)
@@ -321,6 +357,8 @@ class _Planner:
             return
         values["stage"] = final.value
         change = Change(row.number, values, existing)
+        if existing is not None:
+            change.old_regency = self.regency_names.get(existing.regency_id)
         if existing is None:
             self.plan.creates.append(change)
         elif differs(existing, values):

@@ -55,6 +55,7 @@ class ImportResult:
     filename: str
     plan: ImportPlan
     applied: bool
+    reason_missing: bool = False  # backward stages or deactivations need a reason
 
     @property
     def created(self) -> int:
@@ -78,12 +79,16 @@ class ImportOptions:
     limits: Limits = Limits()
     create_regencies: bool = False
     dry_run: bool = False
+    reason: str | None = None  # once per file, for the rows that go backward or deactivate
 
 
-def import_options(config, create_regencies: bool, dry_run: bool) -> ImportOptions:
+def import_options(
+    config, create_regencies: bool, dry_run: bool, reason: str | None = None
+) -> ImportOptions:
     """The options from the app's settings (NIK_PATTERN, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS)."""
     limits = Limits(max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"])
-    return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run)
+    reason = (reason or "").strip() or None
+    return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run, reason)
 
 
 def import_cooperatives(
@@ -104,7 +109,10 @@ def import_cooperatives(
     result = ImportResult(filename, plan, applied=False)
     if not plan.ok or options.dry_run:
         return result
-    apply_plan(session, user, filename, plan)
+    if plan.needs_reason and not options.reason:
+        result.reason_missing = True  # as the screens ask for a correction: nothing written
+        return result
+    apply_plan(session, user, filename, plan, options.reason)
     who = {"user": user} if user is not None else {"username": "cli"}
     audit.record(
         COOPERATIVES_IMPORTED,
@@ -127,7 +135,9 @@ def load_existing(session: Session) -> list[Existing]:
     return [Existing(*row) for row in session.execute(select(*EXISTING_COLUMNS))]
 
 
-def apply_plan(session: Session, user, filename: str, plan: ImportPlan) -> None:
+def apply_plan(
+    session: Session, user, filename: str, plan: ImportPlan, reason: str | None = None
+) -> None:
     """Bulk statements only (see ppkl.transfer.bulk), never one per row. (The ORM's bulk insert
     splits rows by which values are None, which here means thousands of statements.)"""
     now = utcnow()
@@ -139,7 +149,7 @@ def apply_plan(session: Session, user, filename: str, plan: ImportPlan) -> None:
         insert_new(session, plan, now)
     if plan.updates:
         update_existing(session, plan, now, user)
-    history = [history_row(c, user, filename, now) for c in plan.creates + plan.updates]
+    history = [history_row(c, user, filename, now, reason) for c in plan.creates + plan.updates]
     history = [row for row in history if row is not None]
     if history:
         insert_rows(session, CooperativeHistory.__table__, history)
@@ -207,8 +217,9 @@ def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
         raise ConcurrentChange(f"{len(params) - result.rowcount} cooperatives changed meanwhile")
 
 
-def history_row(change, user, filename: str, now) -> dict | None:
-    """The cooperative's own history notes the import's stage and status changes."""
+def history_row(change, user, filename: str, now, reason: str | None = None) -> dict | None:
+    """The cooperative's own history notes the import's stage and status changes, with the
+    file's reason on each (given once for the file)."""
     if not change.status_changed:
         return None
     before = change.existing
@@ -219,8 +230,8 @@ def history_row(change, user, filename: str, now) -> dict | None:
         "to_stage": change.values["stage"],
         "from_active": before.active if before else None,
         "to_active": change.values["active"],
-        "note": filename,
-        "evidence": {"file": filename, "row": change.row},
+        "note": f"{filename}: {reason}" if reason else filename,
+        "evidence": {"file": filename, "row": change.row, **({"reason": reason} if reason else {})},
         "user_id": getattr(user, "id", None),
         "created_at": now,
     }

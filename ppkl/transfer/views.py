@@ -112,12 +112,18 @@ def import_confirm():
     if pending is None:
         flash(_("That upload has expired. Upload the file again."), "warning")
         return redirect(url_for("transfer.import_upload"))
-    options = import_options(current_app.config, pending.create_regencies, dry_run=False)
+    options = import_options(
+        current_app.config, pending.create_regencies, dry_run=False, reason=form.reason.data
+    )
     try:
         spend_key(token, current_user.id, "import", utcnow()).url = url_for("cooperatives.index")
         result = import_cooperatives(
             db.session, current_user, pending.filename, pending.data, options
         )
+        if result.reason_missing:
+            db.session.rollback()  # the spent key too
+            form.reason.errors = [_("Give the reason for these changes.")]
+            return render_template("transfer/preview.html", result=result, confirm_form=form), 400
         if not result.applied:
             db.session.rollback()  # the spent key too: the preview shows the problems
             return redirect(url_for("transfer.import_preview", token=token))
