@@ -50,10 +50,12 @@ def field_site(databases, tmp_path, request):
             for name in ("KSP Anggrek Bulungan", "KSU Bakau Lestari")
         ]
         db.session.add_all([*users.values(), *coops])
+        db.session.flush()
+        ids = {"coops": [c.id for c in coops], "officer": users["ppkl01"].id}
         db.session.commit()
         for coop in coops:
             add_assignment(coop, users["ppkl01"], start=date(2019, 1, 2))
-        ids = {"coops": [c.id for c in coops], "officer": users["ppkl01"].id}
+        db.session.remove()  # no connection left checked out when the pool goes
         db.engine.dispose()
     with LiveServer(app) as server:
         server.app = app
@@ -67,7 +69,9 @@ def count(app, model, *where) -> int:
     from ppkl.extensions import db
 
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+        found = db.session.scalar(select(func.count()).select_from(model).where(*where))
+        db.session.remove()
+        return found
 
 
 def open_visit_form(phone, site):
