@@ -16,6 +16,7 @@ from sqlalchemy import delete, select
 from wtforms import HiddenField
 from wtforms.validators import Length, Optional
 
+from ppkl.clock import utcnow
 from ppkl.extensions import db
 from ppkl.models import UsedFormKey
 
@@ -56,8 +57,6 @@ def spend_key(key: str | None, user_id: int, kind: str, now: datetime) -> UsedFo
 
 def spend(form, kind: str, url: str = "") -> UsedFormKey | None:
     """Spend the form's key for the signed-in user (see spend_key); url may be set later."""
-    from ppkl.clock import utcnow
-
     row = spend_key(form.form_key.data, current_user.id, kind, utcnow())
     if row is not None:
         row.url = url
