@@ -1,7 +1,7 @@
 """one-time form keys and pending photos
 
 Revision ID: lost_01
-Revises: cert_01
+Revises: api_01
 Create Date: 2026-11-29 14:30:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'lost_01'
-down_revision = 'cert_01'
+down_revision = 'api_01'
 branch_labels = None
 depends_on = None
 
