@@ -76,7 +76,7 @@ def count(app, model, *where) -> int:
 
 def open_visit_form(phone, site):
     sign_in(phone, site.url, "ppkl01", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     phone.goto(f"{site.url}/visits/new?cooperative={site.ids['coops'][0]}")
 
 

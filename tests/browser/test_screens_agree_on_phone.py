@@ -23,7 +23,7 @@ def visible_districts(page) -> set[str]:
 
 def test_the_district_filter_follows_the_regency(phone, demo_server):
     sign_in(phone, demo_server.url, "supervisor")
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     phone.goto(f"{demo_server.url}/cooperatives/")
     everywhere = visible_districts(phone)
     phone.locator("#regency").select_option(label="Tarakan")
@@ -42,7 +42,7 @@ def test_the_district_filter_follows_the_regency(phone, demo_server):
 
 def test_the_back_link_keeps_the_lists_filters_sort_and_page(phone, demo_server):
     sign_in(phone, demo_server.url, "supervisor")
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     query = "regency=2&stage=not_started&sort=name&dir=desc&page=2"
     phone.goto(f"{demo_server.url}/cooperatives/?{query}")
     first = phone.locator("#cooperatives a.list-group-item").first
@@ -65,7 +65,7 @@ def test_a_refused_bulk_move_keeps_the_valid_cooperatives_ticked(phone, field_si
             coop.stage = "report_received"
         db.session.commit()
     sign_in(phone, field_site.url, "boss", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     phone.goto(f"{field_site.url}/certification/bulk?to=ods_entered")
     boxes = phone.locator("#bulk-list input[type=checkbox]")
     assert boxes.count() == 2
@@ -84,7 +84,7 @@ def test_a_refused_bulk_move_keeps_the_valid_cooperatives_ticked(phone, field_si
 
 def test_a_target_is_removed_and_a_bad_number_gives_one_message(phone, field_site):
     sign_in(phone, field_site.url, "boss", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     phone.goto(f"{field_site.url}/certification/targets")
     phone.get_by_label("Koperasi yang disertifikasi sampai 31 Desember").fill("2.5")
     phone.get_by_role("button", name="Simpan target").click()
@@ -112,7 +112,7 @@ def test_a_visit_from_the_cooperative_page_prefills_the_move_and_returns_there(p
             office_today(), rules_from_config(field_site.app.config)
         )
     sign_in(phone, field_site.url, "ppkl01", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     coop_url = f"{field_site.url}/cooperatives/{field_site.ids['coops'][0]}"
     phone.goto(coop_url)
     phone.get_by_role("link", name="Catat kunjungan").first.click()
@@ -141,7 +141,7 @@ def test_a_visit_from_the_cooperative_page_prefills_the_move_and_returns_there(p
 
 def test_the_officer_report_and_the_batch_start_with_the_same_period(phone, field_site):
     sign_in(phone, field_site.url, "boss", TEST_PASSWORD)
-    phone.wait_for_url("**/dashboard")
+    phone.wait_for_url(lambda url: "/login" not in url)
     phone.goto(f"{field_site.url}/reports/")
     officer = (phone.locator("#start").input_value(), phone.locator("#end").input_value())
     batch = (
