@@ -1,0 +1,217 @@
+// The field app on every signed-in page: service worker, send-queue badge and list, sync,
+// the "last refreshed" mark on pages served from the phone, and the sign-out guard.
+import * as queue from "./queue.js";
+import { currentStatus, onStatus, startSync, syncNow } from "./sync.js";
+import { formatDate, formatDateTime, t } from "./strings.js";
+
+const body = document.body;
+const userId = body.dataset.userId;
+const PAGE_CACHE_PREFIX = "ppkl-pages-";
+
+function registerServiceWorker() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker
+    .register("/sw.js", { scope: "/", updateViaCache: "none" })
+    .then(() => navigator.serviceWorker.ready)
+    .then((registration) => {
+      registration.active.postMessage({ type: "user", id: userId });
+      if (body.dataset.cachedAt || !navigator.onLine) return;
+      const urls = navigator.serviceWorker.controller ? [] : [window.location.href];
+      if (window.location.pathname === "/tasks/") {
+        // Everything an officer may open from Tugas saya is fetched now, while there is signal.
+        document.querySelectorAll('#tasks a[href^="/cooperatives/"], #tasks a[href^="/visits/new"]')
+          .forEach((link) => urls.push(link.href));
+        urls.push("/tasks/", "/visits/new", "/cooperatives/");
+      }
+      if (urls.length) registration.active.postMessage({ type: "warm", urls });
+    })
+    .catch((error) => console.warn("ppkl service worker", error)); // eslint-disable-line no-console
+}
+
+function notice(id, text, kind) {
+  let box = document.getElementById(id);
+  if (!text) {
+    if (box) box.remove();
+    return;
+  }
+  if (!box) {
+    box = document.createElement("div");
+    box.id = id;
+    box.setAttribute("role", "status");
+    document.querySelector("main").prepend(box);
+  }
+  box.className = `alert alert-${kind} py-2 small offline-banner`;
+  box.textContent = text;
+}
+
+function showCachedMark() {
+  if (body.dataset.cachedAt) {
+    notice("cached-at", t("cached_at", { time: formatDateTime(body.dataset.cachedAt) }), "warning");
+  }
+}
+
+function showConnection() {
+  // A page served from the phone already says so, with its age.
+  const say = !navigator.onLine && !body.dataset.cachedAt;
+  notice("connection", say ? t("offline") : "", "secondary");
+}
+
+// --- badge and list ---------------------------------------------------------------------------
+
+const badge = document.getElementById("sync-badge");
+const panel = document.getElementById("sync-panel");
+
+function element(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+const STATE_CLASSES = { waiting: "text-bg-warning", sending: "text-bg-info", sent: "text-bg-success", refused: "text-bg-danger" };
+
+function describeRefusal(item) {
+  const box = element("div", "small text-danger mt-1");
+  const refusal = item.refusal;
+  box.append(element("div", "", refusal.message || `${refusal.status}`));
+  if (refusal.errors) {
+    const list = element("ul", "mb-0");
+    Object.entries(refusal.errors).forEach(([field, messages]) => {
+      list.append(element("li", "", `${field}: ${[].concat(messages).join(" ")}`));
+    });
+    box.append(list);
+  }
+  const current = refusal.current;
+  if (refusal.part === "move" && current) {
+    box.append(element("div", "text-body", t("stale_yours", { version: item.move.version })));
+    box.append(element("div", "text-body", t("stale_server", {
+      stage: current.stage_label || current.stage,
+      version: current.version,
+      who: current.changed_by || "—",
+      when: current.changed_at ? formatDateTime(current.changed_at) : "—",
+    })));
+  } else if (refusal.part === "visit" && current) {
+    box.append(element("div", "text-body", t("conflict_server")));
+    const fields = ["visited_on", "purposes", "people_met", "notes", "outcome", "follow_up_on", "follow_up_action"];
+    const table = element("dl", "row mb-0 text-body");
+    fields.forEach((field) => {
+      table.append(element("dt", "col-4 fw-normal", field));
+      table.append(element("dd", "col-8 mb-0", `${[].concat(item.visit[field] ?? "—").join(", ")} / ${[].concat(current[field] ?? "—").join(", ")}`));
+    });
+    box.append(table);
+  }
+  return box;
+}
+
+function itemRow(item) {
+  const row = element("li", "sync-item");
+  row.dataset.itemId = item.id;
+  row.dataset.state = item.state;
+  const head = element("div", "d-flex gap-2 align-items-start");
+  head.append(element("span", "me-auto", t("visit_to", { name: item.cooperative.name, date: formatDate(item.visit.visited_on) })));
+  head.append(element("span", `badge ${STATE_CLASSES[item.state]}`, t(item.state)));
+  row.append(head);
+  const parts = [];
+  if (item.photos.length) parts.push(t("photos", { count: item.photos.length }));
+  if (item.move) parts.push(t("rat_held"));
+  if (parts.length) row.append(element("div", "small text-muted", parts.join(" · ")));
+  if (item.state === "refused" && item.refusal) row.append(describeRefusal(item));
+  if (item.state === "waiting" || item.state === "refused") {
+    const actions = element("div", "d-flex gap-2 mt-2");
+    const resend = element("button", "btn btn-sm btn-primary", t("resend"));
+    resend.type = "button";
+    resend.dataset.action = "resend";
+    const discard = element("button", "btn btn-sm btn-outline-danger", t("discard"));
+    discard.type = "button";
+    discard.dataset.action = "discard";
+    actions.append(resend, discard);
+    row.append(actions);
+  }
+  return row;
+}
+
+async function render() {
+  const items = (await queue.listItems(userId)).reverse();
+  const pending = items.filter(queue.isPending).length;
+  badge.querySelector("[data-sync-pending]").textContent = String(pending);
+  badge.classList.toggle("has-pending", pending > 0);
+  badge.hidden = false;
+  const list = document.getElementById("sync-list");
+  list.replaceChildren(...items.map(itemRow));
+  if (!items.length) list.append(element("li", "text-muted small", t("nothing_waiting")));
+  renderStatus();
+}
+
+function renderStatus() {
+  const line = document.getElementById("sync-status");
+  const state = currentStatus().state;
+  line.textContent = !navigator.onLine ? t("offline") : state === "retrying" ? t("server_error") : t("online");
+}
+
+async function resend(id) {
+  const item = await queue.getItem(userId, id);
+  if (!item) return;
+  // A move refused as stale goes again against the version the server showed, as the officer
+  // has now seen both.
+  if (item.refusal && item.refusal.part === "move" && item.refusal.current && item.move) {
+    item.move.version = item.refusal.current.version;
+  }
+  item.state = "waiting";
+  item.refusal = null;
+  await queue.putItem(userId, item);
+  syncNow();
+}
+
+async function discard(id) {
+  if (!window.confirm(t("discard_confirm"))) return;
+  await queue.removeItem(userId, id);
+}
+
+function setUpPanel() {
+  badge.addEventListener("click", () => {
+    render();
+    panel.showModal();
+  });
+  panel.querySelector("[data-close]").addEventListener("click", () => panel.close());
+  panel.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-action]");
+    if (!button) return;
+    const id = button.closest("[data-item-id]").dataset.itemId;
+    if (button.dataset.action === "resend") resend(id);
+    else discard(id);
+  });
+}
+
+// --- sign-out -----------------------------------------------------------------------------------
+
+function guardSignOut() {
+  const form = document.getElementById("sign-out");
+  if (!form) return;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const pending = await queue.pendingCount(userId);
+    if (pending > 0 && !window.confirm(t("signout_confirm", { count: pending }))) return;
+    // The pages kept for this user go; the queue stays, for this user only, until they return.
+    if ("caches" in window) {
+      await caches.delete(PAGE_CACHE_PREFIX + userId);
+      const meta = await caches.open("ppkl-meta");
+      await meta.delete("/__ppkl/current-user");
+    }
+    form.submit();
+  });
+}
+
+if (userId) {
+  registerServiceWorker();
+  showCachedMark();
+  showConnection();
+  window.addEventListener("online", () => { showConnection(); renderStatus(); });
+  window.addEventListener("offline", () => { showConnection(); renderStatus(); });
+  setUpPanel();
+  guardSignOut();
+  queue.onChange(render);
+  onStatus(renderStatus);
+  render();
+  startSync(userId);
+  if (document.getElementById("visit-form")) import("./visit-form.js").then((module) => module.enhance(userId));
+}

@@ -1,0 +1,55 @@
+// Made by tools/precache_manifest.py: do not edit by hand.
+self.PPKL_PRECACHE = [
+ {
+  "url": "/static/app/icons/icon-192.png",
+  "revision": "962d20bc2f6e16b9"
+ },
+ {
+  "url": "/static/app/icons/icon-512.png",
+  "revision": "5de6d40ae2ea924b"
+ },
+ {
+  "url": "/static/app/main.js",
+  "revision": "405591d42dcd7cae"
+ },
+ {
+  "url": "/static/app/offline.html",
+  "revision": "21a210b45be0eede"
+ },
+ {
+  "url": "/static/app/photos.js",
+  "revision": "fa4f955302a453b0"
+ },
+ {
+  "url": "/static/app/queue.js",
+  "revision": "ee0d42b4daed6c79"
+ },
+ {
+  "url": "/static/app/strings.js",
+  "revision": "7ed9ddfef1184bfc"
+ },
+ {
+  "url": "/static/app/sync.js",
+  "revision": "d291c5054232e62c"
+ },
+ {
+  "url": "/static/app/visit-form.js",
+  "revision": "114db8b90335e2d7"
+ },
+ {
+  "url": "/static/ppkl.css",
+  "revision": "a592ec231d5f4464"
+ },
+ {
+  "url": "/static/vendor/idb-8.0.4/idb.js",
+  "revision": "e01b45d2e088a719"
+ },
+ {
+  "url": "/static/visit-form.js",
+  "revision": "1c9ae9dd12b9c2de"
+ },
+ {
+  "url": "/bootstrap/static/css/bootstrap.min.css",
+  "revision": "d85327d99c7a3ee1"
+ }
+];

@@ -1,0 +1,27 @@
+// UI text for scripts: translated on the server and rendered into <script type="application/json"
+// id="app-strings"> by templates/_sync_badge.html, so scripts hold no language of their own.
+let strings = null;
+
+export function t(key, params = {}) {
+  if (strings === null) {
+    const block = document.getElementById("app-strings");
+    strings = block ? JSON.parse(block.textContent) : {};
+  }
+  const text = strings[key] || key;
+  return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
+}
+
+export function formatDateTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return new Intl.DateTimeFormat(document.documentElement.lang || "id", {
+    dateStyle: "long",
+    timeStyle: "short",
+  }).format(date);
+}
+
+export function formatDate(isoDate) {
+  const date = new Date(`${isoDate}T00:00:00`);
+  if (Number.isNaN(date.getTime())) return isoDate;
+  return new Intl.DateTimeFormat(document.documentElement.lang || "id", { dateStyle: "long" }).format(date);
+}

@@ -1,0 +1,200 @@
+// The visit form, enhanced: with JavaScript the visit is kept on the phone first (IndexedDB, with
+// an id made here) and sent by the queue, so it is never lost for want of signal. Without
+// JavaScript the form posts to the server as it always did.
+import * as queue from "./queue.js";
+import { resizePhoto } from "./photos.js";
+import { requestBackgroundSync, syncNow } from "./sync.js";
+import { t } from "./strings.js";
+
+const FIELDS = ["visited_on", "people_met", "notes", "outcome", "follow_up_on", "follow_up_action"];
+const MOVE_FIELDS = ["fiscal_year", "held_on", "members_present", "members_total"];
+
+let position = null;
+
+function watchPosition(line) {
+  if (!line || !("geolocation" in navigator)) return;
+  line.hidden = false;
+  line.textContent = t("location_wait");
+  navigator.geolocation.getCurrentPosition(
+    (fix) => {
+      position = {
+        latitude: fix.coords.latitude,
+        longitude: fix.coords.longitude,
+        accuracy_m: fix.coords.accuracy,
+        fixed_at: new Date(fix.timestamp).toISOString(),
+      };
+      line.textContent = t("location_ok", { metres: Math.round(fix.coords.accuracy) });
+    },
+    () => {
+      line.textContent = t("location_none");
+    },
+    { enableHighAccuracy: true, timeout: 30000, maximumAge: 120000 },
+  );
+}
+
+function value(id) {
+  const input = document.getElementById(id);
+  const text = input ? input.value.trim() : "";
+  return text === "" ? null : text;
+}
+
+function showError(target, message) {
+  const box = document.createElement("div");
+  box.className = "invalid-feedback d-block js-error";
+  box.textContent = message;
+  target.after(box);
+  if (target.classList) target.classList.add("is-invalid");
+}
+
+function clearErrors(form) {
+  form.querySelectorAll(".js-error").forEach((node) => node.remove());
+  form.querySelectorAll(".is-invalid").forEach((node) => node.classList.remove("is-invalid"));
+}
+
+function readVisit(form) {
+  const select = document.getElementById("cooperative_id");
+  const option = select.selectedOptions[0];
+  const visit = { id: crypto.randomUUID(), cooperative_id: select.value ? Number(select.value) : null };
+  FIELDS.forEach((name) => {
+    visit[name] = value(name);
+  });
+  visit.purposes = [...form.querySelectorAll('input[name="purposes"]:checked')].map((box) => box.value);
+  visit.location = position;
+  return { visit, cooperativeName: option ? option.textContent.split(" · ")[0] : "" };
+}
+
+function readMove() {
+  const move = { id: crypto.randomUUID(), version: Number(value("move-version")) };
+  MOVE_FIELDS.forEach((name) => {
+    const text = value(`move-${name}`);
+    move[name] = text !== null && name !== "held_on" ? Number(text) : text;
+  });
+  return move;
+}
+
+// Only what the phone can tell for sure is checked here; the server's rules decide the rest, and
+// its refusals are shown in the queue's list.
+function checkVisit(form, visit) {
+  let ok = true;
+  if (!visit.cooperative_id) {
+    showError(document.getElementById("cooperative_id"), t("choose_cooperative"));
+    ok = false;
+  }
+  if (!visit.visited_on) {
+    showError(document.getElementById("visited_on"), t("date_required"));
+    ok = false;
+  }
+  if (!visit.purposes.length) {
+    showError(form.querySelector(".purpose-grid"), t("purpose_required"));
+    ok = false;
+  }
+  return ok;
+}
+
+async function readPhotos(input) {
+  const photos = [];
+  const files = [];
+  for (const file of input ? [...input.files] : []) {
+    let resized;
+    try {
+      resized = await resizePhoto(file);
+    } catch (error) {
+      showError(input, t("photo_unreadable", { name: file.name }));
+      return null;
+    }
+    const id = crypto.randomUUID();
+    const name = `${file.name.replace(/\.[^.]*$/, "") || "photo"}.jpg`;
+    photos.push({ id, name, size: resized.blob.size, done: false });
+    files.push({ id, blob: resized.blob });
+  }
+  return { photos, files };
+}
+
+function resetForm(form) {
+  FIELDS.filter((name) => name !== "visited_on").forEach((name) => {
+    const input = document.getElementById(name);
+    if (input) input.value = "";
+  });
+  form.querySelectorAll('input[name="purposes"]').forEach((box) => {
+    box.checked = false;
+  });
+  const photos = document.getElementById("photos");
+  if (photos) photos.value = "";
+  const moving = document.getElementById("record_move");
+  if (moving) moving.checked = false;
+}
+
+function followItem(userId, id, box) {
+  const update = async () => {
+    const item = await queue.getItem(userId, id);
+    if (item && item.state === "sent") box.textContent = t("sent_now");
+    if (item && item.state === "refused") {
+      box.className = "alert alert-danger";
+      box.textContent = `${t("refused")}: ${item.refusal.message}`;
+    }
+  };
+  queue.onChange(update);
+}
+
+export function enhance(userId) {
+  const form = document.getElementById("visit-form");
+  const saved = document.getElementById("visit-saved");
+  const submit = form.querySelector('[type="submit"]');
+  watchPosition(document.getElementById("visit-location"));
+  let busy = false;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    if (busy) return;
+    clearErrors(form);
+    const { visit, cooperativeName } = readVisit(form);
+    if (!checkVisit(form, visit)) return;
+    const moving = document.getElementById("record_move");
+    let move = null;
+    if (moving && moving.checked) {
+      if (document.getElementById("stage-move").dataset.toStage !== "rat_held") {
+        // Only the first move (RAT held) goes through the queue; later ones post as before.
+        if (navigator.onLine) {
+          form.submit();
+          return;
+        }
+        showError(moving.closest("label"), t("move_needs_connection"));
+        return;
+      }
+      move = readMove();
+    }
+    busy = true;
+    const label = submit.textContent;
+    submit.disabled = true;
+    submit.textContent = t("saving");
+    try {
+      const photos = await readPhotos(document.getElementById("photos"));
+      if (photos === null) return;
+      const item = {
+        id: visit.id,
+        kind: "visit",
+        created_at: new Date().toISOString(),
+        state: "waiting",
+        cooperative: { id: visit.cooperative_id, name: cooperativeName },
+        visit,
+        visit_done: false,
+        photos: photos.photos,
+        move,
+        move_done: false,
+        refusal: null,
+      };
+      await queue.addItem(userId, item, photos.files);
+      saved.className = "alert alert-success";
+      saved.textContent = t("saved_on_phone");
+      saved.dataset.itemId = item.id;
+      followItem(userId, item.id, saved);
+      resetForm(form);
+      window.scrollTo(0, 0);
+      requestBackgroundSync();
+      syncNow();
+    } finally {
+      busy = false;
+      submit.disabled = false;
+      submit.textContent = label;
+    }
+  });
+}
