@@ -113,6 +113,16 @@ def phone(browser):
     context.close()
 
 
+@pytest.fixture
+def phone_without_js(browser):
+    """A phone with JavaScript off: every page and form must still work."""
+    context = browser.new_context(viewport=PHONE, locale="id-ID", java_script_enabled=False)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
 def sign_in(page, base_url: str, username: str, password: str = "ppkl-demo") -> None:
     page.goto(f"{base_url}/login")
     page.get_by_label("Nama pengguna").fill(username)

@@ -1,18 +1,8 @@
 """The bottom bar on phones: the user's daily destinations within reach, without JavaScript too."""
 
-import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, has_horizontal_overflow, sign_in
-
-
-@pytest.fixture
-def phone_without_js(browser):
-    context = browser.new_context(viewport=PHONE, locale="id-ID", java_script_enabled=False)
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    yield page
-    context.close()
+from tests.browser.conftest import has_horizontal_overflow, sign_in
 
 
 def bottom_labels(page) -> list[str]:

@@ -53,7 +53,10 @@ def field_server(databases):
         db.engine.dispose()
 
 
-def test_officer_logs_a_visit_from_tugas_saya_on_a_phone(phone, field_server):
+def test_officer_logs_a_visit_from_tugas_saya_on_a_phone(phone_without_js, field_server):
+    """The plain form, as without JavaScript: with it the visit goes through the phone's queue
+    (test_field_app_offline.py)."""
+    phone = phone_without_js
     sign_in(phone, field_server.url, "ppkl01", TEST_PASSWORD)
     phone.wait_for_url("**/tasks/")  # officers land on their tasks
     assert phone.get_by_role("heading", level=1).inner_text() == "Tugas saya"
