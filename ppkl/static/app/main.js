@@ -2,7 +2,7 @@
 // the "last refreshed" mark on pages served from the phone, and the sign-out guard.
 import * as queue from "./queue.js";
 import { currentStatus, onStatus, startSync, syncNow } from "./sync.js";
-import { formatDate, formatDateTime, t } from "./strings.js";
+import { formatDate, formatDateTime, stageLabel, t } from "./strings.js";
 
 const body = document.body;
 const userId = body.dataset.userId;
@@ -84,12 +84,11 @@ function describeRefusal(item) {
   const current = refusal.current;
   if (refusal.part === "move" && current) {
     box.append(element("div", "text-body", t("stale_yours", { version: item.move.version })));
-    box.append(element("div", "text-body", t("stale_server", {
-      stage: current.stage_label || current.stage,
-      version: current.version,
-      who: current.changed_by || "—",
-      when: current.changed_at ? formatDateTime(current.changed_at) : "—",
-    })));
+    const server = { stage: stageLabel(current.stage), version: current.version };
+    const line = current.changed_by && current.changed_at
+      ? t("stale_server", { ...server, who: current.changed_by, when: formatDateTime(current.changed_at) })
+      : t("stale_server_short", server);
+    box.append(element("div", "text-body", line));
   } else if (refusal.part === "visit" && current) {
     box.append(element("div", "text-body", t("conflict_server")));
     const fields = ["visited_on", "purposes", "people_met", "notes", "outcome", "follow_up_on", "follow_up_action"];
@@ -118,7 +117,7 @@ function itemRow(item) {
   if (item.state === "refused" && item.refusal) row.append(describeRefusal(item));
   if (item.state === "waiting" || item.state === "refused") {
     const actions = element("div", "d-flex gap-2 mt-2");
-    const resend = element("button", "btn btn-sm btn-primary", t("resend"));
+    const resend = element("button", "btn btn-sm btn-primary", t(item.state === "refused" ? "resend" : "send_now"));
     resend.type = "button";
     resend.dataset.action = "resend";
     const discard = element("button", "btn btn-sm btn-outline-danger", t("discard"));

@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "405591d42dcd7cae"
+  "revision": "308170b8d478e505"
  },
  {
   "url": "/static/app/offline.html",
@@ -26,7 +26,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/strings.js",
-  "revision": "7ed9ddfef1184bfc"
+  "revision": "238f17c2d1ed2bf6"
  },
  {
   "url": "/static/app/sync.js",

@@ -2,12 +2,20 @@
 // id="app-strings"> by templates/_sync_badge.html, so scripts hold no language of their own.
 let strings = null;
 
-export function t(key, params = {}) {
+function all() {
   if (strings === null) {
     const block = document.getElementById("app-strings");
     strings = block ? JSON.parse(block.textContent) : {};
   }
-  const text = strings[key] || key;
+  return strings;
+}
+
+export function stageLabel(stage) {
+  return (all().stages || {})[stage] || stage;
+}
+
+export function t(key, params = {}) {
+  const text = all()[key] || key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
 }
 
