@@ -192,15 +192,13 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(field, big_ph
         log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Dua foto", [big_photo, big_photo])
         assert "menunggu dikirim" in page.locator("#visit-saved").inner_text()
         assert pending(page) == "1"
-        rat = {"fiscal_year": year - 1, "held_on": f"{year}-03-14", "members_present": 31}
-        log_visit(
-            page,
-            base,
-            coops[COOPS[1]],
-            "Pendampingan RAT",
-            "RAT dihadiri",
-            rat={**rat, "members_total": 40},
-        )
+        rat = {
+            "fiscal_year": year - 1,
+            "held_on": f"{year}-03-14",
+            "members_present": 31,
+            "members_total": 40,
+        }
+        log_visit(page, base, coops[COOPS[1]], "Pendampingan RAT", "RAT dihadiri", rat=rat)
         log_visit(page, base, coops[COOPS[2]], "Monitoring", "Tanpa foto")
         assert pending(page) == "3"
         page.screenshot(path="/tmp/ppkl-field-offline-saved.png")
@@ -271,14 +269,7 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(field, big_ph
         # A move recorded offline against a cooperative that changed meanwhile: refused with
         # both versions shown, kept until the officer decides.
         context.set_offline(True)
-        log_visit(
-            page,
-            base,
-            coops[COOPS[3]],
-            "Pendampingan RAT",
-            "RAT lain",
-            rat={**rat, "members_total": 40},
-        )
+        log_visit(page, base, coops[COOPS[3]], "Pendampingan RAT", "RAT lain", rat=rat)
         touch_cooperative(app, coops[COOPS[3]])
         context.set_offline(False)
         wait_until(page, "document.querySelector('#sync-list [data-state=refused]') !== null")
