@@ -64,38 +64,10 @@ class LiveServer:
         self.thread.join(timeout=5)
 
 
-def serve_field_app_files(app) -> None:
-    """Until the server side's /sw.js and /manifest.webmanifest routes are merged, serve the
-    phone's files at those addresses the same way (a no-op once the routes exist)."""
-    from flask import send_from_directory
-
-    routes = {rule.rule for rule in app.url_map.iter_rules()}
-    directory = app.static_folder + "/app"
-
-    def sw():
-        response = send_from_directory(directory, "sw.js", mimetype="text/javascript")
-        response.headers["Service-Worker-Allowed"] = "/"
-        response.headers["Cache-Control"] = "no-cache"
-        return response
-
-    def manifest():
-        return send_from_directory(
-            directory, "manifest.webmanifest", mimetype="application/manifest+json"
-        )
-
-    from ppkl.access import public
-
-    if "/sw.js" not in routes:
-        app.add_url_rule("/sw.js", "test_sw", public(sw))
-    if "/manifest.webmanifest" not in routes:
-        app.add_url_rule("/manifest.webmanifest", "test_manifest", public(manifest))
-
-
 @pytest.fixture
 def demo_server(demo_database):
     """The demo data served over HTTP on a free loopback port."""
     app = make_app(demo_database)
-    serve_field_app_files(app)
     with LiveServer(app) as server:
         yield server
     with app.app_context():

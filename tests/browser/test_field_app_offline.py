@@ -107,6 +107,22 @@ def open_phone(playwright, profile, offline=False):
     return context, page
 
 
+def open_tasks_online(page, base):
+    """Sign in as the officer and wait until Tugas saya and its pages are kept on the phone."""
+    sign_in(page, base, "ppkl01", TEST_PASSWORD)
+    page.wait_for_url("**/tasks/")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_until(
+        page,
+        "caches.open('ppkl-pages-' + document.body.dataset.userId)"
+        ".then(c => c.keys()).then(keys => keys.length >= 10)",
+    )
+
+
+def server_down(route):
+    route.fulfill(status=503, json={"code": "down", "message": "-"})
+
+
 def log_visit(page, base, coop_id, purpose, notes, photos=(), rat=None):
     page.goto(f"{base}/cooperatives/{coop_id}")
     page.get_by_role("link", name="Catat kunjungan").first.click()
@@ -172,14 +188,7 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(field, big_ph
     with sync_playwright() as playwright:
         # Online once: Tugas saya, and the pages it leads to are kept on the phone.
         context, page = open_phone(playwright, profile)
-        sign_in(page, base, "ppkl01", TEST_PASSWORD)
-        page.wait_for_url("**/tasks/")
-        wait_until(page, "navigator.serviceWorker.controller !== null")
-        wait_until(
-            page,
-            "caches.open('ppkl-pages-' + document.body.dataset.userId)"
-            ".then(c => c.keys()).then(keys => keys.length >= 10)",
-        )
+        open_tasks_online(page, base)
         # No signal from here on.
         context.set_offline(True)
         page.goto(f"{base}/tasks/")
@@ -296,10 +305,7 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(field, big_ph
         context.set_offline(False)
 
         # The server cannot take visits right now: the item waits, and signing out warns.
-        context.route(
-            "**/api/v1/visits",
-            lambda route: route.fulfill(status=503, json={"code": "down", "message": "-"}),
-        )
+        context.route("**/api/v1/visits", server_down)
         log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Setelah masuk lagi")
         time.sleep(1)
         assert pending(page) == "1"
@@ -345,4 +351,51 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(field, big_ph
         notes = [v[1] for v in server_rows(app)["visits"]]
         assert notes.count("Setelah masuk lagi") == 1
         wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
+        context.close()
+
+
+def test_a_new_deployment_keeps_cached_pages_and_the_queue(field, tmp_path):
+    """A new service worker takes over at once; what it finds cached and queued still works."""
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    base, app, coops = field["url"], field["app"], field["coops"]
+    with sync_playwright() as playwright:
+        context, page = open_phone(playwright, tmp_path / "profile")
+        open_tasks_online(page, base)
+        # The server is down for visits: the item stays queued across the update.
+        context.route("**/api/v1/visits", server_down)
+        log_visit(page, base, coops[COOPS[1]], "Pembinaan", "Sebelum pembaruan")
+        assert pending(page) == "1"
+
+        shell = tmp_path / "deployment-2"
+        shutil.copytree(app.static_folder + "/app", shell)
+        with (shell / "sw.js").open("a") as worker:
+            worker.write("\n// deployment 2\n")
+        app.config["APP_SHELL_DIR"] = str(shell)
+        try:
+            page.evaluate(
+                "window.swChanged = false;"
+                "navigator.serviceWorker.addEventListener('controllerchange',"
+                " () => { window.swChanged = true; });"
+                "navigator.serviceWorker.getRegistration().then(r => r.update())"
+            )
+            wait_until(page, "window.swChanged === true")
+        finally:
+            app.config["APP_SHELL_DIR"] = None
+
+        context.set_offline(True)
+        page.goto(f"{base}/cooperatives/{coops[COOPS[2]]}")
+        assert COOPS[2] in page.locator("h1").inner_text()
+        assert page.locator("#cached-at").is_visible()
+        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '1'")
+        context.unroute("**/api/v1/visits")
+        context.set_offline(False)
+        started = time.monotonic()
+        while time.monotonic() - started < 15:
+            if "Sebelum pembaruan" in str(server_rows(app)["visits"]):
+                break
+            time.sleep(0.3)
+        assert [v[1] for v in server_rows(app)["visits"]].count("Sebelum pembaruan") == 1
         context.close()
