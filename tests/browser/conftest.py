@@ -35,7 +35,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright driver for the run: the sync API allows one per thread."""
     if not (os.path.exists(CHROMIUM) or shutil.which(CHROMIUM)):
         message = f"Chromium not found at {CHROMIUM}: apt-get install chromium"
         if os.environ.get("CI") == "true":
@@ -43,10 +44,15 @@ def browser():
         pytest.skip(message)
     from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
-        yield browser
-        browser.close()
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+    yield browser
+    browser.close()
 
 
 class LiveServer:

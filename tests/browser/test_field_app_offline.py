@@ -7,57 +7,33 @@ import time
 from datetime import date
 
 import pytest
-from PIL import Image, ImageFilter
 
-from tests.browser.conftest import CHROMIUM, PHONE, LiveServer, has_horizontal_overflow, sign_in
-from tests.conftest import FAST_HASH, TEST_PASSWORD, make_app, migrate_to_head
-
-POSITION = {"latitude": 3.5952, "longitude": 116.6534}  # Malinau
-PROFILE_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic"]
-COOPS = ("KSU Anggrek Malinau", "Koperasi Bakau Lestari", "KSP Cempaka Jaya", "Koperasi Durian")
+from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
+from tests.browser.field import (
+    COOPS,
+    POSITION,
+    log_visit,
+    make_camera_photo,
+    open_phone,
+    open_tasks_online,
+    pending,
+    seed_field,
+    server_down,
+    server_rows,
+    touch_cooperative,
+    wait_until,
+)
+from tests.conftest import TEST_PASSWORD, make_app, migrate_to_head
 
 
 @pytest.fixture(scope="module")
 def field(databases, tmp_path_factory):
-    from ppkl.auth.passwords import hash_password
     from ppkl.extensions import db
-    from ppkl.models import Assignment, Cooperative, Regency, User
 
     photos = tmp_path_factory.mktemp("photos")
     app = make_app(databases.new("field_app_offline"), VISIT_PHOTO_DIR=str(photos))
     migrate_to_head(app)
-    with app.app_context():
-        regency = Regency(name="Malinau", code="65.02")
-        db.session.add(regency)
-        db.session.flush()
-        users = {
-            name: User(
-                username=name,
-                full_name=full,
-                role="ppkl",
-                regency_id=regency.id,
-                password_hash=hash_password(TEST_PASSWORD, FAST_HASH),
-            )
-            for name, full in (("ppkl01", "Rina Lestari"), ("ppkl02", "Yohanes Laing"))
-        }
-        coops = {
-            name: Cooperative(name=name, regency_id=regency.id, district="Malinau Kota", members=40)
-            for name in COOPS
-        }
-        db.session.add_all([*users.values(), *coops.values()])
-        db.session.flush()
-        db.session.add_all(
-            Assignment(
-                cooperative_id=c.id,
-                officer_id=users["ppkl01"].id,
-                officer_role="ppkl",
-                start_date=date(2019, 1, 2),
-            )
-            for c in coops.values()
-        )
-        db.session.commit()
-        ids = {name: c.id for name, c in coops.items()}
-        db.engine.dispose()
+    ids = seed_field(app)
     with LiveServer(app) as server:
         yield {"app": app, "url": server.url, "coops": ids}
     with app.app_context():
@@ -66,336 +42,222 @@ def field(databases, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def big_photo(tmp_path_factory):
-    """A 12-megapixel camera-sized JPEG (4000x3000, a few MB) with detail like a real scene."""
-    path = tmp_path_factory.mktemp("camera") / "IMG_0001.jpg"
-    noise = Image.effect_noise((4000, 3000), 60).filter(ImageFilter.GaussianBlur(1.2))
-    gradient = Image.linear_gradient("L").resize((4000, 3000))
-    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
-    image.save(path, quality=92)
+    path = make_camera_photo(tmp_path_factory.mktemp("camera") / "IMG_0001.jpg")
     assert path.stat().st_size > 2_000_000
     return path
 
 
-def wait_until(page, expression: str, seconds: float = 15) -> float:
-    """Poll an expression in the page (the CSP forbids Playwright's eval-based waiting)."""
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        if page.evaluate(expression):
-            return time.monotonic() - start
-        time.sleep(0.2)
-    raise AssertionError(f"not true within {seconds} s: {expression}")
-
-
-def pending(page) -> str:
-    return page.locator("[data-sync-pending]").inner_text()
-
-
-def open_phone(playwright, profile, offline=False):
-    context = playwright.chromium.launch_persistent_context(
-        str(profile),
-        executable_path=CHROMIUM,
-        args=PROFILE_ARGS,
-        viewport=PHONE,
-        locale="id-ID",
-        geolocation=POSITION,
-        permissions=["geolocation"],
-        offline=offline,
-    )
-    context.set_default_timeout(15_000)
-    page = context.pages[0] if context.pages else context.new_page()
-    page.on("dialog", lambda dialog: dialog.accept())
-    return context, page
-
-
-def open_tasks_online(page, base):
-    """Sign in as the officer and wait until Tugas saya and its pages are kept on the phone."""
-    sign_in(page, base, "ppkl01", TEST_PASSWORD)
-    page.wait_for_url("**/tasks/")
-    wait_until(page, "navigator.serviceWorker.controller !== null")
-    wait_until(
-        page,
-        "caches.open('ppkl-pages-' + document.body.dataset.userId)"
-        ".then(c => c.keys()).then(keys => keys.length >= 10)",
-    )
-
-
-def server_down(route):
-    route.fulfill(status=503, json={"code": "down", "message": "-"})
-
-
-def log_visit(page, base, coop_id, purpose, notes, photos=(), rat=None):
-    page.goto(f"{base}/cooperatives/{coop_id}")
-    page.get_by_role("link", name="Catat kunjungan").first.click()
-    page.wait_for_url(f"**/visits/new?cooperative={coop_id}")
-    page.get_by_label(purpose).check()
-    page.locator("#notes").fill(notes)
-    if photos:
-        page.set_input_files("#photos", [str(p) for p in photos])
-    if rat:
-        page.locator("#record_move").check()
-        page.locator("#move-fiscal_year").fill(str(rat["fiscal_year"]))
-        page.locator("#move-held_on").fill(rat["held_on"])
-        page.locator("#move-members_present").fill(str(rat["members_present"]))
-        page.locator("#move-members_total").fill(str(rat["members_total"]))
-    wait_until(page, "document.getElementById('visit-location').textContent.includes('akurasi')")
-    page.get_by_role("button", name="Simpan kunjungan").click()
-    page.locator("#visit-saved.alert-success").wait_for()
-
-
-def server_rows(app):
-    from sqlalchemy import func, select
-
-    from ppkl.extensions import db
-    from ppkl.models import Cooperative, Visit, VisitPhoto
-
-    with app.app_context():
-        visits = db.session.scalars(select(Visit).order_by(Visit.id)).all()
-        photos = db.session.execute(
-            select(VisitPhoto.visit_id, VisitPhoto.size, VisitPhoto.client_uuid)
-        ).all()
-        uuids = db.session.scalar(select(func.count(func.distinct(Visit.client_uuid))))
-        stages = dict(db.session.execute(select(Cooperative.name, Cooperative.stage)).all())
-        rows = {
-            "visits": [
-                (v.cooperative_id, v.notes, v.client_uuid, v.latitude, v.longitude, v.accuracy_m)
-                for v in visits
-            ],
-            "photos": photos,
-            "distinct_uuids": uuids,
-            "stages": stages,
-        }
-        db.session.remove()
-        return rows
-
-
-def touch_cooperative(app, coop_id):
-    """A supervisor corrects the cooperative meanwhile: its version moves on."""
-    from ppkl.extensions import db
-    from ppkl.models import Cooperative
-
-    with app.app_context():
-        db.session.get(Cooperative, coop_id).district = "Mentarang"
-        db.session.commit()
-        db.session.remove()
-
-
-def test_officer_works_offline_and_everything_arrives_exactly_once(field, big_photo, tmp_path):
-    from playwright.sync_api import sync_playwright
-
+def test_officer_works_offline_and_everything_arrives_exactly_once(
+    playwright, field, big_photo, tmp_path
+):
     base, app, coops = field["url"], field["app"], field["coops"]
     profile = tmp_path / "profile"
     year = date.today().year
-    with sync_playwright() as playwright:
-        # Online once: Tugas saya, and the pages it leads to are kept on the phone.
-        context, page = open_phone(playwright, profile)
-        open_tasks_online(page, base)
-        # No signal from here on.
-        context.set_offline(True)
-        page.goto(f"{base}/tasks/")
-        assert "terakhir diperbarui" in page.locator("#cached-at").inner_text()
-        assert not has_horizontal_overflow(page)
-        page.locator("#tasks a", has_text=COOPS[0]).first.click()
-        page.wait_for_url(f"**/cooperatives/{coops[COOPS[0]]}")
-        assert "terakhir diperbarui" in page.locator("#cached-at").inner_text()
+    # Online once: Tugas saya, and the pages it leads to are kept on the phone.
+    context, page = open_phone(playwright, profile)
+    open_tasks_online(page, base)
+    # No signal from here on.
+    context.set_offline(True)
+    page.goto(f"{base}/tasks/")
+    assert "terakhir diperbarui" in page.locator("#cached-at").inner_text()
+    assert not has_horizontal_overflow(page)
+    page.locator("#tasks a", has_text=COOPS[0]).first.click()
+    page.wait_for_url(f"**/cooperatives/{coops[COOPS[0]]}")
+    assert "terakhir diperbarui" in page.locator("#cached-at").inner_text()
 
-        log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Dua foto", [big_photo, big_photo])
-        assert "menunggu dikirim" in page.locator("#visit-saved").inner_text()
-        assert pending(page) == "1"
-        rat = {
-            "fiscal_year": year - 1,
-            "held_on": f"{year}-03-14",
-            "members_present": 31,
-            "members_total": 40,
-        }
-        log_visit(page, base, coops[COOPS[1]], "Pendampingan RAT", "RAT dihadiri", rat=rat)
-        log_visit(page, base, coops[COOPS[2]], "Monitoring", "Tanpa foto")
-        assert pending(page) == "3"
-        page.screenshot(path="/tmp/ppkl-field-offline-saved.png")
-        context.close()
+    log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Dua foto", [big_photo, big_photo])
+    assert "menunggu dikirim" in page.locator("#visit-saved").inner_text()
+    assert pending(page) == "1"
+    rat = {
+        "fiscal_year": year - 1,
+        "held_on": f"{year}-03-14",
+        "members_present": 31,
+        "members_total": 40,
+    }
+    log_visit(page, base, coops[COOPS[1]], "Pendampingan RAT", "RAT dihadiri", rat=rat)
+    log_visit(page, base, coops[COOPS[2]], "Monitoring", "Tanpa foto")
+    assert pending(page) == "3"
+    page.screenshot(path="/tmp/ppkl-field-offline-saved.png")
+    context.close()
 
-        # The browser is closed and opened again, still without signal: three are waiting.
-        context, page = open_phone(playwright, profile, offline=True)
-        page.goto(f"{base}/tasks/")
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '3'")
-        page.locator("#sync-badge").click()
-        assert page.locator("#sync-list [data-state=waiting]").count() == 3
-        assert "Menunggu" in page.locator("#sync-list").inner_text()
-        page.screenshot(path="/tmp/ppkl-field-queue.png")
-        page.locator("#sync-panel [data-close]").click()
-        assert server_rows(app)["visits"] == []
+    # The browser is closed and opened again, still without signal: three are waiting.
+    context, page = open_phone(playwright, profile, offline=True)
+    page.goto(f"{base}/tasks/")
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '3'")
+    page.locator("#sync-badge").click()
+    assert page.locator("#sync-list [data-state=waiting]").count() == 3
+    assert "Menunggu" in page.locator("#sync-list").inner_text()
+    page.screenshot(path="/tmp/ppkl-field-queue.png")
+    page.locator("#sync-panel [data-close]").click()
+    assert server_rows(app)["visits"] == []
 
-        # Signal returns: no reload, everything is on the server within 15 s, once.
-        sizes = []
-        page.on(
-            "request",
-            lambda r: sizes.append(len(r.post_data_buffer or b"")) if "/photos" in r.url else None,
-        )
-        context.set_offline(False)
-        started = time.monotonic()
-        while time.monotonic() - started < 15:
-            rows = server_rows(app)
-            if len(rows["visits"]) == 3 and len(rows["photos"]) == 2 and pending(page) == "0":
-                break
-            time.sleep(0.3)
-        took = time.monotonic() - started
-        assert took < 15, rows
-        assert rows["distinct_uuids"] == 3
-        assert sorted(v[1] for v in rows["visits"]) == ["Dua foto", "RAT dihadiri", "Tanpa foto"]
-        for visit in rows["visits"]:
-            assert visit[3] == pytest.approx(POSITION["latitude"])
-            assert visit[4] == pytest.approx(POSITION["longitude"])
-            assert visit[5] is not None
-        assert rows["stages"][COOPS[1]] == "rat_held"
-        assert len(sizes) == 2 and all(size < 600_000 for size in sizes), sizes
-        assert all(size < 600_000 for _, size, _ in rows["photos"])
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
-
-        # The connection breaks after the server took the first photo but before the phone
-        # heard back: the next try completes the visit, nothing twice.
-        cut = {"done": False}
-
-        def cut_once(route):
-            if cut["done"]:
-                route.continue_()
-                return
-            cut["done"] = True
-            route.fetch()  # the server stores it ...
-            route.abort("internetdisconnected")  # ... and the answer never arrives
-
-        context.route("**/api/v1/visits/*/photos", cut_once)
-        log_visit(
-            page, base, coops[COOPS[2]], "Monitoring", "Putus di tengah", [big_photo, big_photo]
-        )
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'", 20)
-        assert cut["done"]
+    # Signal returns: no reload, everything is on the server within 15 s, once.
+    sizes = []
+    page.on(
+        "request",
+        lambda r: sizes.append(len(r.post_data_buffer or b"")) if "/photos" in r.url else None,
+    )
+    context.set_offline(False)
+    started = time.monotonic()
+    while time.monotonic() - started < 15:
         rows = server_rows(app)
-        cut_visit = [v for v in rows["visits"] if v[1] == "Putus di tengah"]
-        assert len(cut_visit) == 1
-        assert len(rows["photos"]) == 4
-        assert len({p[2] for p in rows["photos"]}) == 4
-        context.unroute("**/api/v1/visits/*/photos")
+        if len(rows["visits"]) == 3 and len(rows["photos"]) == 2 and pending(page) == "0":
+            break
+        time.sleep(0.3)
+    took = time.monotonic() - started
+    assert took < 15, rows
+    assert rows["distinct_uuids"] == 3
+    assert sorted(v[1] for v in rows["visits"]) == ["Dua foto", "RAT dihadiri", "Tanpa foto"]
+    for visit in rows["visits"]:
+        assert visit[3] == pytest.approx(POSITION["latitude"])
+        assert visit[4] == pytest.approx(POSITION["longitude"])
+        assert visit[5] is not None
+    assert rows["stages"][COOPS[1]] == "rat_held"
+    assert len(sizes) == 2 and all(size < 600_000 for size in sizes), sizes
+    assert all(size < 600_000 for _, size, _ in rows["photos"])
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
 
-        # A move recorded offline against a cooperative that changed meanwhile: refused with
-        # both versions shown, kept until the officer decides.
-        context.set_offline(True)
-        log_visit(page, base, coops[COOPS[3]], "Pendampingan RAT", "RAT lain", rat=rat)
-        touch_cooperative(app, coops[COOPS[3]])
-        context.set_offline(False)
-        wait_until(page, "document.querySelector('#sync-list [data-state=refused]') !== null")
-        page.locator("#sync-badge").click()
-        refused = page.locator("#sync-list [data-state=refused]")
-        text = refused.inner_text()
-        assert "Versi Anda: 1" in text
-        assert "Di server: Belum mulai, versi 2" in text
-        assert pending(page) == "1"
-        page.screenshot(path="/tmp/ppkl-field-conflict.png")
-        # The officer has seen both and sends it again against the server's version.
-        refused.get_by_role("button", name="Kirim ulang").click()
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
-        assert server_rows(app)["stages"][COOPS[3]] == "rat_held"
+    # The connection breaks after the server took the first photo but before the phone
+    # heard back: the next try completes the visit, nothing twice.
+    cut = {"done": False}
 
-        # Discarding asks first (accepted here) and removes the item from the phone.
-        context.set_offline(True)
-        log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Dibuang")
-        page.locator("#sync-badge").click()
-        page.locator("#sync-list [data-state=waiting]").get_by_role("button", name="Buang").click()
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
-        assert "Dibuang" not in str(server_rows(app)["visits"])
-        page.locator("#sync-panel [data-close]").click()
-        context.set_offline(False)
+    def cut_once(route):
+        if cut["done"]:
+            route.continue_()
+            return
+        cut["done"] = True
+        route.fetch()  # the server stores it ...
+        route.abort("internetdisconnected")  # ... and the answer never arrives
 
-        # The server cannot take visits right now: the item waits, and signing out warns.
-        context.route("**/api/v1/visits", server_down)
-        log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Setelah masuk lagi")
-        time.sleep(1)
-        assert pending(page) == "1"
-        warned = []
-        page.on("dialog", lambda dialog: warned.append(dialog.message))
-        page.get_by_role("button", name="Keluar").click()
-        page.wait_for_url("**/login")
-        assert warned and "belum terkirim" in warned[0]
-        assert not [n for n in page.evaluate("caches.keys()") if n.startswith("ppkl-pages-")]
-        context.unroute("**/api/v1/visits")
+    context.route("**/api/v1/visits/*/photos", cut_once)
+    log_visit(page, base, coops[COOPS[2]], "Monitoring", "Putus di tengah", [big_photo, big_photo])
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'", 20)
+    assert cut["done"]
+    rows = server_rows(app)
+    cut_visit = [v for v in rows["visits"] if v[1] == "Putus di tengah"]
+    assert len(cut_visit) == 1
+    assert len(rows["photos"]) == 4
+    assert len({p[2] for p in rows["photos"]}) == 4
+    context.unroute("**/api/v1/visits/*/photos")
 
-        # Another officer on the same phone: nothing of the first one, online or offline.
-        sign_in(page, base, "ppkl02", TEST_PASSWORD)
-        page.wait_for_url("**/tasks/")
-        wait_until(page, "document.querySelector('#sync-badge').hidden === false")
-        assert pending(page) == "0"
-        page.locator("#sync-badge").click()
-        assert page.locator("#sync-list [data-item-id]").count() == 0
-        page.locator("#sync-panel [data-close]").click()
-        own = "ppkl-pages-" + page.evaluate("document.body.dataset.userId")
-        kept = [n for n in page.evaluate("caches.keys()") if n.startswith("ppkl-pages-")]
-        assert set(kept) <= {own}
-        time.sleep(2)
-        assert "Setelah masuk lagi" not in str(server_rows(app)["visits"])
-        context.set_offline(True)
-        page.goto(f"{base}/cooperatives/{coops[COOPS[0]]}")
-        assert COOPS[0] not in page.content()
-        context.set_offline(False)
+    # A move recorded offline against a cooperative that changed meanwhile: refused with
+    # both versions shown, kept until the officer decides.
+    context.set_offline(True)
+    log_visit(page, base, coops[COOPS[3]], "Pendampingan RAT", "RAT lain", rat=rat)
+    touch_cooperative(app, coops[COOPS[3]])
+    context.set_offline(False)
+    wait_until(page, "document.querySelector('#sync-list [data-state=refused]') !== null")
+    page.locator("#sync-badge").click()
+    refused = page.locator("#sync-list [data-state=refused]")
+    text = refused.inner_text()
+    assert "Versi Anda: 1" in text
+    assert "Di server: Belum mulai, versi 2" in text
+    assert pending(page) == "1"
+    page.screenshot(path="/tmp/ppkl-field-conflict.png")
+    # The officer has seen both and sends it again against the server's version.
+    refused.get_by_role("button", name="Kirim ulang").click()
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
+    assert server_rows(app)["stages"][COOPS[3]] == "rat_held"
 
-        # The first officer signs in again: what waited for them is sent, once.
-        page.goto(f"{base}/tasks/")
-        page.get_by_role("button", name="Keluar").click()
-        page.wait_for_url("**/login")
-        sign_in(page, base, "ppkl01", TEST_PASSWORD)
-        page.wait_for_url("**/tasks/")
-        started = time.monotonic()
-        while time.monotonic() - started < 15:
-            notes = [v[1] for v in server_rows(app)["visits"]]
-            if "Setelah masuk lagi" in notes:
-                break
-            time.sleep(0.3)
-        time.sleep(1)  # a second send would land now
+    # Discarding asks first (accepted here) and removes the item from the phone.
+    context.set_offline(True)
+    log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Dibuang")
+    page.locator("#sync-badge").click()
+    page.locator("#sync-list [data-state=waiting]").get_by_role("button", name="Buang").click()
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
+    assert "Dibuang" not in str(server_rows(app)["visits"])
+    page.locator("#sync-panel [data-close]").click()
+    context.set_offline(False)
+
+    # The server cannot take visits right now: the item waits, and signing out warns.
+    context.route("**/api/v1/visits", server_down)
+    log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Setelah masuk lagi")
+    time.sleep(1)
+    assert pending(page) == "1"
+    warned = []
+    page.on("dialog", lambda dialog: warned.append(dialog.message))
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/login")
+    assert warned and "belum terkirim" in warned[0]
+    assert not [n for n in page.evaluate("caches.keys()") if n.startswith("ppkl-pages-")]
+    context.unroute("**/api/v1/visits")
+
+    # Another officer on the same phone: nothing of the first one, online or offline.
+    sign_in(page, base, "ppkl02", TEST_PASSWORD)
+    page.wait_for_url("**/tasks/")
+    wait_until(page, "document.querySelector('#sync-badge').hidden === false")
+    assert pending(page) == "0"
+    page.locator("#sync-badge").click()
+    assert page.locator("#sync-list [data-item-id]").count() == 0
+    page.locator("#sync-panel [data-close]").click()
+    own = "ppkl-pages-" + page.evaluate("document.body.dataset.userId")
+    kept = [n for n in page.evaluate("caches.keys()") if n.startswith("ppkl-pages-")]
+    assert set(kept) <= {own}
+    time.sleep(2)
+    assert "Setelah masuk lagi" not in str(server_rows(app)["visits"])
+    context.set_offline(True)
+    page.goto(f"{base}/cooperatives/{coops[COOPS[0]]}")
+    assert COOPS[0] not in page.content()
+    context.set_offline(False)
+
+    # The first officer signs in again: what waited for them is sent, once.
+    page.goto(f"{base}/tasks/")
+    page.get_by_role("button", name="Keluar").click()
+    page.wait_for_url("**/login")
+    sign_in(page, base, "ppkl01", TEST_PASSWORD)
+    page.wait_for_url("**/tasks/")
+    started = time.monotonic()
+    while time.monotonic() - started < 15:
         notes = [v[1] for v in server_rows(app)["visits"]]
-        assert notes.count("Setelah masuk lagi") == 1
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
-        context.close()
+        if "Setelah masuk lagi" in notes:
+            break
+        time.sleep(0.3)
+    time.sleep(1)  # a second send would land now
+    notes = [v[1] for v in server_rows(app)["visits"]]
+    assert notes.count("Setelah masuk lagi") == 1
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
+    context.close()
 
 
-def test_a_new_deployment_keeps_cached_pages_and_the_queue(field, tmp_path):
+def test_a_new_deployment_keeps_cached_pages_and_the_queue(playwright, field, tmp_path):
     """A new service worker takes over at once; what it finds cached and queued still works."""
     import shutil
 
-    from playwright.sync_api import sync_playwright
-
     base, app, coops = field["url"], field["app"], field["coops"]
-    with sync_playwright() as playwright:
-        context, page = open_phone(playwright, tmp_path / "profile")
-        open_tasks_online(page, base)
-        # The server is down for visits: the item stays queued across the update.
-        context.route("**/api/v1/visits", server_down)
-        log_visit(page, base, coops[COOPS[1]], "Pembinaan", "Sebelum pembaruan")
-        assert pending(page) == "1"
+    context, page = open_phone(playwright, tmp_path / "profile")
+    open_tasks_online(page, base)
+    # The server is down for visits: the item stays queued across the update.
+    context.route("**/api/v1/visits", server_down)
+    log_visit(page, base, coops[COOPS[1]], "Pembinaan", "Sebelum pembaruan")
+    assert pending(page) == "1"
 
-        shell = tmp_path / "deployment-2"
-        shutil.copytree(app.static_folder + "/app", shell)
-        with (shell / "sw.js").open("a") as worker:
-            worker.write("\n// deployment 2\n")
-        app.config["APP_SHELL_DIR"] = str(shell)
-        try:
-            page.evaluate(
-                "window.swChanged = false;"
-                "navigator.serviceWorker.addEventListener('controllerchange',"
-                " () => { window.swChanged = true; });"
-                "navigator.serviceWorker.getRegistration().then(r => r.update())"
-            )
-            wait_until(page, "window.swChanged === true")
-        finally:
-            app.config["APP_SHELL_DIR"] = None
+    shell = tmp_path / "deployment-2"
+    shutil.copytree(app.static_folder + "/app", shell)
+    with (shell / "sw.js").open("a") as worker:
+        worker.write("\n// deployment 2\n")
+    app.config["APP_SHELL_DIR"] = str(shell)
+    try:
+        page.evaluate(
+            "window.swChanged = false;"
+            "navigator.serviceWorker.addEventListener('controllerchange',"
+            " () => { window.swChanged = true; });"
+            "navigator.serviceWorker.getRegistration().then(r => r.update())"
+        )
+        wait_until(page, "window.swChanged === true")
+    finally:
+        app.config["APP_SHELL_DIR"] = None
 
-        context.set_offline(True)
-        page.goto(f"{base}/cooperatives/{coops[COOPS[2]]}")
-        assert COOPS[2] in page.locator("h1").inner_text()
-        assert page.locator("#cached-at").is_visible()
-        wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '1'")
-        context.unroute("**/api/v1/visits")
-        context.set_offline(False)
-        started = time.monotonic()
-        while time.monotonic() - started < 15:
-            if "Sebelum pembaruan" in str(server_rows(app)["visits"]):
-                break
-            time.sleep(0.3)
-        assert [v[1] for v in server_rows(app)["visits"]].count("Sebelum pembaruan") == 1
-        context.close()
+    context.set_offline(True)
+    page.goto(f"{base}/cooperatives/{coops[COOPS[2]]}")
+    assert COOPS[2] in page.locator("h1").inner_text()
+    assert page.locator("#cached-at").is_visible()
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '1'")
+    context.unroute("**/api/v1/visits")
+    context.set_offline(False)
+    started = time.monotonic()
+    while time.monotonic() - started < 15:
+        if "Sebelum pembaruan" in str(server_rows(app)["visits"]):
+            break
+        time.sleep(0.3)
+    assert [v[1] for v in server_rows(app)["visits"]].count("Sebelum pembaruan") == 1
+    context.close()

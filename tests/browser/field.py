@@ -1,0 +1,168 @@
+"""Helpers shared by the field app's browser tests and bench/field_sync.py: a small database
+with one officer's cooperatives, a camera-sized photo, and the steps an officer takes."""
+
+import time
+from datetime import date
+from pathlib import Path
+
+from PIL import Image, ImageFilter
+
+from tests.browser.conftest import CHROMIUM, PHONE, sign_in
+from tests.conftest import FAST_HASH, TEST_PASSWORD
+
+POSITION = {"latitude": 3.5952, "longitude": 116.6534}  # Malinau
+PROFILE_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic"]
+COOPS = ("KSU Anggrek Malinau", "Koperasi Bakau Lestari", "KSP Cempaka Jaya", "Koperasi Durian")
+
+
+def wait_until(page, expression: str, seconds: float = 15) -> float:
+    """Poll an expression in the page (the CSP forbids Playwright's eval-based waiting)."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if page.evaluate(expression):
+            return time.monotonic() - start
+        time.sleep(0.2)
+    raise AssertionError(f"not true within {seconds} s: {expression}")
+
+
+def pending(page) -> str:
+    return page.locator("[data-sync-pending]").inner_text()
+
+
+def open_phone(playwright, profile, offline=False):
+    context = playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=CHROMIUM,
+        args=PROFILE_ARGS,
+        viewport=PHONE,
+        locale="id-ID",
+        geolocation=POSITION,
+        permissions=["geolocation"],
+        offline=offline,
+    )
+    context.set_default_timeout(15_000)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    return context, page
+
+
+def open_tasks_online(page, base):
+    """Sign in as the officer and wait until Tugas saya and its pages are kept on the phone."""
+    sign_in(page, base, "ppkl01", TEST_PASSWORD)
+    page.wait_for_url("**/tasks/")
+    wait_until(page, "navigator.serviceWorker.controller !== null")
+    wait_until(
+        page,
+        "caches.open('ppkl-pages-' + document.body.dataset.userId)"
+        ".then(c => c.keys()).then(keys => keys.length >= 10)",
+    )
+
+
+def server_down(route):
+    route.fulfill(status=503, json={"code": "down", "message": "-"})
+
+
+def log_visit(page, base, coop_id, purpose, notes, photos=(), rat=None):
+    page.goto(f"{base}/cooperatives/{coop_id}")
+    page.get_by_role("link", name="Catat kunjungan").first.click()
+    page.wait_for_url(f"**/visits/new?cooperative={coop_id}")
+    page.get_by_label(purpose).check()
+    page.locator("#notes").fill(notes)
+    if photos:
+        page.set_input_files("#photos", [str(p) for p in photos])
+    if rat:
+        page.locator("#record_move").check()
+        page.locator("#move-fiscal_year").fill(str(rat["fiscal_year"]))
+        page.locator("#move-held_on").fill(rat["held_on"])
+        page.locator("#move-members_present").fill(str(rat["members_present"]))
+        page.locator("#move-members_total").fill(str(rat["members_total"]))
+    wait_until(page, "document.getElementById('visit-location').textContent.includes('akurasi')")
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    page.locator("#visit-saved.alert-success").wait_for()
+
+
+def server_rows(app):
+    from sqlalchemy import func, select
+
+    from ppkl.extensions import db
+    from ppkl.models import Cooperative, Visit, VisitPhoto
+
+    with app.app_context():
+        visits = db.session.scalars(select(Visit).order_by(Visit.id)).all()
+        photos = db.session.execute(
+            select(VisitPhoto.visit_id, VisitPhoto.size, VisitPhoto.client_uuid)
+        ).all()
+        uuids = db.session.scalar(select(func.count(func.distinct(Visit.client_uuid))))
+        stages = dict(db.session.execute(select(Cooperative.name, Cooperative.stage)).all())
+        rows = {
+            "visits": [
+                (v.cooperative_id, v.notes, v.client_uuid, v.latitude, v.longitude, v.accuracy_m)
+                for v in visits
+            ],
+            "photos": photos,
+            "distinct_uuids": uuids,
+            "stages": stages,
+        }
+        db.session.remove()
+        return rows
+
+
+def touch_cooperative(app, coop_id):
+    """A supervisor corrects the cooperative meanwhile: its version moves on."""
+    from ppkl.extensions import db
+    from ppkl.models import Cooperative
+
+    with app.app_context():
+        db.session.get(Cooperative, coop_id).district = "Mentarang"
+        db.session.commit()
+        db.session.remove()
+
+
+def seed_field(app) -> dict[str, int]:
+    """Two officers; four not-started cooperatives assigned to ppkl01. Returns name -> id."""
+    from ppkl.auth.passwords import hash_password
+    from ppkl.extensions import db
+    from ppkl.models import Assignment, Cooperative, Regency, User
+
+    with app.app_context():
+        regency = Regency(name="Malinau", code="65.02")
+        db.session.add(regency)
+        db.session.flush()
+        users = {
+            name: User(
+                username=name,
+                full_name=full,
+                role="ppkl",
+                regency_id=regency.id,
+                password_hash=hash_password(TEST_PASSWORD, FAST_HASH),
+            )
+            for name, full in (("ppkl01", "Rina Lestari"), ("ppkl02", "Yohanes Laing"))
+        }
+        coops = {
+            name: Cooperative(name=name, regency_id=regency.id, district="Malinau Kota", members=40)
+            for name in COOPS
+        }
+        db.session.add_all([*users.values(), *coops.values()])
+        db.session.flush()
+        db.session.add_all(
+            Assignment(
+                cooperative_id=c.id,
+                officer_id=users["ppkl01"].id,
+                officer_role="ppkl",
+                start_date=date(2019, 1, 2),
+            )
+            for c in coops.values()
+        )
+        db.session.commit()
+        ids = {name: c.id for name, c in coops.items()}
+        db.engine.dispose()
+    return ids
+
+
+def make_camera_photo(path: Path) -> Path:
+    """A 12-megapixel camera-sized JPEG (4000x3000, a few MB) with detail like a real scene."""
+    noise = Image.effect_noise((4000, 3000), 60).filter(ImageFilter.GaussianBlur(1.2))
+    gradient = Image.linear_gradient("L").resize((4000, 3000))
+    image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
+    image.save(path, quality=92)
+    return path
