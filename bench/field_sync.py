@@ -30,6 +30,7 @@ from tests.browser.field import (  # noqa: E402
     open_phone,
     open_tasks_online,
     pending,
+    record_request_bodies,
     server_rows,
     wait_until,
 )
@@ -43,11 +44,13 @@ SLOW_LINK = {
 }
 
 
-def body_bytes(requests, predicate) -> int:
-    return sum(len(r.post_data_buffer or b"") for r in requests if predicate(r))
+def posted(bodies, since: int, part: str = "") -> tuple[int, int]:
+    """Body bytes and number of the POSTs the server received since index `since`."""
+    posts = [size for method, path, size in bodies[since:] if method == "POST" and part in path]
+    return sum(posts), len(posts)
 
 
-def plain_form_bytes(playwright, base, coop_id, photos) -> int:
+def plain_form_bytes(playwright, base, bodies, coop_id, photos) -> int:
     browser = playwright.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
     context = browser.new_context(viewport=PHONE, locale="id-ID", java_script_enabled=False)
     page = context.new_page()
@@ -55,25 +58,21 @@ def plain_form_bytes(playwright, base, coop_id, photos) -> int:
     page.goto(f"{base}/visits/new?cooperative={coop_id}")
     page.get_by_label("Pembinaan").check()
     page.set_input_files("#photos", [str(p) for p in photos])
-    sent = []
-    page.on("request", sent.append)
+    since = len(bodies)
     page.get_by_role("button", name="Simpan kunjungan").click()
     page.wait_for_url("**/visits/?saved=*")
     browser.close()
-    return body_bytes(sent, lambda r: r.method == "POST")
+    return posted(bodies, since, "/visits/new")[0]
 
 
-def field_app_bytes(page, base, coop_id, photos) -> tuple[int, int]:
-    sent = []
-    page.on("request", sent.append)
+def field_app_bytes(page, base, bodies, coop_id, photos) -> tuple[int, int]:
+    since = len(bodies)
     log_visit(page, base, coop_id, "Pembinaan", "Tiga foto", photos)
     wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'", 60)
-    page.remove_listener("request", sent.append)
-    api = [r for r in sent if "/api/v1/" in r.url and r.method == "POST"]
-    return body_bytes(api, lambda r: True), len(api)
+    return posted(bodies, since, "/api/v1/")
 
 
-def queued_sync_seconds(page, context, base, coops, visits, photos) -> tuple[float, int]:
+def queued_sync_seconds(page, context, base, bodies, coops, visits, photos) -> tuple[float, int]:
     context.set_offline(True)
     for n in range(visits):
         coop_id = coops[COOPS[n % len(COOPS)]]
@@ -83,8 +82,7 @@ def queued_sync_seconds(page, context, base, coops, visits, photos) -> tuple[flo
     cdp = context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions", SLOW_LINK)
-    sent = []
-    page.on("request", sent.append)
+    since = len(bodies)
     context.set_offline(False)
     started = time.monotonic()
     while pending(page) != "0":
@@ -92,7 +90,7 @@ def queued_sync_seconds(page, context, base, coops, visits, photos) -> tuple[flo
         if time.monotonic() - started > 1800:
             raise SystemExit("not synced within 30 minutes")
     took = time.monotonic() - started
-    return took, body_bytes(sent, lambda r: "/api/v1/" in r.url)
+    return took, posted(bodies, since, "/api/v1/")[0]
 
 
 def main() -> None:
@@ -108,21 +106,24 @@ def main() -> None:
         from tests.browser.field import seed_field
 
         coops = seed_field(app)
+        bodies = record_request_bodies(app)
         with LiveServer(app) as server, sync_playwright() as playwright:
             base = server.url
             sizes = ", ".join(f"{p.stat().st_size / 1e6:.1f} MB" for p in camera)
             print(f"three 4000x3000 camera JPEGs: {sizes}")
-            plain = plain_form_bytes(playwright, base, coops[COOPS[0]], camera)
+            plain = plain_form_bytes(playwright, base, bodies, coops[COOPS[0]], camera)
             print(f"plain form (no JavaScript), one visit + 3 photos: {plain / 1e6:.2f} MB sent")
             context, page = open_phone(playwright, folder / "profile")
             open_tasks_online(page, base)
-            app_bytes, requests = field_app_bytes(page, base, coops[COOPS[1]], camera)
+            app_bytes, requests = field_app_bytes(page, base, bodies, coops[COOPS[1]], camera)
             print(
                 f"field app, one visit + 3 photos: {app_bytes / 1e6:.2f} MB sent "
                 f"in {requests} API requests ({plain / app_bytes:.1f}x less)"
             )
             photos = camera[: args.photos_per_visit]
-            took, sent = queued_sync_seconds(page, context, base, coops, args.visits, photos)
+            took, sent = queued_sync_seconds(
+                page, context, base, bodies, coops, args.visits, photos
+            )
             rows = server_rows(app)
             print(
                 f"{args.visits} queued visits x {len(photos)} photo(s), 400/150 kbps, 400 ms: "

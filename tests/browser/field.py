@@ -166,3 +166,18 @@ def make_camera_photo(path: Path) -> Path:
     image = Image.merge("RGB", (noise, gradient, Image.blend(noise, gradient, 0.5)))
     image.save(path, quality=92)
     return path
+
+
+def record_request_bodies(app) -> list[tuple[str, str, int]]:
+    """(method, path, body bytes) of every request the server receives from now on, counted on
+    the server so that multipart uploads are measured too (the browser does not expose them)."""
+    seen: list[tuple[str, str, int]] = []
+    inner = app.wsgi_app
+
+    def counting(environ, start_response):
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        seen.append((environ["REQUEST_METHOD"], environ["PATH_INFO"], length))
+        return inner(environ, start_response)
+
+    app.wsgi_app = counting
+    return seen
