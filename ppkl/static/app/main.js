@@ -144,7 +144,8 @@ async function render() {
 function renderStatus() {
   const line = document.getElementById("sync-status");
   const state = currentStatus().state;
-  line.textContent = !navigator.onLine ? t("offline") : state === "retrying" ? t("server_error") : t("online");
+  const messages = { retrying: "server_error", stopped: "signed_out" };
+  line.textContent = t(navigator.onLine ? messages[state] || "online" : "offline");
 }
 
 async function resend(id) {

@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "308170b8d478e505"
+  "revision": "697d78cbb5c61f9d"
  },
  {
   "url": "/static/app/offline.html",
