@@ -38,7 +38,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/ppkl.css",
-  "revision": "a592ec231d5f4464"
+  "revision": "4935d19c0e91cb85"
  },
  {
   "url": "/static/vendor/idb-8.0.4/idb.js",
