@@ -30,7 +30,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/sync.js",
-  "revision": "d291c5054232e62c"
+  "revision": "c73cc0105b3aaeda"
  },
  {
   "url": "/static/app/visit-form.js",

@@ -13,6 +13,7 @@ class Stop extends Error {}
 
 let userId = null;
 let running = null;
+let again = false;
 let failures = 0;
 let timer = null;
 const statusListeners = new Set();
@@ -103,6 +104,10 @@ async function sendItem(item) {
     for (const photo of item.photos) {
       if (photo.done) continue;
       const stored = await queue.getFile(userId, photo.id);
+      if (!stored) {
+        const lost = { status: 0, body: { code: "photo_missing", message: photo.name } };
+        return refuse(item, "photo", lost);
+      }
       const form = new FormData();
       form.append("id", photo.id);
       form.append("file", stored.blob, photo.name);
@@ -174,12 +179,19 @@ function schedule(delay) {
 
 export function syncNow() {
   if (userId === null) return Promise.resolve();
-  if (!running) {
-    const task = navigator.locks ? navigator.locks.request(`ppkl-sync-${userId}`, run) : run();
-    running = task.finally(() => {
-      running = null;
-    });
+  if (running) {
+    // An item saved during a run is sent by a second run right after it.
+    again = true;
+    return running;
   }
+  const task = navigator.locks ? navigator.locks.request(`ppkl-sync-${userId}`, run) : run();
+  running = task.finally(() => {
+    running = null;
+    if (again) {
+      again = false;
+      syncNow();
+    }
+  });
   return running;
 }
 
