@@ -3,6 +3,7 @@ API, the manifest, the bottom bar and the send-queue badge."""
 
 import json
 import re
+from html import unescape
 
 from tests.conftest import login
 

@@ -26,7 +26,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/strings.js",
-  "revision": "238f17c2d1ed2bf6"
+  "revision": "1a320ec41a0ac4fd"
  },
  {
   "url": "/static/app/sync.js",

@@ -1,11 +1,11 @@
-// UI text for scripts: translated on the server and rendered into <script type="application/json"
-// id="app-strings"> by templates/_sync_badge.html, so scripts hold no language of their own.
+// UI text for scripts: translated on the server and rendered as JSON into the data-strings
+// attribute of #app-strings by templates/_sync_badge.html, so scripts hold no language of their own.
 let strings = null;
 
 function all() {
   if (strings === null) {
     const block = document.getElementById("app-strings");
-    strings = block ? JSON.parse(block.textContent) : {};
+    strings = block ? JSON.parse(block.dataset.strings) : {};
   }
   return strings;
 }
