@@ -18,10 +18,8 @@ def test_signed_in_page_names_the_user_and_carries_the_api_token(client, make_us
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
     assert 'id="bottom-nav"' in html
     assert "data-sync-pending" in html
-    strings = re.search(
-        r'<script type="application/json" id="app-strings">(.*?)</script>', html, re.S
-    )
-    assert json.loads(strings.group(1))["waiting"] == "Menunggu"
+    strings = re.search(r"<div id=\"app-strings\" hidden data-strings='([^']*)'>", html)
+    assert json.loads(unescape(strings.group(1)))["waiting"] == "Menunggu"
 
 
 def test_signed_out_page_carries_nothing_personal(client):

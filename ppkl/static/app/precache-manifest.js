@@ -30,7 +30,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/sync.js",
-  "revision": "c73cc0105b3aaeda"
+  "revision": "4d3b22ba3b4fbfff"
  },
  {
   "url": "/static/app/visit-form.js",

@@ -37,13 +37,6 @@ function csrfToken() {
   return meta ? meta.content : "";
 }
 
-// A cached page may carry an old token (a new session began since): fetch a live page for one.
-async function refreshCsrfToken() {
-  const response = await fetch("/tasks/", { credentials: "same-origin", cache: "no-store" });
-  const match = (await response.text()).match(/<meta name="csrf-token" content="([^"]+)">/);
-  if (match) document.querySelector('meta[name="csrf-token"]').content = match[1];
-}
-
 async function api(path, { method = "GET", json = undefined, form = undefined } = {}) {
   const headers = { Accept: "application/json", "X-CSRFToken": csrfToken() };
   let body;
@@ -66,8 +59,7 @@ async function api(path, { method = "GET", json = undefined, form = undefined } 
     throw new Retry(`status ${response.status}`);
   }
   if (data === null) {
-    // Not the API's JSON (a CSRF refusal page, a captive portal): nothing to show the officer.
-    await refreshCsrfToken().catch(() => undefined);
+    // Not the API's JSON (a captive portal, a proxy): nothing to show the officer; try again.
     throw new Retry(`status ${response.status} without JSON`);
   }
   return { status: response.status, body: data };
@@ -151,6 +143,8 @@ async function run() {
     // The queue belongs to the page's user; send nothing under another user's session.
     const me = await api("/api/v1/me");
     if (!accepted(me) || String(me.body.id) !== String(userId)) throw new Stop("other_user");
+    // A page served from the phone may hold the token of an older session: use a fresh one.
+    if (me.body.csrf_token) document.querySelector('meta[name="csrf-token"]').content = me.body.csrf_token;
     for (const { id } of items) {
       const item = await queue.getItem(userId, id);
       if (item && sendable(item)) await sendItem(item);
