@@ -62,12 +62,14 @@ def server_down(route):
     route.fulfill(status=503, json={"code": "down", "message": "-"})
 
 
-def log_visit(page, base, coop_id, purpose, notes, photos=(), rat=None):
+def log_visit(page, base, coop_id, purpose, notes, photos=(), rat=None, visited_on=None):
     page.goto(f"{base}/cooperatives/{coop_id}")
     page.get_by_role("link", name="Catat kunjungan").first.click()
     page.wait_for_url(f"**/visits/new?cooperative={coop_id}")
     page.get_by_label(purpose).check()
     page.locator("#notes").fill(notes)
+    if visited_on:
+        page.locator("#visited_on").fill(visited_on.isoformat())
     if photos:
         page.set_input_files("#photos", [str(p) for p in photos])
     if rat:
@@ -181,3 +183,47 @@ def record_request_bodies(app) -> list[tuple[str, str, int]]:
 
     app.wsgi_app = counting
     return seen
+
+
+def add_cooperative(app, name: str, officer: str = "ppkl01") -> int:
+    """One more cooperative, assigned to the officer from 2019."""
+    from sqlalchemy import select
+
+    from ppkl.extensions import db
+    from ppkl.models import Assignment, Cooperative, Regency, User
+
+    with app.app_context():
+        regency = db.session.scalars(select(Regency)).first()
+        user = db.session.scalar(select(User).where(User.username == officer))
+        coop = Cooperative(name=name, regency_id=regency.id, district="Malinau Barat", members=25)
+        db.session.add(coop)
+        db.session.flush()
+        db.session.add(
+            Assignment(
+                cooperative_id=coop.id,
+                officer_id=user.id,
+                officer_role=user.role,
+                start_date=date(2019, 1, 2),
+            )
+        )
+        db.session.commit()
+        coop_id = coop.id
+        db.session.remove()
+    return coop_id
+
+
+def end_assignments(app, coop_id: int) -> None:
+    """The cooperative is taken off its officer (reassigned by a supervisor)."""
+    from sqlalchemy import update
+
+    from ppkl.extensions import db
+    from ppkl.models import Assignment
+
+    with app.app_context():
+        db.session.execute(
+            update(Assignment)
+            .where(Assignment.cooperative_id == coop_id, Assignment.end_date.is_(None))
+            .values(end_date=date(2020, 1, 1))
+        )
+        db.session.commit()
+        db.session.remove()

@@ -12,6 +12,8 @@ from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
 from tests.browser.field import (
     COOPS,
     POSITION,
+    add_cooperative,
+    end_assignments,
     log_visit,
     make_camera_photo,
     open_phone,
@@ -258,4 +260,33 @@ def test_a_new_deployment_keeps_cached_pages_and_the_queue(playwright, field, tm
             break
         time.sleep(0.3)
     assert [v[1] for v in server_rows(app)["visits"]].count("Sebelum pembaruan") == 1
+    context.close()
+
+
+def test_refusals_stay_listed_with_their_reason(playwright, field, tmp_path):
+    """A 403 (reassigned meanwhile) and a 400 (a server rule) are shown, not dropped."""
+    from datetime import timedelta
+
+    from ppkl.clock import office_today
+
+    base, app, coops = field["url"], field["app"], field["coops"]
+    reassigned = add_cooperative(app, "Koperasi Enggang")
+    context, page = open_phone(playwright, tmp_path / "profile")
+    open_tasks_online(page, base)
+    context.set_offline(True)
+    log_visit(page, base, reassigned, "Pembinaan", "Dipindahtugaskan")
+    # The phone's clock runs a day ahead: the server's rule refuses a visit in the future.
+    tomorrow = office_today() + timedelta(days=1)
+    log_visit(page, base, coops[COOPS[0]], "Pembinaan", "Besok", visited_on=tomorrow)
+    end_assignments(app, reassigned)
+    context.set_offline(False)
+    wait_until(page, "document.querySelectorAll('#sync-list [data-state=refused]').length === 2")
+    page.locator("#sync-badge").click()
+    text = page.locator("#sync-list").inner_text()
+    assert "Koperasi ini tidak lagi ditugaskan kepada Anda." in text
+    assert "Tanggal kunjungan: Tanggal kunjungan tidak boleh di masa depan." in text
+    assert pending(page) == "2"
+    page.screenshot(path="/tmp/ppkl-field-refused.png")
+    notes = [v[1] for v in server_rows(app)["visits"]]
+    assert "Dipindahtugaskan" not in notes and "Besok" not in notes
     context.close()

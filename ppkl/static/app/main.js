@@ -2,7 +2,7 @@
 // the "last refreshed" mark on pages served from the phone, and the sign-out guard.
 import * as queue from "./queue.js";
 import { currentStatus, onStatus, startSync, syncNow } from "./sync.js";
-import { formatDate, formatDateTime, stageLabel, t } from "./strings.js";
+import { fieldLabel, formatDate, formatDateTime, stageLabel, t } from "./strings.js";
 
 const body = document.body;
 const userId = body.dataset.userId;
@@ -77,7 +77,8 @@ function describeRefusal(item) {
   if (refusal.errors) {
     const list = element("ul", "mb-0");
     Object.entries(refusal.errors).forEach(([field, messages]) => {
-      list.append(element("li", "", `${field}: ${[].concat(messages).join(" ")}`));
+      const text = [].concat(messages).join(" ");
+      list.append(element("li", "", field === "_schema" ? text : `${fieldLabel(field)}: ${text}`));
     });
     box.append(list);
   }
@@ -94,7 +95,7 @@ function describeRefusal(item) {
     const fields = ["visited_on", "purposes", "people_met", "notes", "outcome", "follow_up_on", "follow_up_action"];
     const table = element("dl", "row mb-0 text-body");
     fields.forEach((field) => {
-      table.append(element("dt", "col-4 fw-normal", field));
+      table.append(element("dt", "col-4 fw-normal", fieldLabel(field)));
       table.append(element("dd", "col-8 mb-0", `${[].concat(item.visit[field] ?? "—").join(", ")} / ${[].concat(current[field] ?? "—").join(", ")}`));
     });
     box.append(table);

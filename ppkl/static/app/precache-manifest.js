@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "697d78cbb5c61f9d"
+  "revision": "44730f67f1dd8d1e"
  },
  {
   "url": "/static/app/offline.html",
@@ -26,7 +26,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/strings.js",
-  "revision": "1a320ec41a0ac4fd"
+  "revision": "2ec270021c9be865"
  },
  {
   "url": "/static/app/sync.js",

@@ -14,6 +14,12 @@ export function stageLabel(stage) {
   return (all().stages || {})[stage] || stage;
 }
 
+// A form field's label as on the visit form; "location.latitude" is labelled by "location".
+export function fieldLabel(name) {
+  const fields = all().fields || {};
+  return fields[name] || fields[name.split(".")[0]] || name;
+}
+
 export function t(key, params = {}) {
   const text = all()[key] || key;
   return text.replace(/\{(\w+)\}/g, (whole, name) => (name in params ? String(params[name]) : whole));
