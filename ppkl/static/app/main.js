@@ -46,7 +46,8 @@ function notice(id, text, kind) {
 
 function showCachedMark() {
   if (body.dataset.cachedAt) {
-    notice("cached-at", t("cached_at", { time: formatDateTime(body.dataset.cachedAt) }), "warning");
+    const key = navigator.onLine ? "cached_at_online" : "cached_at";
+    notice("cached-at", t(key, { time: formatDateTime(body.dataset.cachedAt) }), "warning");
   }
 }
 
@@ -206,8 +207,11 @@ if (userId) {
   registerServiceWorker();
   showCachedMark();
   showConnection();
-  window.addEventListener("online", () => { showConnection(); renderStatus(); });
-  window.addEventListener("offline", () => { showConnection(); renderStatus(); });
+  ["online", "offline"].forEach((name) => window.addEventListener(name, () => {
+    showCachedMark();
+    showConnection();
+    renderStatus();
+  }));
   setUpPanel();
   guardSignOut();
   queue.onChange(render);

@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "44730f67f1dd8d1e"
+  "revision": "7701cfa693ede2ed"
  },
  {
   "url": "/static/app/offline.html",
