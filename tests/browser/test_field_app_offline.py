@@ -216,6 +216,8 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(
     notes = [v[1] for v in server_rows(app)["visits"]]
     assert notes.count("Setelah masuk lagi") == 1
     wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
+    # Closing while the worker still fetches pages would leave server requests running.
+    wait_until(page, "document.body.dataset.warmed === 'true'", 60)
     context.close()
 
 

@@ -24,6 +24,10 @@ function registerServiceWorker() {
         urls.push("/tasks/", "/visits/new", "/cooperatives/");
       }
       if (urls.length) registration.active.postMessage({ type: "warm", urls });
+      // Marks the page once the worker has fetched them (tests wait for it before closing).
+      navigator.serviceWorker.addEventListener("message", (event) => {
+        if (event.data && event.data.type === "warmed") body.dataset.warmed = "true";
+      });
     })
     .catch((error) => console.warn("ppkl service worker", error)); // eslint-disable-line no-console
 }

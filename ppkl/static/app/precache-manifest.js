@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "7701cfa693ede2ed"
+  "revision": "c44e1ebe9a379eba"
  },
  {
   "url": "/static/app/offline.html",
