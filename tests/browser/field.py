@@ -155,8 +155,11 @@ def seed_field(app) -> dict[str, int]:
             )
             for c in coops.values()
         )
-        db.session.commit()
+        # Read before the commit: afterwards each read would check out a connection again,
+        # which the dispose below would leave open.
         ids = {name: c.id for name, c in coops.items()}
+        db.session.commit()
+        db.session.remove()
         db.engine.dispose()
     return ids
 
@@ -206,8 +209,8 @@ def add_cooperative(app, name: str, officer: str = "ppkl01") -> int:
                 start_date=date(2019, 1, 2),
             )
         )
-        db.session.commit()
         coop_id = coop.id
+        db.session.commit()
         db.session.remove()
     return coop_id
 
