@@ -38,7 +38,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/ppkl.css",
-  "revision": "4935d19c0e91cb85"
+  "revision": "243a04d259d0e26e"
  },
  {
   "url": "/static/vendor/idb-8.0.4/idb.js",
