@@ -8,7 +8,7 @@ for a new service worker on every load, so a deployment reaches phones at once.
 
 from pathlib import Path
 
-from flask import current_app, send_from_directory
+from flask import Response, current_app, request
 
 from ppkl.access import public
 from ppkl.api.blueprint import plain_bp
@@ -20,9 +20,12 @@ def shell_dir() -> Path:
 
 
 def serve(name: str, mimetype: str):
-    response = send_from_directory(shell_dir(), name, mimetype=mimetype, max_age=0)
+    # Read whole (a few kB, fixed names): a streamed file stays open in callers that never
+    # close the response, such as the test client walking every route.
+    response = Response((shell_dir() / name).read_bytes(), mimetype=mimetype)
     response.headers["Cache-Control"] = "no-cache"
-    return response
+    response.add_etag()
+    return response.make_conditional(request)
 
 
 @plain_bp.route("/manifest.webmanifest")
