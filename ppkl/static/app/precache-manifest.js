@@ -37,6 +37,14 @@ self.PPKL_PRECACHE = [
   "revision": "114db8b90335e2d7"
  },
  {
+  "url": "/static/district-filter.js",
+  "revision": "1e623df5bc9261b1"
+ },
+ {
+  "url": "/static/form-key.js",
+  "revision": "37b23fb26ba389e0"
+ },
+ {
   "url": "/static/ppkl.css",
   "revision": "243a04d259d0e26e"
  },
