@@ -65,7 +65,7 @@ def server_down(route):
 def log_visit(page, base, coop_id, purpose, notes, photos=(), rat=None, visited_on=None):
     page.goto(f"{base}/cooperatives/{coop_id}")
     page.get_by_role("link", name="Catat kunjungan").first.click()
-    page.wait_for_url(f"**/visits/new?cooperative={coop_id}")
+    page.wait_for_url(f"**/visits/new?cooperative={coop_id}*")
     page.get_by_label(purpose).check()
     page.locator("#notes").fill(notes)
     if visited_on:

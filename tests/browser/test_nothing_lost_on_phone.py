@@ -87,7 +87,8 @@ def fill_visit(phone, follow_up: date):
     phone.get_by_label("Tindak lanjut", exact=True).fill("Ambil laporan keuangan")
 
 
-def test_a_photo_survives_a_form_error_and_is_saved_with_the_visit(phone, field_site):
+def test_a_photo_survives_a_form_error_and_is_saved_with_the_visit(phone_without_js, field_site):
+    phone = phone_without_js  # the plain form: the field app's queue is off
     from ppkl.models import PendingPhoto, Visit, VisitPhoto
 
     open_visit_form(phone, field_site)
@@ -117,7 +118,8 @@ def test_a_photo_survives_a_form_error_and_is_saved_with_the_visit(phone, field_
     assert count(field_site.app, PendingPhoto) == 0
 
 
-def test_photos_are_added_and_removed_within_the_edit_window(phone, field_site):
+def test_photos_are_added_and_removed_within_the_edit_window(phone_without_js, field_site):
+    phone = phone_without_js  # the plain form: the field app's queue is off
     from ppkl.models import VisitPhoto
 
     open_visit_form(phone, field_site)
@@ -146,6 +148,9 @@ def test_photos_are_added_and_removed_within_the_edit_window(phone, field_site):
 
 
 def test_back_and_save_again_does_not_store_a_second_visit(phone, field_site):
+    # The plain form with its one-time key script, as on a phone where the field app's queue
+    # did not load (with the queue, the visit's own id makes a resend harmless).
+    phone.route("**/static/app/main.js", lambda route: route.abort())
     from ppkl.models import Visit
 
     open_visit_form(phone, field_site)
@@ -164,7 +169,10 @@ def test_back_and_save_again_does_not_store_a_second_visit(phone, field_site):
     assert not has_horizontal_overflow(phone)
 
 
-def test_unassigned_while_typing_says_so_and_keeps_the_notes_and_photo(phone, field_site):
+def test_unassigned_while_typing_says_so_and_keeps_the_notes_and_photo(
+    phone_without_js, field_site
+):
+    phone = phone_without_js  # the plain form: the field app's queue is off
     from ppkl.assignments.services import assign_officer
     from ppkl.extensions import db
     from ppkl.models import Cooperative, User, Visit

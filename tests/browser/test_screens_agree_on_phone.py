@@ -102,7 +102,10 @@ MONTHS = "Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|N
 DATE_STYLE = rf"\d{{1,2}} ({MONTHS}) \d{{4}}"
 
 
-def test_a_visit_from_the_cooperative_page_prefills_the_move_and_returns_there(phone, field_site):
+def test_a_visit_from_the_cooperative_page_prefills_the_move_and_returns_there(
+    phone_without_js, field_site
+):
+    phone = phone_without_js  # the plain form: the field app's queue is off
     import re
 
     from ppkl.certification.deadlines import last_ended_fiscal_year, rules_from_config

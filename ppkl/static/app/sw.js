@@ -59,6 +59,16 @@ function pageOwner(html) {
   return body ? body[1] : null;
 }
 
+// Query arguments that only say where to return after saving: a page is the same page without
+// them, so a form opened from the cooperative page is found offline as the worklist cached it.
+const NAVIGATION_ONLY_ARGS = ["back"];
+
+function pageKey(address) {
+  const url = new URL(address);
+  for (const name of NAVIGATION_ONLY_ARGS) url.searchParams.delete(name);
+  return url.href;
+}
+
 async function keepPage(request, response) {
   if (!response || response.status !== 200 || response.type !== "basic") return;
   if (!(response.headers.get("Content-Type") || "").startsWith("text/html")) return;
@@ -69,7 +79,7 @@ async function keepPage(request, response) {
   const headers = new Headers(response.headers);
   headers.set("X-Ppkl-Fetched-At", new Date().toISOString());
   const cache = await caches.open(PAGE_CACHE_PREFIX + owner);
-  await cache.put(request.url, new Response(html, { status: 200, headers }));
+  await cache.put(pageKey(request.url), new Response(html, { status: 200, headers }));
 }
 
 function withTimeout(promise, ms) {
@@ -86,7 +96,7 @@ async function cachedPage(request) {
   const user = await currentUser();
   if (!user) return null;
   const cache = await caches.open(PAGE_CACHE_PREFIX + user);
-  const hit = await cache.match(request.url);
+  const hit = await cache.match(pageKey(request.url));
   if (!hit) return null;
   // Mark the copy so the page can say how old it is.
   const fetchedAt = hit.headers.get("X-Ppkl-Fetched-At") || "";
