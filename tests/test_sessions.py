@@ -1,4 +1,7 @@
-"""Remember-me cookies are revoked by the same per-user session version as sessions."""
+"""Remember-me cookies are revoked by the same per-user session version as sessions, carry
+their issue time and end with the session's limits."""
+
+import time
 
 import pytest
 
@@ -52,4 +55,41 @@ def test_session_version_is_in_the_remember_cookie(app, make_user, auth):
     user = make_user("siti")
     phone, _ = remembered_device(app, auth, "siti")
     token = phone.get_cookie("remember_token").value
-    assert token.startswith(f"{user.id}:{user.session_version}|")
+    assert token.startswith(f"{user.id}:{user.session_version}:")
+
+
+def later(monkeypatch, seconds):
+    real = time.time
+    monkeypatch.setattr("ppkl.auth.sessions.time.time", lambda: real() + seconds)
+
+
+def test_remember_cookie_differs_at_every_sign_in(app, make_user, auth, monkeypatch):
+    make_user("siti")
+    first, _ = remembered_device(app, auth, "siti")
+    later(monkeypatch, 5)
+    second, _ = remembered_device(app, auth, "siti")
+    assert first.get_cookie("remember_token").value != second.get_cookie("remember_token").value
+
+
+def test_remember_cookie_ends_at_the_absolute_limit(app, make_user, auth, monkeypatch):
+    make_user("siti")
+    _, copy = remembered_device(app, auth, "siti")
+    later(monkeypatch, app.config["SESSION_ABSOLUTE_TIMEOUT"].total_seconds() + 60)
+    response = copy.get("/dashboard")
+    assert response.status_code == 302 and "/login" in response.location
+    assert copy.get_cookie("remember_token") is None
+
+
+def test_idle_expiry_clears_the_remember_cookie(app, make_user, auth, monkeypatch):
+    make_user("siti")
+    phone, _ = remembered_device(app, auth, "siti")
+    later(monkeypatch, app.config["SESSION_IDLE_TIMEOUT"].total_seconds() + 60)
+    assert phone.get("/dashboard").status_code == 302
+    assert phone.get_cookie("remember_token") is None
+
+
+def test_sign_out_clears_the_remember_cookie(app, make_user, auth):
+    make_user("siti")
+    phone, _ = remembered_device(app, auth, "siti")
+    auth.logout(phone)
+    assert phone.get_cookie("remember_token") is None

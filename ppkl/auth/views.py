@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 
 from ppkl import audit
 from ppkl.access import public, signed_in
@@ -57,7 +57,7 @@ def login():
             lang = session.get("lang")
             session.clear()
             login_user(user, remember=form.remember.data)
-            sessions.start_session()
+            sessions.start_session(user)
             if lang and not user.locale:
                 user.locale = lang
             user.last_login_at = utcnow()
@@ -72,8 +72,7 @@ def logout():
     """Sign out and end every session of this user, including copies of the cookie."""
     current_user.end_all_sessions()
     audit.record(SIGNED_OUT)
-    logout_user()
-    session.clear()
+    sessions.end_session()
     flash(_("You have signed out."), "info")
     return redirect(url_for("auth.login"))
 
