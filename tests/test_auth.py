@@ -162,3 +162,24 @@ def test_officer_sign_in_still_follows_next(client, make_user):
         page="/login",
     )
     assert response.headers["Location"] == "/cooperatives/"
+def test_unknown_username_costs_one_verification_like_a_known_one(app, make_user, monkeypatch):
+    """Timing: an unknown name must not cost a hash on top of the verification."""
+    from ppkl.auth import services
+
+    make_user("siti")
+    work = []
+    real_hash, real_verify = services.hash_password, services.verify_password
+    monkeypatch.setattr(services, "hash_password", lambda *a: work.append("hash") or real_hash(*a))
+    monkeypatch.setattr(
+        services, "verify_password", lambda *a: work.append("verify") or real_verify(*a)
+    )
+    method = "pbkdf2:sha256:1001"  # one no other test warmed up
+    services.authenticate("nobody", "wrong-password", method)  # warms the dummy hash once
+    work.clear()
+    for _ in range(3):
+        services.authenticate("nobody", "wrong-password", method)
+    unknown = list(work)
+    work.clear()
+    for _ in range(3):
+        services.authenticate("siti", "wrong-password", method)
+    assert unknown == work == ["verify"] * 3

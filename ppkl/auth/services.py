@@ -1,6 +1,7 @@
 """Sign-in verbs. No request or session here: the view passes what it needs."""
 
 import logging
+from functools import cache
 
 from sqlalchemy import func, select
 
@@ -10,16 +11,20 @@ from ppkl.models import User
 
 log = logging.getLogger(__name__)
 
-# Checked against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+@cache
+def dummy_hash(hash_method: str) -> str:
+    """Checked against when the username is unknown, so both failures cost one verification.
+    Made once per method: making it is a hash, and doing that per attempt would double the
+    cost of an unknown name and tell it apart."""
+    return hash_password("not a password of anyone", hash_method)
 
 
 def authenticate(username: str, password: str, hash_method: str) -> User | None:
     """The active user with this username and password, or None; upgrades a weak stored hash."""
     user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
     if user is None:
-        dummy = _DUMMY_HASH_CACHE.setdefault(hash_method, hash_password("x", hash_method))
-        verify_password(dummy, password)
+        verify_password(dummy_hash(hash_method), password)
         return None
     if not verify_password(user.password_hash, password) or not user.active:
         return None
