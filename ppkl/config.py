@@ -117,6 +117,9 @@ class Config:
     # Cooperative imports: largest file and most data rows accepted (CLI and web).
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 50_000
+    # An XLSX is a zip: refuse one that unpacks to more than this (all parts, shared strings).
+    IMPORT_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+    IMPORT_MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
     # Uploaded files waiting for the supervisor's confirmation; default instance/imports.
     IMPORT_UPLOAD_DIR: str | None = None
 

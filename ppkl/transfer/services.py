@@ -86,7 +86,12 @@ def import_options(
     config, create_regencies: bool, dry_run: bool, reason: str | None = None
 ) -> ImportOptions:
     """The options from the app's settings (NIK_PATTERN, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS)."""
-    limits = Limits(max_bytes=config["IMPORT_MAX_BYTES"], max_rows=config["IMPORT_MAX_ROWS"])
+    limits = Limits(
+        max_bytes=config["IMPORT_MAX_BYTES"],
+        max_rows=config["IMPORT_MAX_ROWS"],
+        max_unpacked_bytes=config["IMPORT_MAX_UNPACKED_BYTES"],
+        max_shared_strings_bytes=config["IMPORT_MAX_SHARED_STRINGS_BYTES"],
+    )
     reason = (reason or "").strip() or None
     return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run, reason)
 

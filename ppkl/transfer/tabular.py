@@ -40,6 +40,10 @@ REFUSALS = {
     "bad_xlsx": N_(
         "The file is not a readable Excel workbook. Open it in Excel and save it again as .xlsx."
     ),
+    "xlsx_too_big_unpacked": N_(
+        "The workbook unpacks to more than %(limit)s bytes. Delete unused sheets, rows and "
+        "formatting, or save it as CSV UTF-8, and upload it again."
+    ),
 }
 
 
@@ -71,6 +75,11 @@ class Table:
 class Limits:
     max_bytes: int = 10 * 1024 * 1024
     max_rows: int = 50_000
+    # An XLSX is a zip: a small file can unpack to gigabytes. Checked before any parsing.
+    max_unpacked_bytes: int = 200 * 1024 * 1024
+    # openpyxl holds the shared strings in memory, whatever read_only says.
+    max_shared_strings_bytes: int = 32 * 1024 * 1024
+    max_zip_members: int = 200
 
 
 def read_table(filename: str, data: bytes, limits: Limits) -> Table:
@@ -81,18 +90,20 @@ def read_table(filename: str, data: bytes, limits: Limits) -> Table:
     if extension == ".csv":
         lines = _csv_lines(data)
     elif extension == ".xlsx":
+        check_zip_sizes(data, limits)
         lines = _xlsx_lines(data)
     else:
         raise FileRefused("unsupported_type", extension=extension or filename)
     table = None
     for number, cells in enumerate(lines, start=1):
+        # Blank rows count too: five million empty rows cost as much to read as full ones.
+        if number > limits.max_rows + 1:
+            raise FileRefused("too_many_rows", limit=limits.max_rows)
         if not any(cells):
             continue
         if table is None:
             table = Table(header=cells)
             continue
-        if len(table.rows) >= limits.max_rows:
-            raise FileRefused("too_many_rows", limit=limits.max_rows)
         table.rows.append((number, cells))
     if table is None:
         raise FileRefused("empty")
@@ -120,19 +131,55 @@ def _csv_lines(data: bytes):
         raise FileRefused("bad_csv", reason=str(error)) from error
 
 
+def check_zip_sizes(data: bytes, limits: Limits) -> None:
+    """Refuse a workbook whose members unpack to more than the limits. zipfile never inflates
+    a member past the size its directory declares (a lie fails the CRC check), so the
+    declared sizes bound the work."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        log.info("unreadable xlsx: %s", error)
+        raise FileRefused("bad_xlsx") from error
+    total = sum(member.file_size for member in members)
+    shared = sum(m.file_size for m in members if m.filename.lower().endswith("sharedstrings.xml"))
+    if len(members) > limits.max_zip_members or total > limits.max_unpacked_bytes:
+        raise FileRefused("xlsx_too_big_unpacked", limit=limits.max_unpacked_bytes)
+    if shared > limits.max_shared_strings_bytes:
+        raise FileRefused("xlsx_too_big_unpacked", limit=limits.max_shared_strings_bytes)
+
+
+# What openpyxl raises on a broken or hostile workbook: bad zips, XML syntax errors, entity
+# declarations (defusedxml, which openpyxl uses when installed), shared-string indexes out of
+# range, missing parts.
+XLSX_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    SyntaxError,  # xml.etree.ElementTree.ParseError
+    KeyError,
+    IndexError,
+    ValueError,  # also defusedxml's DTDForbidden / EntitiesForbidden
+    EOFError,
+    OSError,
+)
+
+
 def _xlsx_lines(data: bytes):
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as error:
-        log.info("unreadable xlsx: %s", error)
+    except (InvalidFileException, *XLSX_ERRORS) as error:
+        log.info("unreadable xlsx: %r", error)
         raise FileRefused("bad_xlsx") from error
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
             yield [cell_text(value) for value in values]
+    except XLSX_ERRORS as error:
+        log.info("unreadable xlsx sheet: %r", error)
+        raise FileRefused("bad_xlsx") from error
     finally:
         workbook.close()
 
