@@ -57,6 +57,12 @@ def clean_photo(stream, filename: str, max_bytes: int) -> CleanPhoto:
     if kind == "JPEG":
         if image.mode not in ("RGB", "L"):
             image = image.convert("RGB")
+    elif image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA")  # a palette's transparency lives in info, emptied below
+    # Pillow writes back what it read into info (JPEG comment, ICC profile, XMP, PNG text):
+    # a photo is stored with its pixels only.
+    image.info = {}
+    if kind == "JPEG":
         image.save(out, "JPEG", quality=85)
     else:
         image.save(out, "PNG")
