@@ -1,13 +1,74 @@
-"""Small helpers shared by the WTForms of every area."""
+"""The base form and small helpers shared by the WTForms of every area."""
 
 from collections.abc import Callable, Iterable, Mapping
 
+import wtforms
+from flask import request
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto, _is_submitted  # the defaults FlaskForm itself uses
 from sqlalchemy import select
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import StopValidation
 
 from ppkl.domain import DomainError, Problem
 from ppkl.extensions import db
+from ppkl.inputs import FIRST_YEAR, LAST_YEAR, date_in_range, db_int
 from ppkl.models import Regency
+
+
+class Form(FlaskForm):
+    """Every form of the app. It reads the request's form fields, and files only for its file
+    fields: a file sent where text is expected is not seen (the field is then empty), and a
+    JSON body is never read (the body-type guard refuses it before the view anyway)."""
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            if formdata is not _Auto:
+                return formdata
+            if not _is_submitted():
+                return None
+            file_fields = {
+                name
+                for name, field in form._fields.items()
+                if isinstance(field, wtforms.fields.FileField)
+            }
+            files = MultiDict(
+                (name, value)
+                for name, value in request.files.items(multi=True)
+                if name in file_fields
+            )
+            if files:
+                return CombinedMultiDict((files, request.form))
+            return request.form or None
+
+
+class IntegerField(wtforms.IntegerField):
+    """An integer the database can store; a larger one is a field error, not a failed query.
+    Checked in pre_validate, so that InputRequired does not replace the message."""
+
+    def pre_validate(self, form):
+        if self.data is not None:
+            try:
+                db_int(self.data)
+            except ValueError as error:
+                raise StopValidation(str(_l("Enter a smaller number."))) from error
+
+
+class DateField(wtforms.DateField):
+    """A date between FIRST_YEAR and LAST_YEAR: year 1 or 9999 is a typing mistake here."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as error:
+            raise ValueError(str(_l("Enter a date such as 2019-06-30."))) from error
+
+    def pre_validate(self, form):
+        if not date_in_range(self.data):
+            message = _l("Enter a date between %(first)s and %(last)s.")
+            raise StopValidation(str(message) % {"first": FIRST_YEAR, "last": LAST_YEAR})
 
 
 def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:

@@ -2,10 +2,13 @@
 
 import math
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
+
+from ppkl.inputs import db_int
 
 # Beyond this a page number is not a real request; it would only make a huge OFFSET.
 MAX_PAGE = 100_000
@@ -32,7 +35,7 @@ class Page:
 
 def requested_page() -> int:
     """The ?page= of the current request, 1 when absent or out of range."""
-    number = request.args.get("page", 1, type=int)
+    number = request.args.get("page", 1, type=db_int)
     return number if 1 <= number <= MAX_PAGE else 1
 
 
@@ -54,6 +57,8 @@ def paginate(session: Session, stmt: Select, *, entities: bool = True) -> Page:
 
 def page_url(endpoint: str, page: int) -> str:
     """The current list URL, its filters kept, on another page."""
-    args = request.args.to_dict()
-    args["page"] = page
-    return url_for(endpoint, **args)
+    # The query is appended, never passed to url_for as keywords: an argument named like one
+    # of url_for's own (_method, _external, _anchor) would change what it builds, or fail.
+    query = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+    query.append(("page", str(page)))
+    return f"{url_for(endpoint, **(request.view_args or {}))}?{urlencode(query)}"

@@ -6,7 +6,7 @@ import zipfile
 
 import pytest
 
-from ppkl.io.tabular import FileRefused, Limits, read_table
+from ppkl.transfer.tabular import FileRefused, Limits, read_table
 from tests.test_import import xlsx_bytes
 
 SHEET = "xl/worksheets/sheet1.xml"

@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ppkl.admin.services import AccountDetails
-from ppkl.forms import choices
+from ppkl.forms import DateField, Form, IntegerField, choices
 from ppkl.i18n import ROLE_LABELS
+from ppkl.inputs import db_int
 
 ACCOUNT_MESSAGES = {
     "username_taken": _l("This username is already taken."),
@@ -23,10 +23,10 @@ ACCOUNT_MESSAGES = {
 }
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
     role = SelectField(_l("Role"), choices=choices((k.value, v) for k, v in ROLE_LABELS.items()))
-    regency_id = SelectField(_l("Home regency"), coerce=int, default=0)
+    regency_id = SelectField(_l("Home regency"), coerce=db_int, default=0)
     cohort_year = IntegerField(
         _l("Cohort year (DAK)"), validators=[Optional(), NumberRange(min=2000, max=2100)]
     )
@@ -58,9 +58,9 @@ class NewUserForm(UserForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(Form):
     password = PasswordField(_l("New password"), validators=[DataRequired()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     """An empty form: a POST button with its CSRF token."""

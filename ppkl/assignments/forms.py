@@ -1,12 +1,12 @@
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from ppkl.forms import choices
+from ppkl.forms import Form, choices
+from ppkl.inputs import db_int
 from ppkl.models import User
 
 ASSIGNMENT_MESSAGES = {
@@ -36,7 +36,7 @@ def officer_choices(officers: Iterable[User]) -> list[SelectChoice]:
     return choices(pairs)
 
 
-class AssignOneForm(FlaskForm):
+class AssignOneForm(Form):
     officer = SelectField(_l("Officer"), validators=[DataRequired()])
     version = HiddenField(validators=[DataRequired()])
 
@@ -54,8 +54,8 @@ class BulkAssignForm(AssignOneForm):
         ),
         default="selected",
     )
-    cooperative_ids = SelectMultipleField(coerce=int, validate_choice=False)
+    cooperative_ids = SelectMultipleField(coerce=db_int, validate_choice=False)
 
 
-class DeactivateForm(FlaskForm):
+class DeactivateForm(Form):
     successor = SelectField(_l("Successor"), default="")

@@ -1,24 +1,13 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from ppkl.audit import defined_actions
 from ppkl.audit.queries import AuditFilter
-from ppkl.forms import choices
+from ppkl.forms import DateField, Form, choices
 
 
-class DateInput(DateField):
-    """A date field whose parse error is in our catalog (WTForms has no Indonesian messages)."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as error:
-            raise ValueError(str(_l("Enter a date such as 2019-06-30."))) from error
-
-
-class AuditFilterForm(FlaskForm):
+class AuditFilterForm(Form):
     """A GET search form: it changes nothing, so it carries no CSRF token."""
 
     class Meta:
@@ -27,8 +16,8 @@ class AuditFilterForm(FlaskForm):
     who = StringField(_l("User name"), validators=[Optional(), Length(max=50)])
     # An unknown action simply matches nothing.
     action = SelectField(_l("Action"), default="", validate_choice=False)
-    date_from = DateInput(_l("From"), validators=[Optional()])
-    date_to = DateInput(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -1,16 +1,8 @@
 """Forms of the certification workflow, and the messages of the rules' problem codes."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    DateField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import (
     DataRequired,
     InputRequired,
@@ -23,7 +15,8 @@ from wtforms.validators import (
 from ppkl.certification.deadlines import last_ended_fiscal_year
 from ppkl.domain import DomainError
 from ppkl.form_keys import OneTimeKey
-from ppkl.forms import show_refusal
+from ppkl.forms import DateField, Form, IntegerField, show_refusal
+from ppkl.inputs import db_int
 from ppkl.workflow import (
     NOTE_MAX,
     ODS_NAME_MAX,
@@ -94,7 +87,7 @@ def show_problems(form, error: DomainError) -> list[str]:
     )
 
 
-class VersionedForm(OneTimeKey, FlaskForm):
+class VersionedForm(OneTimeKey, Form):
     version = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=NOTE_MAX)])
 
@@ -193,7 +186,7 @@ class BulkOdsForm(OdsForm):
 BULK_FORMS = {Stage.REPORT_RECEIVED: BulkReportForm, Stage.ODS_ENTERED: BulkOdsForm}
 
 
-class LedgerForm(OneTimeKey, CertificateUpload, FlaskForm):
+class LedgerForm(OneTimeKey, CertificateUpload, Form):
     version = HiddenField(validators=[DataRequired()])
     fiscal_year = IntegerField(
         _l("Fiscal year"), validators=[InputRequired(), NumberRange(min=1900, max=2100)]
@@ -224,18 +217,18 @@ class WholeNumberField(IntegerField):
             raise StopValidation()
 
 
-class TargetForm(FlaskForm):
+class TargetForm(Form):
     year = WholeNumberField(
         _l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)]
     )
-    regency_id = SelectField(_l("Regency"), coerce=int, default=0)
+    regency_id = SelectField(_l("Regency"), coerce=db_int, default=0)
     target = WholeNumberField(
         _l("Cooperatives to certify by 31 December"),
         validators=[InputRequired(), NumberRange(min=1, max=100000)],
     )
 
 
-class RemoveTargetForm(FlaskForm):
+class RemoveTargetForm(Form):
     year = IntegerField(validators=[InputRequired()])
     regency_id = IntegerField(validators=[Optional()])
 

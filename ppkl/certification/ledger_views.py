@@ -33,6 +33,7 @@ from ppkl.domain import DomainError, StaleEdit
 from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import choices, regency_choices
+from ppkl.inputs import db_year
 from ppkl.permissions import Permission, can_record_rat
 from ppkl.workflow import evidence_warnings
 
@@ -67,7 +68,7 @@ def rat(cooperative_id: int):
         return replay
     if request.method == "GET":
         form.version.data = coop.version
-        prefill_ledger(form, coop, request.args.get("year", type=int))
+        prefill_ledger(form, coop, request.args.get("year", type=db_year))
     general, stale, upload = [], None, Upload()
     store = PhotoStore(certificate_dir())
     try:
@@ -143,7 +144,7 @@ def render_targets(form, year: int, general=()):
 @requires(Permission.VIEW_RECAP)
 def targets():
     """The certification targets of a year (supervisors also get the form to set them)."""
-    year = request.args.get("year", type=int) or office_today().year
+    year = request.args.get("year", type=db_year) or office_today().year
     form = TargetForm(formdata=None, year=year)
     form.regency_id.choices = regency_choices(_("Whole province"))
     return render_targets(form, year)

@@ -27,6 +27,7 @@ from ppkl.cooperatives.stale import StaleNotice
 from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import row_versions, whole_number
+from ppkl.inputs import db_int
 from ppkl.models import Cooperative
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, cooperative_scope
@@ -111,7 +112,7 @@ def bulk():
     form = BULK_FORMS[to_stage](formdata=None)
     if hasattr(form, "entered_by"):
         form.entered_by.data = current_user.full_name
-    return render_bulk(to_stage, form, request.args.get("regency", type=int))
+    return render_bulk(to_stage, form, request.args.get("regency", type=db_int))
 
 
 def chosen_cooperatives(form_data) -> tuple[list[Cooperative], dict[int, int]]:
@@ -132,7 +133,7 @@ def chosen_cooperatives(form_data) -> tuple[list[Cooperative], dict[int, int]]:
 def bulk_move():
     """Move the chosen cooperatives in one action, with one shared evidence: all or nothing."""
     to_stage = bulk_target(request.form.get("to"))
-    regency_id = request.form.get("regency", type=int)
+    regency_id = request.form.get("regency", type=db_int)
     form = BULK_FORMS[to_stage]()
     replay = already_saved(form)
     if replay is not None:

@@ -23,6 +23,7 @@ from ppkl.certification.deadlines import (
 from ppkl.certification.targets import TargetProgress, months_left
 from ppkl.clock import office_day_end
 from ppkl.extensions import db
+from ppkl.inputs import db_int
 from ppkl.models import CertificationTarget, Cooperative, RatRecord, Regency, TargetChange
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import cooperative_scope
@@ -57,7 +58,7 @@ class DeadlineFilter:
         flag = args.get("flag") or None
         return cls(
             flag=Flag(flag) if flag in set(Flag) else None,
-            regency_id=args.get("regency", type=int),
+            regency_id=args.get("regency", type=db_int),
         )
 
 

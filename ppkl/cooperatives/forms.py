@@ -1,10 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import FloatField, HiddenField, IntegerField, SelectField, StringField
+from wtforms import FloatField, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
 from ppkl.cooperatives.services import CooperativeDetails
+from ppkl.forms import Form, IntegerField
+from ppkl.inputs import db_int
 from ppkl.workflow import NAME_MAX
 
 DETAILS_MESSAGES = {
@@ -14,9 +15,9 @@ DETAILS_MESSAGES = {
 }
 
 
-class CooperativeForm(FlaskForm):
+class CooperativeForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_MAX)])
-    regency_id = SelectField(_l("Regency"), coerce=int, validators=[DataRequired()])
+    regency_id = SelectField(_l("Regency"), coerce=db_int, validators=[DataRequired()])
     district = StringField(_l("District"), validators=[Optional(), Length(max=100)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=300)])
     legal_entity_number = StringField(
@@ -40,7 +41,7 @@ class CooperativeForm(FlaskForm):
         )
 
 
-class LocationForm(FlaskForm):
+class LocationForm(Form):
     """A cooperative's place: typed in, or taken from one of its visits (visit_id)."""
 
     latitude = FloatField(_l("Latitude"), validators=[Optional(), NumberRange(-90, 90)])

@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import Select, and_, case, exists, func, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
+from ppkl.inputs import db_int
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.models.cooperative import search_key
 from ppkl.models.user import OFFICER_ROLES, Role
@@ -41,11 +42,11 @@ class CooperativeFilter:
         sort = args.get("sort") or "name"
         return cls(
             q=args.get("q", "").strip()[:100],
-            regency_id=args.get("regency", type=int),
+            regency_id=args.get("regency", type=db_int),
             district=args.get("district", "").strip()[:100],
             stage=stage if stage in set(Stage) else None,
             active=active,
-            officer_id=args.get("officer", type=int),
+            officer_id=args.get("officer", type=db_int),
             unassigned=unassigned if unassigned in UNASSIGNED_CHOICES else None,
             flag=flag if flag in set(Reason) else None,
             sort=sort if sort in SORTS else "name",

@@ -1,10 +1,11 @@
 """Report forms, and the messages shown for refused reports."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional
 
+from ppkl.forms import DateField, Form
+from ppkl.inputs import db_int
 from ppkl.reports.periods import Period, ReportRefused, checked_period
 
 MESSAGES = {
@@ -53,34 +54,34 @@ class PeriodMixin:
             field.errors = [*field.errors, refusal_message(error)]
 
 
-class OfficerReportForm(PeriodMixin, FlaskForm):
+class OfficerReportForm(PeriodMixin, Form):
     """Shown on a GET form: no CSRF token needed, nothing changes."""
 
     class Meta:
         csrf = False
 
-    officer = SelectField(_l("Officer"), coerce=int, validators=[Optional()])
+    officer = SelectField(_l("Officer"), coerce=db_int, validators=[Optional()])
     start = DateField(_l("From"), validators=[InputRequired()])
     end = DateField(_l("To"), validators=[InputRequired()])
 
 
-class PeriodPostForm(PeriodMixin, FlaskForm):
+class PeriodPostForm(PeriodMixin, Form):
     start = DateField(_l("From"), validators=[InputRequired()])
     end = DateField(_l("To"), validators=[InputRequired()])
 
 
-class RecapForm(FlaskForm):
+class RecapForm(Form):
     class Meta:
         csrf = False
 
     as_of = DateField(_l("As of"), validators=[InputRequired()])
 
 
-class RecapPostForm(FlaskForm):
+class RecapPostForm(Form):
     as_of = DateField(_l("As of"), validators=[InputRequired()])
 
 
-class BatchForm(PeriodMixin, FlaskForm):
-    regency = SelectField(_l("Regency"), coerce=int, validators=[Optional()])
+class BatchForm(PeriodMixin, Form):
+    regency = SelectField(_l("Regency"), coerce=db_int, validators=[Optional()])
     start = DateField(_l("From"), validators=[InputRequired()])
     end = DateField(_l("To"), validators=[InputRequired()])

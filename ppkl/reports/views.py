@@ -16,6 +16,7 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.queries import officers
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
+from ppkl.inputs import db_int
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.permissions import Permission, can_print_officer_report, has_permission
 from ppkl.reports import jobs, services
@@ -98,7 +99,7 @@ def index():
 @requires(Permission.PRINT_REPORTS)
 def officer():
     """An officer's progress report as a web page, from the PDF's template."""
-    officer = load_printable_officer(request.args.get("officer", current_user.id, type=int))
+    officer = load_printable_officer(request.args.get("officer", current_user.id, type=db_int))
     form = OfficerReportForm(request.args)
     form.officer.choices = [(officer.id, officer.full_name)]
     period = form.period(current_app.config["REPORT_MAX_DAYS"]) if form.validate() else None

@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from ppkl.inputs import db_int
 from ppkl.models import Assignment, CooperativeHistory, User, Visit
 from ppkl.models.history import HistoryKind
 from ppkl.models.user import OFFICER_ROLES
@@ -22,7 +23,7 @@ class RosterFilter:
         role = args.get("role") or None
         return cls(
             role=role if role in {r.value for r in OFFICER_ROLES} else None,
-            regency_id=args.get("regency", type=int),
+            regency_id=args.get("regency", type=db_int),
             active={"1": True, "0": False, "": None}.get(args.get("active", "1"), True),
         )
 

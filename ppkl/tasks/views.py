@@ -6,6 +6,7 @@ from ppkl.certification.queries import flags_of
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import officers, regencies
 from ppkl.extensions import db
+from ppkl.inputs import db_int
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.blueprint import bp
@@ -21,10 +22,10 @@ def index():
     officer = None
     regency_id = unassigned = None
     if supervisor:
-        officer_id = request.args.get("officer", type=int)
+        officer_id = request.args.get("officer", type=db_int)
         if officer_id:
             officer = load_officer(officer_id)
-        regency_id = request.args.get("regency", type=int)
+        regency_id = request.args.get("regency", type=db_int)
         unassigned = request.args.get("unassigned") == "1"
     scope = scope_for(current_user, officer, regency_id, unassigned)
     thresholds = Thresholds.from_config(current_app.config, office_today())

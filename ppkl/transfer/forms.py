@@ -1,22 +1,21 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, SelectField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
-from ppkl.forms import choices
+from ppkl.forms import DateField, Form, choices
 
 FORMAT_CHOICES = choices([("csv", "CSV"), ("xlsx", "Excel (XLSX)")])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("File (CSV or XLSX)"), validators=[FileRequired(_l("Choose a file to import."))]
     )
     create_regencies = BooleanField(_l("Create regencies that do not exist yet"))
 
 
-class ConfirmImportForm(FlaskForm):
+class ConfirmImportForm(Form):
     token = HiddenField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9_-]{20,64}$")])
     reason = TextAreaField(
         _l("Reason for the stages moved back and the deactivations"),
@@ -24,7 +23,7 @@ class ConfirmImportForm(FlaskForm):
     )
 
 
-class ExportForm(FlaskForm):
+class ExportForm(Form):
     """The format button; the list's filters travel as extra fields of the same form."""
 
     fmt = SelectField(_l("Format"), choices=FORMAT_CHOICES)

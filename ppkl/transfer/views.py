@@ -13,6 +13,7 @@ from ppkl.cooperatives.queries import CooperativeFilter
 from ppkl.dashboard.views import parse_as_of
 from ppkl.extensions import db
 from ppkl.form_keys import spend_key, spent_key
+from ppkl.inputs import db_int
 from ppkl.permissions import Permission
 from ppkl.tasks.worklist import Thresholds
 from ppkl.transfer import exports
@@ -175,7 +176,7 @@ def export_visits():
             "transfer/index.html", export_form=ExportForm(), visit_form=form
         ), 400
     period = exports.VisitPeriod(
-        form.start.data, form.end.data, request.form.get("officer", type=int)
+        form.start.data, form.end.data, request.form.get("officer", type=db_int)
     )
     result = exports.export_visits(db.session, current_user, period, form.fmt.data, office_today())
     return download(result)

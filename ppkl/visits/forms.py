@@ -1,10 +1,8 @@
 from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
     MultipleFileField,
     SelectField,
@@ -17,8 +15,9 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ppkl.clock import utcnow
 from ppkl.form_keys import OneTimeKey
-from ppkl.forms import choices
+from ppkl.forms import DateField, Form, choices
 from ppkl.i18n import PURPOSE_LABELS
+from ppkl.inputs import db_int
 from ppkl.location import VisitLocation, location_problem
 from ppkl.visits.rules import PURPOSES
 from ppkl.visits.services import VisitDetails
@@ -48,7 +47,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class VisitEditForm(FlaskForm):
+class VisitEditForm(Form):
     visited_on = DateField(_l("Visit date"), validators=[DataRequired()])
     purposes = CheckboxesField(
         _l("Purposes"), choices=choices((p, PURPOSE_LABELS[p]) for p in PURPOSES)
@@ -74,7 +73,7 @@ class VisitEditForm(FlaskForm):
 
 class VisitForm(OneTimeKey, VisitEditForm):
     cooperative_id = SelectField(
-        _l("Cooperative"), coerce=int, validate_choice=False, validators=[DataRequired()]
+        _l("Cooperative"), coerce=db_int, validate_choice=False, validators=[DataRequired()]
     )
     record_move = BooleanField()
     # The phone's position, filled in by the page's script when the officer allows it.
@@ -99,5 +98,5 @@ class VisitForm(OneTimeKey, VisitEditForm):
         return None if location_problem(location, utcnow()) else location
 
 
-class RemoveVisitForm(FlaskForm):
+class RemoveVisitForm(Form):
     reason = TextAreaField(_l("Reason for removal"), validators=[DataRequired(), Length(max=1000)])

@@ -30,6 +30,7 @@ from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import refusal_texts, show_refusal
 from ppkl.i18n import format_long_date, stage_label
+from ppkl.inputs import db_int
 from ppkl.models import Cooperative, Visit, VisitPhoto
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
@@ -136,7 +137,7 @@ def show_photo_error(form, kept: KeptPhotos) -> None:
 @requires(Permission.VIEW_COOPERATIVES)
 def index():
     """Visits: an officer's own; for supervisors all of them, removed ones on request."""
-    officer_id = request.args.get("officer", type=int)
+    officer_id = request.args.get("officer", type=db_int)
     removed = sees_removed() and request.args.get("removed") == "1"
     stmt = visit_list(current_user, officer_id, removed)
     page = paginate(db.session, stmt, entities=False)
@@ -183,7 +184,7 @@ def move_form_for(coop: Cooperative | None):
 def preselected_cooperative() -> Cooperative | None:
     """?cooperative=ID: 404 when absent, 403 when not the user's. A POST goes on without it:
     the assignment may have ended while the officer was typing, and the form says so."""
-    cooperative_id = request.args.get("cooperative", type=int)
+    cooperative_id = request.args.get("cooperative", type=db_int)
     if not cooperative_id:
         return None
     coop = db.session.get(Cooperative, cooperative_id)
@@ -373,7 +374,7 @@ def edit(visit_id: int):
     if valid and kept.error is None:
         changes = PhotoChanges(
             kept.photos,
-            request.form.getlist("remove_photo", type=int),
+            request.form.getlist("remove_photo", type=db_int),
             current_app.config["VISIT_PHOTO_MAX_COUNT"],
         )
         try:
@@ -401,7 +402,7 @@ def render_edit(form, visit: Visit, kept: KeptPhotos):
         today=office_today(),
         photos=photos_of(db.session, visit.id),
         pending=kept.photos,
-        removing=set(request.form.getlist("remove_photo", type=int)),
+        removing=set(request.form.getlist("remove_photo", type=db_int)),
     )
 
 
