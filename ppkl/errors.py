@@ -30,6 +30,7 @@ def register(app: Flask) -> None:
     app.register_error_handler(404, not_found)
     app.register_error_handler(405, method_not_allowed)
     app.register_error_handler(413, too_large)
+    app.register_error_handler(415, unsupported_body)
     app.register_error_handler(500, server_error)
     for unavailable in (OperationalError, InterfaceError, PoolTimeout):
         app.register_error_handler(unavailable, database_unavailable)
@@ -85,6 +86,14 @@ def method_not_allowed(error):
 
 def too_large(error):
     return page(413, _("File too large"), _("The file or form you sent is too large."))
+
+
+def unsupported_body(error):
+    return page(
+        415,
+        _("Unsupported request"),
+        _("This page takes only forms sent from its own pages. Open the page and use its form."),
+    )
 
 
 def server_error(error):

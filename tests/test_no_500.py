@@ -6,6 +6,7 @@ import re
 import pytest
 from flask import url_for
 from sqlalchemy import inspect, select, text, update
+from werkzeug.routing import IntegerConverter
 
 from ppkl.access import ALWAYS_PUBLIC_ENDPOINTS
 from ppkl.extensions import db
@@ -60,9 +61,7 @@ def candidate_ids(arg: str, user) -> dict[str, int]:
 
 
 def urls_for(app, rule, user) -> list[str]:
-    int_args = {
-        a for a, conv in rule._converters.items() if type(conv).__name__ == "IntegerConverter"
-    }
+    int_args = {a for a, conv in rule._converters.items() if isinstance(conv, IntegerConverter)}
     combos: list[dict] = [{}]
     for arg in sorted(rule.arguments):
         choices = list(candidate_ids(arg, user).values()) if arg in int_args else ["nope", JUNK]

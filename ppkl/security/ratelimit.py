@@ -52,6 +52,8 @@ def address_key() -> str:
 
 
 def account_key() -> str:
+    # The sign-in form reads request.form only (ppkl.forms.Form), and other bodies are refused
+    # before this runs (ppkl.security.bodies): the limit counts the name the form checks.
     username = request.form.get("username", "").strip().lower()[:50]
     return f"account:{username or '-'}"
 
