@@ -66,6 +66,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     check_secret_key(app)
     check_timezone(app)
 
+    from ppkl import logs
+
+    logs.install()
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("ppkl").setLevel(logging.INFO)
     from ppkl.inputs import DatabaseIntConverter
