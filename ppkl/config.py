@@ -122,6 +122,8 @@ class Config:
     IMPORT_MAX_SHARED_STRINGS_BYTES = 32 * 1024 * 1024
     # Uploaded files waiting for the supervisor's confirmation; default instance/imports.
     IMPORT_UPLOAD_DIR: str | None = None
+    # Seconds an uploaded file waits for confirmation; older ones are refused and removed.
+    IMPORT_UPLOAD_MAX_AGE = 3600
 
 
 def environment_overrides() -> dict:

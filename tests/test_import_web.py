@@ -2,6 +2,8 @@
 
 import io
 import re
+import time
+from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -144,3 +146,27 @@ def test_admin_may_import(client, make_user, auth):
     make_user("root", role="admin")
     auth.login(client, "root")
     assert client.get("/import/cooperatives").status_code == 200
+
+
+def test_a_pending_upload_expires_and_its_files_are_removed(app, client, supervisor, monkeypatch):
+    assert app.config["IMPORT_UPLOAD_MAX_AGE"] == 3600
+    preview = upload(client, "name;regency\nKSP Baru;Bulungan\n")
+    token = TOKEN_RE.search(preview.get_data(as_text=True)).group(1)
+    directory = Path(app.config["IMPORT_UPLOAD_DIR"])
+    assert sorted(p.name for p in directory.iterdir()) == [f"{token}.data", f"{token}.json"]
+    real = time.time
+    monkeypatch.setattr("ppkl.transfer.uploads.time.time", lambda: real() + 3601)
+    response = confirm(client, token)
+    assert response.status_code == 302 and response.location.endswith("/import/cooperatives")
+    assert cooperative_count() == 0
+    assert list(directory.iterdir()) == []
+
+
+def test_the_upload_lifetime_is_configurable(app, client, supervisor, monkeypatch):
+    app.config["IMPORT_UPLOAD_MAX_AGE"] = 60
+    preview = upload(client, "name;regency\nKSP Baru;Bulungan\n")
+    token = TOKEN_RE.search(preview.get_data(as_text=True)).group(1)
+    real = time.time
+    monkeypatch.setattr("ppkl.transfer.uploads.time.time", lambda: real() + 61)
+    confirm(client, token)
+    assert cooperative_count() == 0

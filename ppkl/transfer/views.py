@@ -27,7 +27,8 @@ from ppkl.transfer.writers import CONTENT_TYPES
 
 def upload_store() -> UploadStore:
     configured = current_app.config["IMPORT_UPLOAD_DIR"]
-    return UploadStore(Path(configured or Path(current_app.instance_path) / "imports"))
+    directory = Path(configured or Path(current_app.instance_path) / "imports")
+    return UploadStore(directory, current_app.config["IMPORT_UPLOAD_MAX_AGE"])
 
 
 def download(result: exports.Export):
