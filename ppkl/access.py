@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+# The app's static files: public, the only responses a cache may keep.
 ALWAYS_PUBLIC_ENDPOINTS = frozenset({"static", "bootstrap.static"})
 
 

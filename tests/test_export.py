@@ -202,6 +202,8 @@ def test_web_cooperative_export_keeps_the_list_filters_and_is_audited(
     assert response.headers["Content-Disposition"].startswith(
         "attachment; filename=ppkl-cooperatives-"
     )
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-store"
     assert [r["name"] for r in csv_rows(response.data)] == ["Kopwan Tidur"]
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "cooperatives.exported")
@@ -224,6 +226,7 @@ def test_web_xlsx_header_follows_the_users_language(client, sample, auth, make_u
     auth.login(client, "boss")
     response = post_form(client, "/export/cooperatives", {"fmt": "xlsx"}, page="/cooperatives/")
     assert response.mimetype.endswith("spreadsheetml.sheet")
+    assert response.headers["Cache-Control"] == "no-store"
     sheet = load_workbook(io.BytesIO(response.data)).active
     assert [c.value for c in sheet[1]][:3] == ["Cooperative name", "Regency", "District"]
     response = post_form(client, "/export/recap", {"fmt": "xlsx"}, page="/dashboard")

@@ -135,6 +135,7 @@ def test_photo_is_stored_stripped_and_served_to_those_who_may_see_it(client, aut
     served = client.get(f"/visits/photos/{photo.id}")
     assert served.status_code == 200 and served.data == stored
     assert served.headers["Content-Type"] == "image/jpeg"
+    assert served.headers["Cache-Control"] == "no-store"  # decided: photos are not kept offline
     served.close()
     auth.logout(client)
     auth.login(client, "ppkl02")

@@ -11,6 +11,7 @@ from flask import Flask, abort, flash, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, logout_user
 
+from ppkl.access import ALWAYS_PUBLIC_ENDPOINTS
 from ppkl.extensions import db
 from ppkl.json_errors import is_api_request
 from ppkl.models import User
@@ -70,7 +71,7 @@ def end_session() -> None:
 
 
 def expire_idle_sessions():
-    if request.endpoint in ("static", "bootstrap.static") or not current_user.is_authenticated:
+    if request.endpoint in ALWAYS_PUBLIC_ENDPOINTS or not current_user.is_authenticated:
         return None
     if g.get("api_token") is not None:  # an API token, not a session, signed this request in
         return None

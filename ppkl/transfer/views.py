@@ -32,14 +32,12 @@ def upload_store() -> UploadStore:
 
 
 def download(result: exports.Export):
-    response = send_file(
+    return send_file(
         io.BytesIO(result.content),
         mimetype=CONTENT_TYPES[result.fmt],
         as_attachment=True,
         download_name=result.filename,
     )
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.route("/transfer/")

@@ -11,8 +11,9 @@ from ppkl.transfer.columns import neutralise
 from ppkl.transfer.xlsx import write_workbook
 
 FORMATS = ("csv", "xlsx")
+# Media types only: Flask adds "; charset=utf-8" to text types itself.
 CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
+    "csv": "text/csv",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 

@@ -464,6 +464,5 @@ def photo(photo_id: int):
     response = send_from_directory(
         photo_dir(), row.VisitPhoto.stored_name, mimetype=row.VisitPhoto.content_type
     )
-    response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -27,6 +27,7 @@ def start_batch(client, data=JUNE):
 def download(client, job_url):
     response = post_form(client, job_url + "/download", page=job_url)
     assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert response.headers["Cache-Control"] == "no-store"  # send_file's no-cache still stores
     data = response.data
     response.close()  # send_file streams from the file; close it as a server would
     return zipfile.ZipFile(BytesIO(data))

@@ -42,6 +42,7 @@ def test_officer_downloads_own_pdf_and_it_is_audited(world, client, auth):
     )
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
+    assert response.headers["Cache-Control"] == "no-store"
     assert response.data.startswith(b"%PDF")
     event = db.session.scalar(
         select(AuditEvent).where(AuditEvent.action == "officer_report.generated")
