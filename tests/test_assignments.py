@@ -193,3 +193,40 @@ def test_covers_cooperative_follows_assignments_for_stage_moves(
     assert not covers_cooperative(people["ppkl1"], near)  # home regency, but not assigned
     assert not can_move(people["ppkl1"], near, "rat_held")
     assert not covers_cooperative(people["boss"], far)  # supervisors are not "responsible"
+
+
+@pytest.mark.parametrize("officer", ["user", "none:ppkl"])
+@pytest.mark.parametrize("unknown", [2_000_000_000, 99999999999999999999])
+def test_bulk_assign_with_an_unknown_id_refuses_the_whole_request(
+    client, auth, make_cooperative, people, officer, unknown
+):
+    real = make_cooperative()
+    auth.login(client, "boss")
+    choice = f"user:{people['ppkl1'].id}" if officer == "user" else officer
+    response = post_form(
+        client,
+        "/assignments/",
+        {"officer": choice, "target": "selected", "cooperative_ids": [str(real.id), str(unknown)]},
+    )
+    assert response.status_code == 400
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count(Assignment.id))) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(AuditEvent.id)).where(AuditEvent.action.like("cooperatives_%"))
+        )
+        == 0
+    )
+
+
+def test_an_officer_id_beyond_the_database_range_is_a_field_error(
+    client, auth, make_cooperative, people
+):
+    coop = make_cooperative()
+    auth.login(client, "boss")
+    response = post_form(
+        client,
+        "/assignments/",
+        {"officer": "user:99999999999999999999", "target": "selected", "cooperative_ids": coop.id},
+    )
+    assert response.status_code == 400

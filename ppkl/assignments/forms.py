@@ -13,6 +13,9 @@ ASSIGNMENT_MESSAGES = {
     "not_an_officer": _l("Choose a PPKL or DAK assistant."),
     "officer_inactive": _l("This officer is inactive."),
     "nothing_selected": _l("Select at least one cooperative."),
+    "unknown_cooperative": _l(
+        "Some of the selected cooperatives do not exist (any more). Reload the list and try again."
+    ),
     "successor_required": _l("This officer still has cooperatives: choose who takes them over."),
     "successor_is_officer": _l("Choose another officer to take over."),
     "successor_wrong_role": _l("The successor must have the same role (PPKL or DAK)."),

@@ -12,7 +12,7 @@ from ppkl import audit
 from ppkl.cooperatives.changes import check_versions, mark_many_changed
 from ppkl.domain import FieldError
 from ppkl.extensions import db
-from ppkl.models import Assignment, User
+from ppkl.models import Assignment, Cooperative, User
 from ppkl.models.user import OFFICER_ROLES
 
 log = logging.getLogger(__name__)
@@ -35,6 +35,18 @@ def check_officer(officer: User) -> None:
         raise AssignmentError("officer", "not_an_officer")
     if not officer.active:
         raise AssignmentError("officer", "officer_inactive")
+
+
+def checked_ids(cooperative_ids: Sequence[int]) -> list[int]:
+    """The distinct ids, sorted; refused as a whole when empty or when any is not a
+    cooperative (on SQLite they would become orphan rows, on PostgreSQL a failed commit)."""
+    ids = sorted(set(cooperative_ids))
+    if not ids:
+        raise AssignmentError("cooperative_ids", "nothing_selected")
+    found = set(db.session.scalars(select(Cooperative.id).where(Cooperative.id.in_(ids))))
+    if len(found) != len(ids):
+        raise AssignmentError("cooperative_ids", "unknown_cooperative")
+    return ids
 
 
 def end_current(
@@ -69,9 +81,7 @@ def assign_officer(
     """Make officer the current PPKL/DAK of the cooperatives; returns how many changed hands.
     With the versions the page showed, a cooperative changed since refuses all (StaleEdit)."""
     check_officer(officer)
-    ids = sorted(set(cooperative_ids))
-    if not ids:
-        raise AssignmentError("cooperative_ids", "nothing_selected")
+    ids = checked_ids(cooperative_ids)
     if expected_versions is not None:
         check_versions(ids, expected_versions)
     ended = end_current(ids, officer.role, today, keep=officer.id)
@@ -119,9 +129,7 @@ def unassign_role(
     """End the current assignments of one role (PPKL or DAK) on the cooperatives."""
     if role not in OFFICER_ROLES:
         raise AssignmentError("officer", "not_an_officer")
-    ids = sorted(set(cooperative_ids))
-    if not ids:
-        raise AssignmentError("cooperative_ids", "nothing_selected")
+    ids = checked_ids(cooperative_ids)
     if expected_versions is not None:
         check_versions(ids, expected_versions)
     ended = end_current(ids, role, today, keep=None)

@@ -22,6 +22,7 @@ from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.forms import refusal_texts, row_versions, show_refusal, whole_number
+from ppkl.inputs import db_int
 from ppkl.models import User
 from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission
@@ -37,7 +38,10 @@ def apply_choice(form, cooperative_ids: list[int], versions: dict[int, int] | No
     kind, _sep, value = form.officer.data.partition(":")
     if kind == "none":
         return unassign_role(current_user, cooperative_ids, value, office_today(), versions)
-    officer = db.session.get(User, int(value)) if value.isdigit() else None
+    try:
+        officer = db.session.get(User, db_int(value))
+    except ValueError:
+        officer = None
     if officer is None:
         raise AssignmentError("officer", "not_an_officer")
     return assign_officer(current_user, cooperative_ids, officer, office_today(), versions)
