@@ -69,3 +69,28 @@ def test_cli_refuses_a_common_password(runner):
     assert result.exit_code != 0
     assert "common" in result.output
     assert db.session.scalar(select(User).where(User.username == "boss")) is None
+
+
+@pytest.mark.parametrize(
+    ("password", "username", "problem"),
+    [
+        ("ppkl-demo", "", "context_words"),
+        ("koperasi123", "", "context_words"),
+        ("Koperasi-PPKL-2019", "", "context_words"),
+        ("siti-siti-2019", "siti", "context_words"),
+        ("ppkl01ppkl01", "ppkl01", "context_words"),
+        ("koperasi merah putih berjaya", "", None),
+        ("correct-horse-battery", "siti", None),
+    ],
+)
+def test_context_words_do_not_count_toward_the_length(password, username, problem):
+    assert password_problem(password, username) == problem
+
+
+def test_admin_cannot_give_a_user_their_username_as_password(client, make_user, auth):
+    make_user("root", role="admin")
+    user = make_user("andipratama", role="supervisor")
+    auth.login(client, "root")
+    page = f"/admin/users/{user.id}"
+    response = post_form(client, f"{page}/password", {"password": "AndiPratama2019"}, page=page)
+    assert response.status_code == 400

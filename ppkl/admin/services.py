@@ -54,7 +54,7 @@ def create_user(
     username = username.strip().lower()
     if db.session.scalar(select(func.count()).where(func.lower(User.username) == username)):
         raise AccountError("username", "username_taken")
-    problem = password_problem(password)
+    problem = password_problem(password, username)
     if problem:
         raise AccountError("password", problem)
     check_details(details)
@@ -109,7 +109,8 @@ def has_cooperatives(user: User) -> bool:
 
 
 def set_password(actor: User | None, user: User, password: str, hash_method: str) -> None:
-    problem = password_problem(password)
+    """Set a new password; every session of the user ends (the caller may start a new one)."""
+    problem = password_problem(password, user.username)
     if problem:
         raise AccountError("password", problem)
     user.password_hash = hash_password(password, hash_method)

@@ -1,6 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, PasswordField, StringField
-from wtforms.validators import AnyOf, DataRequired, Length
+from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from ppkl.forms import Form
 
@@ -9,6 +9,20 @@ class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=50)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
     remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ChangePasswordForm(Form):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=256)]
+    )
+    new_password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=256)])
+    confirm = PasswordField(
+        _l("New password again"),
+        validators=[
+            DataRequired(),
+            EqualTo("new_password", message=_l("The two new passwords differ.")),
+        ],
+    )
 
 
 class LanguageForm(Form):

@@ -10,6 +10,9 @@ MAX_LENGTH = 128
 # The 20,000 most common passwords (Royce Williams' list, as shipped by Django 5.2), keeping the
 # 8,354 that are at least MIN_LENGTH long: shorter ones are refused by length already.
 COMMON_PASSWORDS_FILE = "common-passwords.txt"
+# Words an attacker tries first against this app: its name, its subject, the demo password.
+# The user's own username is added per check.
+CONTEXT_WORDS = ("ppkl-demo", "koperasi", "ppkl", "kaltara", "dinas")
 
 
 def hash_password(password: str, method: str) -> str:
@@ -37,10 +40,21 @@ def is_common(password: str) -> bool:
     return password.lower() in common_passwords()
 
 
-def password_problem(password: str) -> str | None:
+def without_context(password: str, username: str = "") -> str:
+    """The letters and digits a password keeps once the context words are taken out."""
+    rest = password.lower()
+    words = [*CONTEXT_WORDS, username.strip().lower()]
+    for word in sorted((w for w in words if len(w) >= 3), key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return "".join(c for c in rest if c.isalnum())
+
+
+def password_problem(password: str, username: str = "") -> str | None:
     """Why a new password is refused, as a code (callers translate), or None when acceptable.
 
-    Length and the common-password list only: no composition rules (OWASP ASVS 5.0, 6.2).
+    Length, the common-password list and context words (OWASP ASVS 5.0, 6.2.11): a password
+    that is short once its username, "ppkl", "koperasi" or the demo password are taken out is
+    refused; a long passphrase that happens to hold one is not. No composition rules.
     """
     if len(password) < MIN_LENGTH:
         return "too_short"
@@ -48,4 +62,6 @@ def password_problem(password: str) -> str | None:
         return "too_long"
     if is_common(password):
         return "common_password"
+    if len(without_context(password, username)) < MIN_LENGTH:
+        return "context_words"
     return None

@@ -5,6 +5,7 @@ from functools import cache
 
 from sqlalchemy import func, select
 
+from ppkl.admin.services import AccountError, set_password
 from ppkl.auth.passwords import hash_password, needs_rehash, verify_password
 from ppkl.extensions import db
 from ppkl.models import User
@@ -32,3 +33,16 @@ def authenticate(username: str, password: str, hash_method: str) -> User | None:
         user.password_hash = hash_password(password, hash_method)
         log.info("upgraded password hash of %s", user.username)
     return user
+
+
+def change_own_password(user: User, current: str, new: str, hash_method: str) -> None:
+    """The user's new password, once the current one is proven; every session of the user ends
+    (the view starts a new one for the device that asked)."""
+    if not verify_password(user.password_hash, current):
+        raise AccountError("current_password", "wrong_password")
+    if new == current:
+        raise AccountError("new_password", "same_password")
+    try:
+        set_password(user, user, new, hash_method)
+    except AccountError as error:
+        raise AccountError("new_password", error.code) from error

@@ -7,11 +7,14 @@ from flask_login import current_user, login_user
 
 from ppkl import audit
 from ppkl.access import public, signed_in
+from ppkl.admin.forms import ACCOUNT_MESSAGES
+from ppkl.admin.services import AccountError
 from ppkl.auth import sessions
 from ppkl.auth.blueprint import bp
-from ppkl.auth.forms import LanguageForm, LoginForm
-from ppkl.auth.services import authenticate
+from ppkl.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
+from ppkl.auth.services import authenticate, change_own_password
 from ppkl.clock import utcnow
+from ppkl.forms import show_refusal
 from ppkl.security import ratelimit
 
 
@@ -87,3 +90,38 @@ def set_language():
         if current_user.is_authenticated:
             current_user.locale = form.lang.data
     return redirect(safe_next(form.next.data))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+def change_password():
+    """Change one's own password: the current one is asked for, and every other session of
+    the account (other devices, copied cookies, remember cookies) ends."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                current_app.config["PASSWORD_HASH_METHOD"],
+            )
+        except AccountError as error:
+            if error.code == "wrong_password":
+                ratelimit.mark_sign_in_failed()
+            show_refusal(form, error, ACCOUNT_MESSAGES)
+        else:
+            # The new session version ended every session, this one too: start it again.
+            lang = session.get("lang")
+            sessions.end_session()
+            login_user(user)
+            sessions.start_session(user)
+            if lang:
+                session["lang"] = lang
+            flash(
+                _("Your password has been changed. Other devices have been signed out."), "success"
+            )
+            return redirect(url_for("dashboard.index"))
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/password.html", form=form), status

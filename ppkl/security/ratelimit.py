@@ -15,12 +15,15 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_limiter import Limiter, RateLimitExceeded
 from flask_limiter.util import get_remote_address
+from flask_login import current_user
 
 from ppkl.errors import page
 
 log = logging.getLogger(__name__)
 
 LOGIN_ENDPOINT = "auth.login"
+# Every endpoint that checks a password: a wrong one counts against the same limits.
+PASSWORD_ENDPOINTS = (LOGIN_ENDPOINT, "auth.change_password")
 
 
 def init_app(app: Flask) -> None:
@@ -31,19 +34,20 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["ppkl_limiter"] = limiter
-    view = app.view_functions[LOGIN_ENDPOINT]
-    for setting, key_func in (
-        ("LOGIN_LIMIT_PER_ADDRESS", address_key),
-        ("LOGIN_LIMIT_PER_ACCOUNT", account_key),
-    ):
-        view = limiter.limit(
-            lambda setting=setting: current_app.config[setting],
-            key_func=key_func,
-            methods=["POST"],
-            deduct_when=sign_in_failed,
-            scope=setting.lower(),
-        )(view)
-    app.view_functions[LOGIN_ENDPOINT] = view
+    for endpoint in PASSWORD_ENDPOINTS:
+        view = app.view_functions[endpoint]
+        for setting, key_func in (
+            ("LOGIN_LIMIT_PER_ADDRESS", address_key),
+            ("LOGIN_LIMIT_PER_ACCOUNT", account_key),
+        ):
+            view = limiter.limit(
+                lambda setting=setting: current_app.config[setting],
+                key_func=key_func,
+                methods=["POST"],
+                deduct_when=sign_in_failed,
+                scope=setting.lower(),
+            )(view)
+        app.view_functions[endpoint] = view
     app.register_error_handler(RateLimitExceeded, too_many_attempts)
 
 
@@ -55,6 +59,8 @@ def account_key() -> str:
     # The sign-in form reads request.form only (ppkl.forms.Form), and other bodies are refused
     # before this runs (ppkl.security.bodies): the limit counts the name the form checks.
     username = request.form.get("username", "").strip().lower()[:50]
+    if request.endpoint != LOGIN_ENDPOINT and current_user.is_authenticated:
+        username = current_user.username.lower()
     return f"account:{username or '-'}"
 
 
