@@ -11,8 +11,9 @@ run: setup db
 	@echo ""
 	@echo "  ppkl on http://127.0.0.1:$(PORT)"
 	@echo "  Demo logins (password for all: ppkl-demo): admin, supervisor, ppkl01 … ppkl13, dak01 … dak24"
+	@echo "  Sign-in limits: $(if $(REDIS_URL),shared through Redis ($(REDIS_URL)),counted in this one process; production with several workers needs REDIS_URL=redis://... (docs/security.md))"
 	@echo ""
-	$(FLASK) run --host 127.0.0.1 --port $(PORT)
+	REDIS_URL=$(REDIS_URL) $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 setup: $(VENV)/.installed translations instance/config.py
 

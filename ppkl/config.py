@@ -79,6 +79,10 @@ class Config:
     WORKLIST_NOT_VISITED_DAYS = 90
     WORKLIST_DUE_SOON_DAYS = 7
 
+    # Refused requests (403) written to the audit log per user (or address) an hour; the rest
+    # are logged only, so nobody can grow the append-only audit table without bound.
+    FORBIDDEN_AUDIT_PER_HOUR = 20
+
     # Failed sign-in attempts allowed per account and per client address (Flask-Limiter syntax).
     # Shared by all workers through Redis when REDIS_URL is set, else counted per process.
     LOGIN_LIMIT_PER_ACCOUNT = "10 per 15 minutes"

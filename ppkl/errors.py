@@ -1,19 +1,24 @@
 """Styled error pages; no stack trace ever reaches a user."""
 
 import logging
+from datetime import timedelta
 
 from flask import Flask, current_app, g, make_response, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import func, select
 from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import SecurityError
 
 from ppkl import audit
 from ppkl import json_errors as api_errors
+from ppkl.clock import utcnow
 from ppkl.extensions import db, login_manager
 from ppkl.json_errors import is_api_request
+from ppkl.models import AuditEvent
 
 log = logging.getLogger(__name__)
 
@@ -68,12 +73,35 @@ def csrf_failed(error):
 def forbidden(error):
     try:
         db.session.rollback()
-        audit.record(ACCESS_DENIED, target=request.path, method=request.method)
-        db.session.commit()
+        if forbidden_rows_allowed():
+            audit.record(ACCESS_DENIED, target=request.path[:100], method=request.method)
+            db.session.commit()
+        else:
+            log.warning(
+                "403 on %s %s not audited: hourly limit reached", request.method, request.path
+            )
     except SQLAlchemyError:
         db.session.rollback()
         log.exception("could not record a 403")
     return page(403, _("Access denied"), _("You do not have permission to open this page."))
+
+
+def forbidden_rows_allowed() -> bool:
+    """At most FORBIDDEN_AUDIT_PER_HOUR audit rows of refusals per user (or address) an hour:
+    enough to see someone probing, while a script hammering forbidden pages cannot grow the
+    append-only table without bound. Beyond that, refusals go to the log only."""
+    since = utcnow() - timedelta(hours=1)
+    who = (
+        AuditEvent.user_id == current_user.id
+        if current_user.is_authenticated
+        else AuditEvent.address == request.remote_addr
+    )
+    recent = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(
+            AuditEvent.action == ACCESS_DENIED, AuditEvent.created_at >= since, who
+        )
+    )
+    return recent < current_app.config["FORBIDDEN_AUDIT_PER_HOUR"]
 
 
 def not_found(error):

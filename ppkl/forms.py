@@ -14,7 +14,7 @@ from wtforms.validators import StopValidation
 
 from ppkl.domain import DomainError, Problem
 from ppkl.extensions import db
-from ppkl.inputs import FIRST_YEAR, LAST_YEAR, date_in_range, db_int
+from ppkl.inputs import FIRST_YEAR, LAST_YEAR, date_in_range, db_int, strip_bidi
 from ppkl.models import Regency
 
 
@@ -24,6 +24,14 @@ class Form(FlaskForm):
     JSON body is never read (the body-type guard refuses it before the view anyway)."""
 
     class Meta(FlaskForm.Meta):
+        def bind_field(self, form, unbound_field, options):
+            """Every text field drops bidirectional controls (passwords keep what was typed)."""
+            cls = unbound_field.field_class
+            if issubclass(cls, wtforms.StringField) and not issubclass(cls, wtforms.PasswordField):
+                filters = [*unbound_field.kwargs.get("filters", ()), strip_bidi]
+                return unbound_field.bind(form=form, filters=filters, **options)
+            return unbound_field.bind(form=form, **options)
+
         def wrap_formdata(self, form, formdata):
             if formdata is not _Auto:
                 return formdata

@@ -5,6 +5,7 @@ Every integer read from a path, a query argument or a form goes through db_int (
 converter, `type=db_int`, `coerce=db_int`, ppkl.forms.IntegerField); a test keeps it so.
 """
 
+import re
 from datetime import date
 
 from werkzeug.routing import IntegerConverter
@@ -18,6 +19,16 @@ FIRST_YEAR = 1900
 LAST_YEAR = 2100
 MIN_DATE = date(FIRST_YEAR, 1, 1)
 MAX_DATE = date(LAST_YEAR, 12, 31)
+
+
+# Bidirectional controls (U+202E RIGHT-TO-LEFT OVERRIDE and its kin) reorder how the text
+# around them is shown, in pages and PDFs alike; nothing typed here needs them.
+BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_bidi(value):
+    """The text without bidirectional controls; anything else is returned as it is."""
+    return BIDI_CONTROLS.sub("", value) if isinstance(value, str) else value
 
 
 def db_int(value) -> int:

@@ -144,3 +144,25 @@ def test_pages_about_an_officer_are_404_for_other_users(client, make_user, auth,
     assert client.get(path.format(id=officer.id)).status_code == 200
     for user_id in (admin.id, supervisor.id, 999999):
         assert client.get(path.format(id=user_id)).status_code == 404
+
+
+def test_refusals_are_audited_up_to_an_hourly_limit(app, client, make_user, auth):
+    from sqlalchemy import func, select
+
+    from ppkl.extensions import db
+    from ppkl.models import AuditEvent
+
+    app.config["FORBIDDEN_AUDIT_PER_HOUR"] = 5
+    make_user("ppkl01", role="ppkl")
+    auth.login(client, "ppkl01")
+    for _ in range(12):
+        assert client.get("/admin/users/").status_code == 403
+    db.session.expire_all()
+    rows = db.session.scalar(
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "forbidden")
+    )
+    assert rows == 5
+
+
+def test_the_default_audit_limit_for_refusals(app):
+    assert app.config["FORBIDDEN_AUDIT_PER_HOUR"] == 20

@@ -108,3 +108,12 @@ def test_without_redis_each_instance_counts_alone(limited_app, make_user):
         login(worker_a, "siti", f"wrong-{n}")
     assert login(worker_a, "siti").status_code == 429
     assert login(worker_b, "siti").status_code == 302
+
+
+def test_production_without_redis_warns_that_limits_are_per_process(extra_app, caplog):
+    caplog.set_level("WARNING", logger="ppkl.security.ratelimit")
+    extra_app(PRODUCTION=True, REDIS_URL=None)
+    assert "counted per process" in caplog.text
+    caplog.clear()
+    extra_app(PRODUCTION=False, REDIS_URL=None)
+    assert "counted per process" not in caplog.text

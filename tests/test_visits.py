@@ -88,6 +88,26 @@ def test_officer_logs_a_visit_with_a_follow_up(client, auth, field):
             "Tanggal tindak lanjut tidak boleh sebelum kunjungan.",
         ),
         ({"follow_up_on": ""}, "follow_up_on", "Isi tanggal untuk tindak lanjut."),
+        (
+            {"visited_on": "1999-12-31", "follow_up_on": "2000-01-05"},
+            "visited_on",
+            "Tanggal kunjungan tidak boleh sebelum tahun 2000.",
+        ),
+        (
+            {"visited_on": "0001-01-01"},
+            "visited_on",
+            "Masukkan tanggal antara tahun 1900 dan 2100.",
+        ),
+        (
+            {"follow_up_on": (office_today() + timedelta(days=367)).isoformat()},
+            "follow_up_on",
+            "Rencanakan tindak lanjut dalam satu tahun setelah kunjungan.",
+        ),
+        (
+            {"follow_up_on": "9999-12-31"},
+            "follow_up_on",
+            "Masukkan tanggal antara tahun 1900 dan 2100.",
+        ),
         ({"cooperative_id": 999999}, "cooperative_id", "Pilih salah satu koperasi binaan Anda."),
     ],
 )

@@ -140,11 +140,15 @@ def run_item(item_id: int) -> str:
 
 
 def failure_text(error: Exception, language: str) -> str:
+    """What the job page says about a failed report: the refusal's message, or for anything
+    unexpected a translated sentence; the exception itself (paths, SQL, values) stays in the
+    server log, written by the caller."""
+    from flask_babel import gettext as _
 
-    if isinstance(error, ReportRefused):
-        with report_context(language):
+    with report_context(language):
+        if isinstance(error, ReportRefused):
             return refusal_message(error)
-    return f"{type(error).__name__}: {str(error)[:300]}"
+        return _("The report could not be made. The error has been recorded in the server log.")
 
 
 def finish_if_complete(session, job_id: str) -> bool:

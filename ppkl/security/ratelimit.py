@@ -32,6 +32,11 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_SWALLOW_ERRORS", True)
     app.config.setdefault("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True)
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", False)
+    if not app.config.get("REDIS_URL") and app.config["PRODUCTION"]:
+        log.warning(
+            "REDIS_URL is not set: sign-in limits are counted per process, so gunicorn -w N "
+            "allows N times as many attempts. Set REDIS_URL in production."
+        )
     limiter = Limiter(key_func=get_remote_address, app=app)
     app.extensions["ppkl_limiter"] = limiter
     for endpoint in PASSWORD_ENDPOINTS:

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import PurePath
 
+from ppkl.inputs import strip_bidi
+
 log = logging.getLogger(__name__)
 
 
@@ -96,6 +98,7 @@ def read_table(filename: str, data: bytes, limits: Limits) -> Table:
         raise FileRefused("unsupported_type", extension=extension or filename)
     table = None
     for number, cells in enumerate(lines, start=1):
+        cells = [strip_bidi(cell) for cell in cells]
         # Blank rows count too: five million empty rows cost as much to read as full ones.
         if number > limits.max_rows + 1:
             raise FileRefused("too_many_rows", limit=limits.max_rows)

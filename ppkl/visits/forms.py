@@ -26,6 +26,8 @@ VISIT_MESSAGES = {
     "future_date": _l("The visit date cannot be in the future."),
     "purpose_required": _l("Choose at least one purpose from the list."),
     "follow_up_before_visit": _l("The follow-up date cannot be before the visit."),
+    "visit_too_early": _l("The visit date cannot be before 2000."),
+    "follow_up_too_late": _l("Plan the follow-up within a year of the visit."),
     "follow_up_date_required": _l("Give a date for the follow-up action."),
     "not_your_cooperative": _l("Choose one of your cooperatives."),
     "visit_removed": _l("This visit has been removed."),

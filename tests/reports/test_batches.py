@@ -60,6 +60,25 @@ def test_a_failed_officer_is_reported_not_skipped(world, app, client, auth):
     assert archive.read("FAILED.txt").decode().startswith("ppkl01: ")
 
 
+def test_an_unexpected_failure_shows_a_translated_reason_not_the_exception(
+    world, app, client, auth, monkeypatch, caplog
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("connection to /srv/ppkl/secret.sqlite failed: password=hunter2")
+
+    monkeypatch.setattr("ppkl.reports.jobs.officer_pdf", broken)
+    auth.login(client, "boss")
+    job_url = start_batch(client)
+    wait_for_thread_runner(app)
+    html = client.get(job_url).get_data(as_text=True)
+    assert "0 dari 2 laporan selesai, 2 gagal" in html
+    assert "RuntimeError" not in html and "hunter2" not in html and "/srv/" not in html
+    assert "Laporan tidak dapat dibuat. Kesalahannya telah dicatat di log server." in html
+    archive = download(client, job_url)
+    assert "hunter2" not in archive.read("FAILED.txt").decode()
+    assert "hunter2" in caplog.text  # the whole story is in the server log
+
+
 def test_batch_for_a_regency_without_officers_is_refused(world, app, client, auth, make_regency):
     empty = make_regency("Tana Tidung")
     auth.login(client, "boss")
