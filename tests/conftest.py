@@ -4,9 +4,11 @@ Set TEST_DATABASE_URL to a PostgreSQL server URL to run the suite there: the run
 databases of its own on that server and drops them at the end.
 """
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from ppkl.extensions import db
 from tests.helpers import (
@@ -21,6 +23,25 @@ from tests.helpers import (
     post_form,
     seeded_demo_database,
 )
+
+# Property tests (tests/test_property_walk.py): "ci", the default, is derandomized and bounded
+# so that a run stays well under 90 s per database; "dev" explores more and remembers failures.
+_SHARED = {
+    "deadline": None,
+    "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large],
+}
+# No shrinking in CI: each example is a walk of every route, and the assertion names the
+# request that failed already.
+settings.register_profile(
+    "ci",
+    max_examples=4,
+    derandomize=True,
+    database=None,
+    phases=[Phase.explicit, Phase.generate],
+    **_SHARED,
+)
+settings.register_profile("dev", max_examples=30, **_SHARED)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @pytest.fixture(scope="session")
