@@ -71,7 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     logs.install()
     logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("ppkl").setLevel(logging.INFO)
-    from ppkl.inputs import DatabaseIntConverter
+    from ppkl.converters import DatabaseIntConverter
 
     # Before any route is added: every <int:...> in a path is bounded to the database's range.
     app.url_map.converters["int"] = DatabaseIntConverter

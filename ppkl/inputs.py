@@ -1,14 +1,13 @@
 """Bounds on what a request may carry into a query: integers the database's integer column can
-hold, dates a calendar computation cannot overflow. Plain Python (and one Werkzeug converter).
+hold, dates a calendar computation cannot overflow. Plain Python.
 
-Every integer read from a path, a query argument or a form goes through db_int (the `int` URL
-converter, `type=db_int`, `coerce=db_int`, ppkl.forms.IntegerField); a test keeps it so.
+Every integer read from a path, a query argument or a form goes through these bounds (the `int`
+URL converter of ppkl.converters, `type=db_int`, `coerce=db_int`, ppkl.forms.IntegerField);
+a test keeps it so.
 """
 
 import re
 from datetime import date
-
-from werkzeug.routing import IntegerConverter
 
 # PostgreSQL's `integer`, the type of every id and count column here.
 DB_INT_MIN = -(2**31)
@@ -52,12 +51,3 @@ def db_year(value) -> int:
 
 def date_in_range(day: date | None) -> bool:
     return day is None or MIN_DATE <= day <= MAX_DATE
-
-
-class DatabaseIntConverter(IntegerConverter):
-    """The `int` URL converter, bounded: /cooperatives/99999999999999999999 is a 404, not a
-    query the database refuses."""
-
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", DB_INT_MAX)
-        super().__init__(map, *args, **kwargs)

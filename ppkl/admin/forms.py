@@ -3,21 +3,14 @@ from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from ppkl.admin.services import AccountDetails
+from ppkl.auth.forms import PASSWORD_MESSAGES
 from ppkl.forms import DateField, Form, IntegerField, choices
 from ppkl.i18n import ROLE_LABELS
 from ppkl.inputs import db_int
 
 ACCOUNT_MESSAGES = {
+    **PASSWORD_MESSAGES,
     "username_taken": _l("This username is already taken."),
-    "too_short": _l("The password must have at least 8 characters."),
-    "too_long": _l("The password may have at most 128 characters."),
-    "common_password": _l("This password is too common. Choose another one."),
-    "context_words": _l(
-        "This password is mostly your username or words about this app (ppkl, koperasi). "
-        "Choose a longer or different one."
-    ),
-    "wrong_password": _l("This is not your current password."),
-    "same_password": _l("Choose a password other than the current one."),
     "unknown_role": _l("Choose a role from the list."),
     "officer_needs_regency": _l("Officers need a home regency."),
     "dak_needs_cohort": _l("DAK assistants need a cohort year."),

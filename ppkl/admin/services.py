@@ -21,7 +21,6 @@ log = logging.getLogger(__name__)
 USER_CREATED = audit.AuditAction("user.created", _l("Account created"))
 ROLE_CHANGED = audit.AuditAction("user.role_changed", _l("Role changed"))
 USER_REACTIVATED = audit.AuditAction("user.reactivated", _l("Account reactivated"))
-PASSWORD_CHANGED = audit.AuditAction("user.password_changed", _l("Password changed"))
 SESSIONS_REVOKED = audit.AuditAction("user.sessions_revoked", _l("Signed out everywhere"))
 
 
@@ -106,16 +105,6 @@ def has_cooperatives(user: User) -> bool:
             )
         )
     )
-
-
-def set_password(actor: User | None, user: User, password: str, hash_method: str) -> None:
-    """Set a new password; every session of the user ends (the caller may start a new one)."""
-    problem = password_problem(password, user.username)
-    if problem:
-        raise AccountError("password", problem)
-    user.password_hash = hash_password(password, hash_method)
-    user.end_all_sessions()
-    audit.record(PASSWORD_CHANGED, user=actor, target=f"user:{user.id}")
 
 
 def sign_out_everywhere(actor: User, user: User) -> None:

@@ -9,10 +9,10 @@ from ppkl.admin.forms import ACCOUNT_MESSAGES, ConfirmForm, NewUserForm, Passwor
 from ppkl.admin.services import (
     AccountError,
     create_user,
-    set_password,
     sign_out_everywhere,
     update_user,
 )
+from ppkl.auth.services import PasswordError, set_password
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_refusal
 from ppkl.models import User
@@ -103,7 +103,7 @@ def reset_password(user_id: int):
             set_password(
                 current_user, user, form.password.data, current_app.config["PASSWORD_HASH_METHOD"]
             )
-        except AccountError as error:
+        except PasswordError as error:
             show_error(form, error)
         else:
             flash(_("Password of %(username)s changed.", username=user.username), "success")

@@ -4,6 +4,18 @@ from wtforms.validators import AnyOf, DataRequired, EqualTo, Length
 
 from ppkl.forms import Form
 
+PASSWORD_MESSAGES = {
+    "too_short": _l("The password must have at least 8 characters."),
+    "too_long": _l("The password may have at most 128 characters."),
+    "common_password": _l("This password is too common. Choose another one."),
+    "context_words": _l(
+        "This password is mostly your username or words about this app (ppkl, koperasi). "
+        "Choose a longer or different one."
+    ),
+    "wrong_password": _l("This is not your current password."),
+    "same_password": _l("Choose a password other than the current one."),
+}
+
 
 class LoginForm(Form):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=50)])

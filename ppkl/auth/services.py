@@ -3,10 +3,12 @@
 import logging
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from ppkl.admin.services import AccountError, set_password
-from ppkl.auth.passwords import hash_password, needs_rehash, verify_password
+from ppkl import audit
+from ppkl.auth.passwords import hash_password, needs_rehash, password_problem, verify_password
+from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import User
 
@@ -35,14 +37,31 @@ def authenticate(username: str, password: str, hash_method: str) -> User | None:
     return user
 
 
+PASSWORD_CHANGED = audit.AuditAction("user.password_changed", _l("Password changed"))
+
+
+class PasswordError(FieldError):
+    """A refused password; field names the form field, code the reason."""
+
+
+def set_password(actor: User | None, user: User, password: str, hash_method: str) -> None:
+    """Set a new password; every session of the user ends (the caller may start a new one)."""
+    problem = password_problem(password, user.username)
+    if problem:
+        raise PasswordError("password", problem)
+    user.password_hash = hash_password(password, hash_method)
+    user.end_all_sessions()
+    audit.record(PASSWORD_CHANGED, user=actor, target=f"user:{user.id}")
+
+
 def change_own_password(user: User, current: str, new: str, hash_method: str) -> None:
     """The user's new password, once the current one is proven; every session of the user ends
     (the view starts a new one for the device that asked)."""
     if not verify_password(user.password_hash, current):
-        raise AccountError("current_password", "wrong_password")
+        raise PasswordError("current_password", "wrong_password")
     if new == current:
-        raise AccountError("new_password", "same_password")
+        raise PasswordError("new_password", "same_password")
     try:
         set_password(user, user, new, hash_method)
-    except AccountError as error:
-        raise AccountError("new_password", error.code) from error
+    except PasswordError as error:
+        raise PasswordError("new_password", error.code) from error

@@ -7,12 +7,10 @@ from flask_login import current_user, login_user
 
 from ppkl import audit
 from ppkl.access import public, signed_in
-from ppkl.admin.forms import ACCOUNT_MESSAGES
-from ppkl.admin.services import AccountError
 from ppkl.auth import sessions
 from ppkl.auth.blueprint import bp
-from ppkl.auth.forms import ChangePasswordForm, LanguageForm, LoginForm
-from ppkl.auth.services import authenticate, change_own_password
+from ppkl.auth.forms import PASSWORD_MESSAGES, ChangePasswordForm, LanguageForm, LoginForm
+from ppkl.auth.services import PasswordError, authenticate, change_own_password
 from ppkl.clock import utcnow
 from ppkl.forms import show_refusal
 from ppkl.security import ratelimit
@@ -107,10 +105,10 @@ def change_password():
                 form.new_password.data,
                 current_app.config["PASSWORD_HASH_METHOD"],
             )
-        except AccountError as error:
+        except PasswordError as error:
             if error.code == "wrong_password":
                 ratelimit.mark_sign_in_failed()
-            show_refusal(form, error, ACCOUNT_MESSAGES)
+            show_refusal(form, error, PASSWORD_MESSAGES)
         else:
             # The new session version ended every session, this one too: start it again.
             lang = session.get("lang")
