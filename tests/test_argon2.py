@@ -8,7 +8,7 @@ from ppkl.auth.passwords import hash_password, needs_rehash, verify_password
 from ppkl.config import Config
 from ppkl.extensions import db
 from ppkl.models import User
-from tests.conftest import TEST_PASSWORD, login
+from tests.helpers import TEST_PASSWORD, login
 
 CHEAP = "argon2id:1:64:1"  # tests only: the shape of the real thing at a fraction of the cost
 

@@ -3,10 +3,12 @@ names and notes reversed on pages and in PDFs."""
 
 from sqlalchemy import select
 
+from ppkl.admin.forms import PasswordForm
 from ppkl.extensions import db
 from ppkl.models import Cooperative, Visit
 from ppkl.transfer.tabular import Limits, read_table
-from tests.conftest import post_form
+from tests.helpers import post_form
+from tests.test_import import xlsx_bytes
 
 RLO = "\u202e"
 
@@ -45,14 +47,10 @@ def test_imported_cells_drop_bidi_controls():
 
 
 def test_passwords_keep_what_was_typed(app):
-    from ppkl.admin.forms import PasswordForm
-
     with app.test_request_context(method="POST", data={"password": f"a{RLO}b"}):
         assert PasswordForm(meta={"csrf": False}).password.data == f"a{RLO}b"
 
 
 def test_xlsx_cells_too():
-    from tests.test_import import xlsx_bytes
-
     table = read_table("d.xlsx", xlsx_bytes([["name"], [f"A{RLO}B"]]), Limits())
     assert table.rows == [(2, ["AB"])]

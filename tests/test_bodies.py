@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from ppkl.access import public
 from ppkl.extensions import db
 from ppkl.models import AuditEvent
-from tests.conftest import csrf_token_from
+from tests.helpers import csrf_token_from
 
 
 def failed_sign_ins() -> int:

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from ppkl.auth.passwords import verify_password
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
-from tests.conftest import TEST_PASSWORD, csrf_token_from, login, post_form
+from tests.helpers import TEST_PASSWORD, csrf_token_from, login, post_form
 
 PAGE = "/account/password"
 NEW = "a long new passphrase"

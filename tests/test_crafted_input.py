@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, Cooperative, RatRecord, Visit
-from tests.conftest import csrf_token_from
+from tests.helpers import csrf_token_from
 
 HUGE = "99999999999999999999"
 

@@ -7,6 +7,7 @@ import zipfile
 import pytest
 
 from ppkl.transfer.tabular import FileRefused, Limits, read_table
+from tests.helpers import csrf_token_from
 from tests.test_import import xlsx_bytes
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -109,8 +110,6 @@ def test_malformed_workbooks_are_refused(member, content):
 
 
 def test_web_import_of_a_bomb_answers_with_the_message(app, client, make_user, auth):
-    from tests.conftest import csrf_token_from
-
     make_user("root", role="admin")
     auth.login(client, "root")
     data = deflated(base_workbook(), "xl/media/padding.bin", b"\0" * (3 * 1024 * 1024))

@@ -2,7 +2,7 @@
 
 import logging
 
-from tests.conftest import login
+from tests.helpers import login
 
 FORGED = "2026-01-01 12:00 INFO ppkl: login by admin"  # fits the 50 characters
 

@@ -26,7 +26,8 @@ from wtforms.fields.core import UnboundField
 from ppkl.access import ALWAYS_PUBLIC_ENDPOINTS
 from ppkl.extensions import db
 from ppkl.forms import Form
-from tests.conftest import DEMO_END_DATE, FAST_HASH, make_app, migrate_to_head
+from ppkl.models import User
+from tests.helpers import make_app, seeded_demo_database
 
 ROLES = {"anonymous": None, "admin": "admin", "supervisor": "supervisor", "ppkl": "ppkl01",
          "dak": "dak01"}  # fmt: skip
@@ -62,16 +63,13 @@ def form_field_names() -> list[str]:
 def fuzz(databases):
     """The demo data in a database of this module's own, the routes, the field names seen on
     the pages, the real ids per table, and each role's account as it was at the start."""
-    from ppkl.demo import seed as demo
-    from ppkl.models import User
-
-    app = make_app(databases.new("fuzz"), WTF_CSRF_ENABLED=False)  # let bodies reach views
-    app.config.update(LOGIN_LIMIT_PER_ACCOUNT="100000 per minute")
-    app.config.update(LOGIN_LIMIT_PER_ADDRESS="100000 per minute")
-    migrate_to_head(app)
+    app = make_app(
+        seeded_demo_database(databases, "fuzz"),
+        WTF_CSRF_ENABLED=False,  # let the bodies reach the views
+        LOGIN_LIMIT_PER_ACCOUNT="100000 per minute",
+        LOGIN_LIMIT_PER_ADDRESS="100000 per minute",
+    )
     with app.app_context():
-        demo.seed(db.session, DEMO_END_DATE, FAST_HASH)
-        db.session.commit()
         rules = sorted(
             (r for r in app.url_map.iter_rules() if r.endpoint not in ALWAYS_PUBLIC_ENDPOINTS),
             key=lambda r: (r.rule, sorted(r.methods)),
@@ -109,8 +107,6 @@ def sign_in(client, username):
 def reset_accounts(fuzz) -> None:
     """Undo what earlier examples did to the role accounts (a new password, a deactivation,
     another role), so each example starts from the same people."""
-    from ppkl.models import User
-
     db.session.execute(update(User).values(active=True))
     for username, (password_hash, role, regency_id) in fuzz["accounts"].items():
         db.session.execute(
