@@ -93,3 +93,15 @@ def test_sign_out_clears_the_remember_cookie(app, make_user, auth):
     phone, _ = remembered_device(app, auth, "siti")
     auth.logout(phone)
     assert phone.get_cookie("remember_token") is None
+
+
+def test_a_user_loaded_without_the_session_is_not_expired(app, make_user):
+    """An API token (another branch) puts the user in Flask-Login's slot without a session."""
+    from flask import g
+
+    from ppkl.auth.sessions import expire_idle_sessions
+
+    user = make_user("siti")
+    with app.test_request_context("/dashboard"):
+        g._login_user = user
+        assert expire_idle_sessions() is None

@@ -75,6 +75,8 @@ def expire_idle_sessions():
         return None
     if g.get("api_token") is not None:  # an API token, not a session, signed this request in
         return None
+    if USER_ID not in session:
+        return None  # signed in by other means than the session (an API token): no session
     from flask import current_app
 
     now = int(time.time())
