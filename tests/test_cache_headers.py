@@ -7,12 +7,22 @@ from sqlalchemy import select
 
 from ppkl.access import ALWAYS_PUBLIC_ENDPOINTS
 from ppkl.extensions import db
+from tests.helpers import make_app, seeded_demo_database
 from tests.test_no_500 import ROLES, sign_in, urls_for
-from tests.test_no_500 import walk_app as walk_app  # noqa: F401 (the module's own database)
+
+
+@pytest.fixture(scope="module")
+def walk_app(databases):
+    """The demo data in a database of this module's own (refusals write audit rows)."""
+    app = make_app(seeded_demo_database(databases, "cache_walk"), WTF_CSRF_ENABLED=False)
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
 
 
 @pytest.mark.parametrize("role", [r for r in ROLES if ROLES[r]])
-def test_every_signed_in_response_is_no_store(walk_app, role):  # noqa: F811
+def test_every_signed_in_response_is_no_store(walk_app, role):
     from ppkl.models import User
 
     username = ROLES[role]
