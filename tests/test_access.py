@@ -159,7 +159,7 @@ def test_refusals_are_audited_up_to_an_hourly_limit(app, client, make_user, auth
         assert client.get("/admin/users/").status_code == 403
     db.session.expire_all()
     rows = db.session.scalar(
-        select(func.count(AuditEvent.id)).where(AuditEvent.action == "forbidden")
+        select(func.count(AuditEvent.id)).where(AuditEvent.action == "access.denied")
     )
     assert rows == 5
 

@@ -213,7 +213,7 @@ def test_bulk_assign_with_an_unknown_id_refuses_the_whole_request(
     assert db.session.scalar(select(func.count(Assignment.id))) == 0
     assert (
         db.session.scalar(
-            select(func.count(AuditEvent.id)).where(AuditEvent.action.like("cooperatives_%"))
+            select(func.count(AuditEvent.id)).where(AuditEvent.action.like("cooperatives.%"))
         )
         == 0
     )

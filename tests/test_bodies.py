@@ -15,7 +15,9 @@ from tests.helpers import csrf_token_from
 def failed_sign_ins() -> int:
     db.session.expire_all()
     return db.session.scalar(
-        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "login_failed")
+        select(func.count())
+        .select_from(AuditEvent)
+        .where(AuditEvent.action == "auth.sign_in_failed")
     )
 
 

@@ -76,7 +76,9 @@ def test_changing_ends_the_other_sessions_and_keeps_this_one(app, client, make_u
     assert verify_password(stored_hash("siti"), NEW)
     assert login(app.test_client(), "siti", NEW).status_code == 302
     assert login(app.test_client(), "siti", TEST_PASSWORD).status_code == 200
-    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "password_changed"))
+    event = db.session.scalar(
+        select(AuditEvent).where(AuditEvent.action == "user.password_changed")
+    )
     assert event.username == "siti"
 
 

@@ -32,7 +32,7 @@ from tests.helpers import make_app, seeded_demo_database
 ROLES = {"anonymous": None, "admin": "admin", "supervisor": "supervisor", "ppkl": "ppkl01",
          "dak": "dak01"}  # fmt: skip
 # Refusals that are recorded by design: every other table must be untouched by a refusal.
-REFUSAL_AUDIT_ACTIONS = ("forbidden", "login_failed")
+REFUSAL_AUDIT_ACTIONS = ("access.denied", "auth.sign_in_failed")
 QUERY_KEYS = ["page", "q", "regency", "officer", "stage", "active", "flag", "sort", "dir",
               "year", "as_of", "start", "end", "date_from", "date_to", "cooperative", "to",
               "next", "unassigned", "removed", "_method", "_external", "_anchor"]  # fmt: skip
