@@ -98,7 +98,7 @@ def forbidden_rows_allowed() -> bool:
     )
     recent = db.session.scalar(
         select(func.count(AuditEvent.id)).where(
-            AuditEvent.action == ACCESS_DENIED, AuditEvent.created_at >= since, who
+            AuditEvent.action == ACCESS_DENIED.code, AuditEvent.created_at >= since, who
         )
     )
     return recent < current_app.config["FORBIDDEN_AUDIT_PER_HOUR"]
