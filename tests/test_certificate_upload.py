@@ -126,7 +126,7 @@ def test_the_kept_photo_has_no_metadata_and_is_served_only_to_those_who_may_see(
     assert b"PhoneMaker" not in stored and Image.open(io.BytesIO(stored)).getexif() == {}
     served = client.get(f"/certification/certificates/{document.id}")
     assert served.status_code == 200 and served.data == stored
-    assert served.headers["Cache-Control"] == "private, max-age=3600"
+    assert served.headers["Cache-Control"] == "no-store"  # personal data (docs/security.md)
     assert served.headers["X-Content-Type-Options"] == "nosniff"
     served.close()
     auth.logout(client)

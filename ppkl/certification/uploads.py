@@ -116,7 +116,6 @@ def certificate_file(document_id: int):
     response = send_from_directory(
         certificate_dir(), document.stored_name, mimetype=document.content_type
     )
-    # Personal data: cached by the user's browser only, never by a shared cache.
-    response.headers["Cache-Control"] = "private, max-age=3600"
+    # Cache-Control: no-store, like every response to a signed-in user (ppkl.security.headers).
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
