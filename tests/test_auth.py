@@ -162,6 +162,8 @@ def test_officer_sign_in_still_follows_next(client, make_user):
         page="/login",
     )
     assert response.headers["Location"] == "/cooperatives/"
+
+
 def test_unknown_username_costs_one_verification_like_a_known_one(app, make_user, monkeypatch):
     """Timing: an unknown name must not cost a hash on top of the verification."""
     from ppkl.auth import services

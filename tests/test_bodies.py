@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from ppkl.access import public
 from ppkl.extensions import db
 from ppkl.models import AuditEvent
+from ppkl.security.bodies import JSON_BLUEPRINTS, takes_json
 from tests.helpers import csrf_token_from
 
 
@@ -61,10 +62,11 @@ def test_nul_in_a_file_name_or_field_name_is_refused(client, make_user, auth):
 
 def json_app(extra_app):
     app = extra_app(WTF_CSRF_ENABLED=False)
-    api = Blueprint("api", __name__, url_prefix="/api/v1")
+    api = Blueprint("json_probe", __name__, url_prefix="/probe")
 
     @api.route("/echo", methods=["POST"])
     @public
+    @takes_json
     def echo():
         return {"got": request.get_json()}
 
@@ -74,6 +76,10 @@ def json_app(extra_app):
 
 def test_json_routes_are_declared_and_their_json_is_checked(extra_app):
     client = json_app(extra_app).test_client()
-    assert client.post("/api/v1/echo", json={"a": ["b"]}).get_json() == {"got": {"a": ["b"]}}
-    assert client.post("/api/v1/echo", json={"a": ["b\x00"]}).status_code == 400
-    assert client.post("/api/v1/echo", json={"a\x00": 1}).status_code == 400
+    assert client.post("/probe/echo", json={"a": ["b"]}).get_json() == {"got": {"a": ["b"]}}
+    assert client.post("/probe/echo", json={"a": ["b\x00"]}).status_code == 400
+    assert client.post("/probe/echo", json={"a\x00": 1}).status_code == 400
+
+
+def test_the_api_blueprint_is_declared_to_take_json(app):
+    assert "api" in JSON_BLUEPRINTS and "api" in app.blueprints

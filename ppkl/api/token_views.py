@@ -4,15 +4,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ppkl.access import signed_in
 from ppkl.api.tokens import TokenError, TokenScope, create_token, revoke_token, tokens_of
 from ppkl.clock import utcnow
 from ppkl.extensions import db
-from ppkl.forms import choices, show_refusal
+from ppkl.forms import Form, IntegerField, choices, show_refusal
 from ppkl.models import ApiToken
 
 pages_bp = Blueprint("tokens", __name__)
@@ -25,7 +24,7 @@ TOKEN_MESSAGES = {
 }
 
 
-class TokenForm(FlaskForm):
+class TokenForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=100)])
     scope = SelectField(
         _l("May"),
@@ -39,7 +38,7 @@ class TokenForm(FlaskForm):
     days = IntegerField(_l("Valid for (days)"), validators=[InputRequired(), NumberRange(min=1)])
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(Form):
     pass
 
 
