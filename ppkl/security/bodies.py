@@ -54,7 +54,7 @@ def refuse_nul_bytes():
         texts += _values(request.form)
         texts += [f.filename or "" for _name, f in request.files.items(multi=True)]
         texts += list(request.files)
-    if any("\x00" in text for text in texts):
+    if any(isinstance(text, str) and "\x00" in text for text in texts):
         abort(400)
 
 
