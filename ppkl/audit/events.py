@@ -2,7 +2,7 @@
 
 Each action is an `AuditAction` defined beside the code that records it, with its label, so the
 audit log page can name every action it lists; `record()` takes nothing else. Codes read
-`<entity>.<verb in the past>` (docs/decisions/audit.md lists them).
+`<entity>.<verb in the past>` (docs/decisions.md lists them).
 """
 
 import logging
