@@ -6,6 +6,7 @@ double tap, a retry on a slow line) leads to what the first one saved instead of
 Two submits racing each other meet on the key's primary key: the loser rolls back.
 """
 
+import re
 import secrets
 from datetime import datetime, timedelta
 
@@ -21,6 +22,8 @@ from ppkl.extensions import db
 from ppkl.models import UsedFormKey
 
 KEEP = timedelta(days=30)
+# What new_key() makes; anything else (junk, NUL bytes) is no key at all, never a query.
+KEY_SHAPE = re.compile(r"[A-Za-z0-9_-]{16,64}")
 
 
 def new_key() -> str:
@@ -35,8 +38,12 @@ class OneTimeKey:
     form_key = HiddenField(default=new_key, validators=[Optional(), Length(max=64)])
 
 
+def is_key(key: str | None) -> bool:
+    return isinstance(key, str) and KEY_SHAPE.fullmatch(key) is not None
+
+
 def spent_key(key: str | None, user_id: int) -> UsedFormKey | None:
-    if not key:
+    if not is_key(key):
         return None
     return db.session.scalar(
         select(UsedFormKey).where(UsedFormKey.key == key, UsedFormKey.user_id == user_id)
@@ -46,7 +53,7 @@ def spent_key(key: str | None, user_id: int) -> UsedFormKey | None:
 def spend_key(key: str | None, user_id: int, kind: str, now: datetime) -> UsedFormKey | None:
     """Record the key as used (flushes, so a parallel submit of it waits or fails here).
     The caller sets .url once the record exists. Old keys are forgotten after KEEP."""
-    if not key:
+    if not is_key(key):
         return None
     db.session.execute(delete(UsedFormKey).where(UsedFormKey.created_at < now - KEEP))
     row = UsedFormKey(key=key, user_id=user_id, kind=kind, url="", created_at=now)

@@ -45,9 +45,9 @@ def refuse_other_bodies():
 
 def refuse_nul_bytes():
     """A NUL character is never valid input here, and PostgreSQL refuses it in text: answer 400
-    up front instead of failing inside a query. Reads what the route reads: the query, and the
-    form (field values and file names) or the JSON document."""
-    texts = [*_values(request.args)]
+    up front instead of failing inside a query. Reads what the route reads: the path's
+    arguments, the query, and the form (field values and file names) or the JSON document."""
+    texts = [*(request.view_args or {}).values(), *_values(request.args)]
     if route_takes_json() and request.is_json:
         texts += _json_texts(request.get_json(silent=True))
     elif request.mimetype in FORM_MIMETYPES:
