@@ -76,6 +76,11 @@ def format_number(value: int | Decimal | None) -> str:
     return "" if value is None else format_decimal(value, format="#,##0")
 
 
+def format_tenths(value: Decimal | float | None) -> str:
+    """A rate or a projection: one decimal at most (4,3 / 4.3; 12 stays 12)."""
+    return "" if value is None else format_decimal(value, format="#,##0.#")
+
+
 def format_percent(value: Decimal | float | None) -> str:
     """37,61 in Indonesian and 37.61 in English: always two decimals."""
     return "" if value is None else format_decimal(value, format="#,##0.00")
@@ -97,6 +102,11 @@ def format_long_date(value: date | datetime | None) -> str:
     return format_date(value, format=DATE_FORMAT)
 
 
+def format_day_month(value: date | None) -> str:
+    """31 Jan / 31 Jan: a table's rows when the year is in its caption."""
+    return "" if value is None else format_date(value, format="d MMM")
+
+
 def format_timestamp(value: datetime | None) -> str:
     """A stored naive-UTC timestamp in the office's time zone: the date style, then the time."""
     if value is None:
@@ -110,7 +120,9 @@ def register(app) -> None:
         role_label=role_label,
         number=format_number,
         percent=format_percent,
+        tenths=format_tenths,
         long_date=format_long_date,
+        day_month=format_day_month,
         timestamp=format_timestamp,
         purpose_label=purpose_label,
         reason_label=reason_label,

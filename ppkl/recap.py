@@ -12,21 +12,40 @@ the append-only history. The time that counts is when a change was RECORDED
 day never changes afterwards, and it equals what the dashboard showed at the end of that day.
 The demo history records every move on its effective date, so both readings agree there.
 
+The recap at several days at once (`recap_series`, the progress charts' month ends) applies the
+same rule in one query: the history becomes each cooperative's states over time, as intervals
+(`state_timeline`), and each day picks the interval it falls in.
+
 The same definitions, for readers: docs/recap.md.
 """
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Integer,
+    String,
+    case,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    true,
+    union_all,
+)
 from sqlalchemy.orm import Session, aliased
 
 from ppkl.clock import office_day_end
 from ppkl.models import Cooperative, CooperativeHistory, Regency
-from ppkl.workflow import IN_PROGRESS_STAGES, Stage
+from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
 
 TOTAL_LABEL = "TOTAL"
 CSV_HEADER = ("regency", "active", "inactive", "total", "certified", "in_progress", "percentage")
@@ -163,3 +182,153 @@ def recap_as_of(session: Session, day: date, tz: ZoneInfo | None = None) -> Reca
         .group_by(Regency.id, Regency.name)
     )
     return assemble(RecapRow(*row) for row in session.execute(stmt))
+
+
+# The timeline packs a history row's rank and a stage or status code into one integer that
+# sorts by rank (rank * SLOT + code), so MAX or MIN over a window finds the last or first
+# non-null value: SQLite has no IGNORE NULLS. Codes start at 1; 0 is never used.
+SLOT = 8
+STAGE_CODES = {stage.value: index for index, stage in enumerate(STAGE_ORDER, start=1)}
+ACTIVE_CODES = {True: 2, False: 1}
+
+
+def _stage_code(column):
+    return case(STAGE_CODES, value=column)
+
+
+def _active_code(column):
+    return case((column.is_(True), ACTIVE_CODES[True]), (column.is_(False), ACTIVE_CODES[False]))
+
+
+@cache  # the construct never changes; building it costs more than running the query
+def state_timeline():
+    """Each cooperative's recorded states as intervals: rows (cooperative_id, valid_from,
+    valid_to, stage, active) where the state holds for a cut-off in (valid_from, valid_to], a
+    NULL bound being open. It is the as-of rule of `_as_of_columns` over all cut-offs at once:
+    after each history row, the last stage recorded so far, else the state the next change
+    started from; before the first row, the state the first change started from. stage and
+    active are codes (STAGE_CODES, ACTIVE_CODES), NULL where the history says nothing (the
+    cooperative's present value counts). A cooperative without history has one row, open at
+    both ends."""
+    h = CooperativeHistory
+    ranked = select(
+        h.cooperative_id,
+        h.created_at,
+        (
+            func.row_number().over(partition_by=h.cooperative_id, order_by=(h.created_at, h.id))
+            * SLOT
+        ).label("rank"),
+        _stage_code(h.to_stage).label("to_stage"),
+        _stage_code(h.from_stage).label("from_stage"),
+        _active_code(h.to_active).label("to_active"),
+        _active_code(h.from_active).label("from_active"),
+    ).subquery()
+    r = ranked.c
+    upto = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (None, 0)}
+    after = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (1, None)}
+    windows = select(
+        r.cooperative_id,
+        r.rank,
+        r.created_at,
+        (r.rank + r.from_stage).label("stage_here"),
+        (r.rank + r.from_active).label("active_here"),
+        # lead ignores the frame; the same window as "after" lets one pass serve both
+        func.lead(r.created_at).over(**after).label("next_at"),
+        func.max(r.rank + r.to_stage).over(**upto).label("stage_upto"),
+        func.max(r.rank + r.to_active).over(**upto).label("active_upto"),
+        func.min(r.rank + r.from_stage).over(**after).label("stage_after"),
+        func.min(r.rank + r.from_active).over(**after).label("active_after"),
+    ).cte("windows")
+    w = windows.c
+    after_each_row = select(
+        w.cooperative_id,
+        w.created_at.label("valid_from"),
+        w.next_at.label("valid_to"),
+        (func.coalesce(w.stage_upto, w.stage_after) % SLOT).label("stage"),
+        (func.coalesce(w.active_upto, w.active_after) % SLOT).label("active"),
+    )
+    before_first_row = select(
+        w.cooperative_id,
+        cast(null(), DateTime),
+        w.created_at,
+        func.coalesce(w.stage_here, w.stage_after) % SLOT,
+        func.coalesce(w.active_here, w.active_after) % SLOT,
+    ).where(w.rank == SLOT)
+    without_history = select(
+        Cooperative.id,
+        cast(null(), DateTime),
+        cast(null(), DateTime),
+        cast(null(), Integer),
+        cast(null(), Integer),
+    ).where(~select(h.id).where(h.cooperative_id == Cooperative.id).exists())
+    return after_each_row.union_all(before_first_row, without_history).subquery("timeline")
+
+
+def recap_series(
+    session: Session,
+    days: Sequence[date],
+    tz: ZoneInfo | None = None,
+    regency_ids: Iterable[int] | None = None,
+) -> dict[date, Recap]:
+    """The recap as it stood at the end of each day (as `recap_as_of` has it), in one query
+    whatever the number of days; `regency_ids` limits the regencies (all when None)."""
+    if not days:
+        return {}
+    # A UNION ALL of one-row SELECTs rather than VALUES: SQLite names no VALUES columns, and
+    # SQLAlchemy caches the compiled statement of bound literals but not of VALUES data.
+    cutoffs = union_all(
+        *(
+            select(
+                literal(day.isoformat(), String).label("day"),
+                literal(office_day_end(day, tz), DateTime).label("cutoff"),
+            )
+            for day in days
+        )
+    ).cte("cutoffs")
+    t = state_timeline()
+    is_current = or_(t.c.valid_from.is_(None), t.c.valid_from < cutoffs.c.cutoff) & or_(
+        t.c.valid_to.is_(None), cutoffs.c.cutoff <= t.c.valid_to
+    )
+    state = (
+        select(
+            cutoffs.c.day,
+            Cooperative.regency_id.label("regency_id"),
+            func.coalesce(
+                case({code: value for value, code in STAGE_CODES.items()}, value=t.c.stage),
+                Cooperative.stage,
+            ).label("stage"),
+            case(
+                (t.c.active == ACTIVE_CODES[True], True),
+                (t.c.active == ACTIVE_CODES[False], False),
+                else_=Cooperative.active,
+            ).label("active"),
+        )
+        .select_from(cutoffs)
+        .join(t, is_current)
+        .join(
+            Cooperative,
+            (Cooperative.id == t.c.cooperative_id) & (Cooperative.created_at < cutoffs.c.cutoff),
+        )
+    )
+    # One empty row per regency and day, so a regency without cooperatives shows zeros.
+    empty = select(cutoffs.c.day, Regency.id, cast(null(), String), cast(null(), Boolean))
+    state = state.union_all(empty.select_from(cutoffs).join(Regency, true())).subquery()
+    is_active = state.c.active.is_(True)
+    stmt = (
+        select(
+            state.c.day,
+            Regency.name,
+            func.count(case((is_active, 1))),
+            func.count(case((state.c.active.is_(False), 1))),
+            func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
+            func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
+        )
+        .join(Regency, Regency.id == state.c.regency_id)
+        .group_by(state.c.day, Regency.id, Regency.name)
+    )
+    if regency_ids is not None:
+        stmt = stmt.where(Regency.id.in_(list(regency_ids)))
+    rows: dict[date, list[RecapRow]] = {day: [] for day in days}
+    for day, *counts in session.execute(stmt):
+        rows[date.fromisoformat(day)].append(RecapRow(*counts))
+    return {day: assemble(found) for day, found in rows.items()}

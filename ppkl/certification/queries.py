@@ -175,17 +175,20 @@ def targets_as_of(year: int, cutoff: datetime) -> list[tuple[str | None, int]]:
     return [(r.name, r.target) for r in rows]
 
 
+def targets_in_force(day: date, today: date | None = None) -> list[tuple[str | None, int]]:
+    """(regency name or None for the province, target) of `day`'s year: for a past day (before
+    `today`) those in force at the end of that day, else the current ones."""
+    if today is not None and day < today:
+        return targets_as_of(day.year, office_day_end(day))
+    return [(t.regency.name if t.regency else None, t.target) for t in targets_for_year(day.year)]
+
+
 def target_progress(
     recap: Recap, day: date, province_label: str, today: date | None = None
 ) -> list[TargetProgress]:
     """Progress of the targets of `day`'s year, counted with the recap shown for `day`. For a
     past day (before `today`) the targets are those in force at the end of that day."""
-    if today is not None and day < today:
-        targets = targets_as_of(day.year, office_day_end(day))
-    else:
-        targets = [
-            (t.regency.name if t.regency else None, t.target) for t in targets_for_year(day.year)
-        ]
+    targets = targets_in_force(day, today)
     certified = {row.regency: row.certified for row in recap.rows}
     progress = []
     for regency, target in targets:

@@ -10,6 +10,8 @@ from ppkl.clock import office_today
 from ppkl.dashboard.blueprint import bp
 from ppkl.extensions import db
 from ppkl.permissions import Permission
+from ppkl.progress.display import charts, rate_note
+from ppkl.progress.series import area_progress
 from ppkl.recap import current_recap, recap_as_of
 from ppkl.tasks.queries import dashboard_task_counts
 
@@ -42,12 +44,16 @@ def index():
     as_of, as_of_error = parse_as_of(request.args.get("as_of"), today)
     recap = current_recap(db.session) if as_of is None else recap_as_of(db.session, as_of)
     day = as_of or today
+    province = _("Kalimantan Utara")
+    targets = target_progress(recap, day, province, today)
     return render_template(
         "dashboard/index.html",
         recap=recap,
         today=day,
         as_of=as_of,
         as_of_error=as_of_error,
-        targets=target_progress(recap, day, _("Kalimantan Utara"), today),
+        targets=targets,
         task_counts=dashboard_task_counts(current_user),
+        progress_charts=charts(area_progress(db.session, day, today, province)),
+        progress_note=rate_note(),
     )

@@ -17,6 +17,7 @@ from ppkl.cooperatives.queries import CooperativeFilter, apply_filter, sort_orde
 from ppkl.i18n import purpose_label, stage_label
 from ppkl.models import Cooperative, Regency, Visit
 from ppkl.permissions import cooperative_scope
+from ppkl.progress.pace import YearProgress
 from ppkl.recap import current_recap, recap_as_of
 from ppkl.tasks.worklist import Facts, Thresholds, conditions
 from ppkl.transfer.writers import Column, Sheet, write
@@ -31,6 +32,7 @@ EXPORTED = {
     "cooperatives": audit.AuditAction("cooperatives.exported", _l("Cooperatives exported")),
     "visits": audit.AuditAction("visits.exported", _l("Visits exported")),
     "recap": audit.AuditAction("recap.exported", _l("Recap exported")),
+    "progress": audit.AuditAction("progress.exported", _l("Progress over the year exported")),
 }
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -67,7 +69,15 @@ RECAP_COLUMNS = [
     Column("in_progress", _l("In progress"), 12, "#,##0"),
     Column("percentage", _l("Percentage"), 12, "0.00"),
 ]
-KINDS = ("cooperatives", "visits", "recap")
+PROGRESS_COLUMNS = [
+    Column("area", _l("Area"), 22),
+    Column("month_end", _l("Month end"), 12, DATE_FORMAT),
+    Column("certified", _l("Certified"), 12, "#,##0"),
+    Column("target", _l("Target"), 10, "#,##0"),
+    Column("target_pace", _l("Target pace"), 12, "#,##0.0"),
+    Column("projection", _l("Projection"), 12, "#,##0.0"),
+]
+KINDS = ("cooperatives", "visits", "recap", "progress")
 
 
 @dataclass(frozen=True)
@@ -212,6 +222,21 @@ def export_recap(
     sheet = Sheet(str(_l("Recap")), localised(RECAP_COLUMNS), recap_rows(session, as_of))
     day = as_of or today
     return finish(user, "recap", sheet, fmt, day, as_of=as_of and as_of.isoformat())
+
+
+def progress_rows(areas: list[YearProgress]):
+    """Twelve rows per area: the chart's numbers (ppkl.progress.pace.YearProgress.rows)."""
+    return [
+        (area.label, row.day, row.certified, area.target, row.pace, row.projected)
+        for area in areas
+        for row in area.rows()
+    ]
+
+
+def export_progress(user, areas: list[YearProgress], fmt: str, day: date) -> Export:
+    """The progress charts' numbers (the province and each regency, month by month); audited."""
+    sheet = Sheet(str(_l("Progress")), localised(PROGRESS_COLUMNS), progress_rows(areas))
+    return finish(user, "progress", sheet, fmt, day, as_of=day.isoformat())
 
 
 def finish(user, kind: str, sheet: Sheet, fmt: str, today: date, **detail) -> Export:

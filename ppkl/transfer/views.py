@@ -15,6 +15,7 @@ from ppkl.extensions import db
 from ppkl.form_keys import spend_key, spent_key
 from ppkl.inputs import db_int
 from ppkl.permissions import Permission
+from ppkl.progress.series import area_progress
 from ppkl.tasks.worklist import Thresholds
 from ppkl.transfer import exports
 from ppkl.transfer.blueprint import bp
@@ -191,3 +192,17 @@ def export_recap():
     if not form.validate_on_submit() or error:
         return redirect(url_for("dashboard.index"))
     return download(exports.export_recap(db.session, current_user, form.fmt.data, today, as_of))
+
+
+@bp.route("/export/progress", methods=["POST"])
+@requires(Permission.VIEW_RECAP)
+def export_progress():
+    """The dashboard's progress charts' numbers as a file."""
+    form = ExportForm()
+    today = office_today()
+    as_of, error = parse_as_of(request.form.get("as_of"), today)
+    if not form.validate_on_submit() or error:
+        return redirect(url_for("dashboard.index"))
+    day = as_of or today
+    areas = area_progress(db.session, day, today, _("Kalimantan Utara"))
+    return download(exports.export_progress(current_user, areas, form.fmt.data, day))

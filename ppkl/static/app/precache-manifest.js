@@ -46,7 +46,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/ppkl.css",
-  "revision": "243a04d259d0e26e"
+  "revision": "d353e732f65186f9"
  },
  {
   "url": "/static/vendor/idb-8.0.4/idb.js",

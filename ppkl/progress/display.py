@@ -1,0 +1,95 @@
+"""The progress charts in the user's language: the SVG with translated words, and the sentence
+that says whether the target will be met. Shared by the dashboard, the recap PDF and exports."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ppkl.i18n import format_number, format_tenths
+from ppkl.progress.chart import ChartWords, progress_chart
+from ppkl.progress.pace import RATE_MONTHS, Verdict, YearProgress
+
+
+@dataclass(frozen=True)
+class ProgressChart:
+    progress: YearProgress
+    svg: Markup
+    sentence: str
+
+
+def month_names() -> list[str]:
+    return [format_date(date(2001, m, 1), "MMM") for m in range(1, 13)]
+
+
+def words(progress: YearProgress) -> ChartWords:
+    return ChartWords(
+        title=_(
+            "Certified cooperatives in %(year)s, %(area)s", year=progress.year, area=progress.label
+        ),
+        certified=_("Certified"),
+        pace=_("Target pace"),
+        projection=_("Projection"),
+        months=month_names(),
+        number=format_number,
+    )
+
+
+def sentence(progress: YearProgress) -> str:
+    """Whether the target of the year will be met, in one plain sentence."""
+    verdict = progress.verdict
+    rate = format_tenths(progress.rate) if progress.rate is not None else None
+    target = format_number(progress.target) if progress.target is not None else None
+    projected = progress.projected_year_end
+    projected = format_number(projected.to_integral_value()) if projected is not None else None
+    if verdict == Verdict.REACHED:
+        return _(
+            "The target of %(target)s is reached: %(current)s certified.",
+            target=target,
+            current=format_number(progress.current),
+        )
+    if verdict == Verdict.YEAR_OVER:
+        return _(
+            "The year ended with %(current)s certified, short of the target of %(target)s.",
+            current=format_number(progress.current),
+            target=target,
+        )
+    if rate is None:
+        return _("Not enough months yet to measure the recent rate.")
+    if verdict == Verdict.ON_TRACK:
+        return _(
+            "At the current rate (%(rate)s a month), the target of %(target)s will be met "
+            "around %(month)s.",
+            rate=rate,
+            target=target,
+            month=format_date(progress.reached_in, "MMMM yyyy"),
+        )
+    if verdict == Verdict.OFF_TRACK:
+        return _(
+            "At the current rate (%(rate)s a month), the target of %(target)s will not be met: "
+            "about %(projected)s by 31 December.",
+            rate=rate,
+            target=target,
+            projected=projected,
+        )
+    return _(
+        "No target set. At the current rate (%(rate)s a month), about %(projected)s certified "
+        "by 31 December.",
+        rate=rate,
+        projected=projected,
+    )
+
+
+def rate_note() -> str:
+    return _(
+        "Current rate: the mean monthly increase over the last %(n)s complete months.",
+        n=RATE_MONTHS,
+    )
+
+
+def charts(areas: list[YearProgress]) -> list[ProgressChart]:
+    return [
+        ProgressChart(area, progress_chart(area, words(area)), sentence(area)) for area in areas
+    ]
