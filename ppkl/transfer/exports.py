@@ -18,6 +18,7 @@ from ppkl.i18n import purpose_label, stage_label
 from ppkl.models import Cooperative, Regency, Visit
 from ppkl.permissions import cooperative_scope
 from ppkl.progress.pace import YearProgress
+from ppkl.progress.series import area_progress
 from ppkl.recap import current_recap, recap_as_of
 from ppkl.tasks.worklist import Facts, Thresholds, conditions
 from ppkl.transfer.writers import Column, Sheet, write
@@ -233,8 +234,13 @@ def progress_rows(areas: list[YearProgress]):
     ]
 
 
-def export_progress(user, areas: list[YearProgress], fmt: str, day: date) -> Export:
-    """The progress charts' numbers (the province and each regency, month by month); audited."""
+def export_progress(
+    session: Session, user, fmt: str, today: date, as_of: date | None, province_label: str
+) -> Export:
+    """The dashboard's progress charts' numbers (the province and each regency, month by month,
+    today's year or as of a past day); audited."""
+    day = as_of or today
+    areas = area_progress(session, day, today, province_label)
     sheet = Sheet(str(_l("Progress")), localised(PROGRESS_COLUMNS), progress_rows(areas))
     return finish(user, "progress", sheet, fmt, day, as_of=day.isoformat())
 

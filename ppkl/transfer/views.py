@@ -15,7 +15,6 @@ from ppkl.extensions import db
 from ppkl.form_keys import spend_key, spent_key
 from ppkl.inputs import db_int
 from ppkl.permissions import Permission
-from ppkl.progress.series import area_progress
 from ppkl.tasks.worklist import Thresholds
 from ppkl.transfer import exports
 from ppkl.transfer.blueprint import bp
@@ -203,6 +202,7 @@ def export_progress():
     as_of, error = parse_as_of(request.form.get("as_of"), today)
     if not form.validate_on_submit() or error:
         return redirect(url_for("dashboard.index"))
-    day = as_of or today
-    areas = area_progress(db.session, day, today, _("Kalimantan Utara"))
-    return download(exports.export_progress(current_user, areas, form.fmt.data, day))
+    province = _("Kalimantan Utara")
+    return download(
+        exports.export_progress(db.session, current_user, form.fmt.data, today, as_of, province)
+    )
