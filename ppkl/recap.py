@@ -31,6 +31,7 @@ from sqlalchemy import (
     DateTime,
     Integer,
     String,
+    bindparam,
     case,
     cast,
     func,
@@ -200,8 +201,11 @@ def _active_code(column):
     return case((column.is_(True), ACTIVE_CODES[True]), (column.is_(False), ACTIVE_CODES[False]))
 
 
+REGENCY_IDS = bindparam("regency_ids", expanding=True)
+
+
 @cache  # the construct never changes; building it costs more than running the query
-def state_timeline():
+def state_timeline(scoped: bool = False):
     """Each cooperative's recorded states as intervals: rows (cooperative_id, valid_from,
     valid_to, stage, active) where the state holds for a cut-off in (valid_from, valid_to], a
     NULL bound being open. It is the as-of rule of `_as_of_columns` over all cut-offs at once:
@@ -209,8 +213,10 @@ def state_timeline():
     started from; before the first row, the state the first change started from. stage and
     active are codes (STAGE_CODES, ACTIVE_CODES), NULL where the history says nothing (the
     cooperative's present value counts). A cooperative without history has one row, open at
-    both ends."""
+    both ends. `scoped`: only the cooperatives of the regencies in the `regency_ids` parameter,
+    so a province reads its own history only."""
     h = CooperativeHistory
+    in_scope = Cooperative.regency_id.in_(REGENCY_IDS) if scoped else true()
     ranked = select(
         h.cooperative_id,
         h.created_at,
@@ -222,7 +228,10 @@ def state_timeline():
         _stage_code(h.from_stage).label("from_stage"),
         _active_code(h.to_active).label("to_active"),
         _active_code(h.from_active).label("from_active"),
-    ).subquery()
+    )
+    if scoped:
+        ranked = ranked.where(h.cooperative_id.in_(select(Cooperative.id).where(in_scope)))
+    ranked = ranked.subquery()
     r = ranked.c
     upto = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (None, 0)}
     after = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (1, None)}
@@ -260,7 +269,7 @@ def state_timeline():
         cast(null(), DateTime),
         cast(null(), Integer),
         cast(null(), Integer),
-    ).where(~select(h.id).where(h.cooperative_id == Cooperative.id).exists())
+    ).where(in_scope, ~select(h.id).where(h.cooperative_id == Cooperative.id).exists())
     return after_each_row.union_all(before_first_row, without_history).subquery("timeline")
 
 
@@ -285,7 +294,8 @@ def recap_series(
             for day in days
         )
     ).cte("cutoffs")
-    t = state_timeline()
+    scoped = regency_ids is not None
+    t = state_timeline(scoped)
     is_current = or_(t.c.valid_from.is_(None), t.c.valid_from < cutoffs.c.cutoff) & or_(
         t.c.valid_to.is_(None), cutoffs.c.cutoff <= t.c.valid_to
     )
@@ -312,7 +322,10 @@ def recap_series(
     )
     # One empty row per regency and day, so a regency without cooperatives shows zeros.
     empty = select(cutoffs.c.day, Regency.id, cast(null(), String), cast(null(), Boolean))
-    state = state.union_all(empty.select_from(cutoffs).join(Regency, true())).subquery()
+    empty = empty.select_from(cutoffs).join(Regency, true())
+    if scoped:
+        empty = empty.where(Regency.id.in_(REGENCY_IDS))
+    state = state.union_all(empty).subquery()
     is_active = state.c.active.is_(True)
     stmt = (
         select(
@@ -326,9 +339,8 @@ def recap_series(
         .join(Regency, Regency.id == state.c.regency_id)
         .group_by(state.c.day, Regency.id, Regency.name)
     )
-    if regency_ids is not None:
-        stmt = stmt.where(Regency.id.in_(list(regency_ids)))
+    params = {"regency_ids": list(regency_ids)} if scoped else {}
     rows: dict[date, list[RecapRow]] = {day: [] for day in days}
-    for day, *counts in session.execute(stmt):
+    for day, *counts in session.execute(stmt, params):
         rows[date.fromisoformat(day)].append(RecapRow(*counts))
     return {day: assemble(found) for day, found in rows.items()}

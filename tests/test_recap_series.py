@@ -47,3 +47,8 @@ def regency_id(name: str) -> int:
     from ppkl.models import Regency
 
     return db.session.query(Regency.id).filter_by(name=name).scalar()
+
+
+def test_no_regency_asked_for_gives_an_empty_recap(demo_app):
+    recap = recap_series(db.session, [date(2019, 6, 30)], regency_ids=[])[date(2019, 6, 30)]
+    assert recap.rows == [] and recap.total.total == 0
