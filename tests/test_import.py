@@ -166,22 +166,27 @@ def test_empty_or_header_only_file_is_an_error(runner, tmp_path, bulungan, text,
     assert result.exit_code == 1 and expected in result.stderr
 
 
-def test_file_size_and_row_limits(app, runner, tmp_path, bulungan):
+def test_file_size_and_row_limits_of_the_command_line(app, runner, tmp_path, bulungan):
     rows = "".join(f"KSP {n},Bulungan\n" for n in range(30))
     path = write_csv(tmp_path, "name,regency\n" + rows)
-    app.config["IMPORT_MAX_BYTES"] = 100
+    # The web's limits do not apply to the command line: it has its own.
+    app.config.update(IMPORT_MAX_BYTES=100, IMPORT_MAX_ROWS=5, IMPORT_CLI_MAX_BYTES=100)
     result = import_file(runner, path)
     assert result.exit_code == 1 and "the largest accepted is 100 bytes" in result.stderr
-    app.config.update(IMPORT_MAX_BYTES=10_000, IMPORT_MAX_ROWS=29)
+    app.config.update(IMPORT_CLI_MAX_BYTES=10_000, IMPORT_CLI_MAX_ROWS=29)
     result = import_file(runner, path)
     assert result.exit_code == 1 and "more than 29 rows" in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Cooperative)) == 0
-    app.config["IMPORT_MAX_ROWS"] = 30
+    app.config["IMPORT_CLI_MAX_ROWS"] = 30
     assert import_file(runner, path).exit_code == 0
+    assert db.session.scalar(select(func.count()).select_from(Cooperative)) == 30
 
 
-def test_default_size_limit_is_ten_megabytes(app):
+def test_default_limits_are_modest_on_the_web_and_national_on_the_command_line(app):
     assert app.config["IMPORT_MAX_BYTES"] == 10 * 1024 * 1024
+    assert app.config["IMPORT_MAX_ROWS"] == 50_000
+    assert app.config["IMPORT_CLI_MAX_BYTES"] == 256 * 1024 * 1024
+    assert app.config["IMPORT_CLI_MAX_ROWS"] == 1_000_000
 
 
 def test_unsupported_file_type_is_refused(runner, tmp_path, bulungan):

@@ -170,3 +170,30 @@ def test_the_upload_lifetime_is_configurable(app, client, supervisor, monkeypatc
     monkeypatch.setattr("ppkl.transfer.uploads.time.time", lambda: real() + 61)
     confirm(client, token)
     assert cooperative_count() == 0
+
+
+def test_an_unchanged_file_says_nothing_changes_and_writes_nothing(client, supervisor):
+    text = "Nama Koperasi;Kabupaten/Kota;No Badan Hukum\nKSP Sama;Bulungan;9/BH\n"
+    confirm(client, TOKEN_RE.search(upload(client, text).get_data(as_text=True)).group(1))
+    before = db.session.scalar(select(Cooperative).where(Cooperative.name == "KSP Sama"))
+    version, history = (
+        before.version,
+        db.session.scalar(select(func.count()).select_from(CooperativeHistory)),
+    )
+    html = upload(client, text).get_data(as_text=True)
+    assert 'id="import-nothing-changes"' in html and "Tidak ada yang berubah" in html
+    response = confirm(client, TOKEN_RE.search(html).group(1))
+    assert response.status_code == 302
+    assert "Tidak ada yang berubah" in client.get("/cooperatives/").get_data(as_text=True)
+    db.session.expire_all()
+    after = db.session.scalar(select(Cooperative).where(Cooperative.name == "KSP Sama"))
+    assert after.version == version
+    assert db.session.scalar(select(func.count()).select_from(CooperativeHistory)) == history
+
+
+def test_the_web_keeps_its_own_modest_row_limit(app, client, supervisor):
+    app.config["IMPORT_MAX_ROWS"] = 2
+    rows = "".join(f"KSP {n},Bulungan\n" for n in range(3))
+    html = upload(client, "name,regency\n" + rows).get_data(as_text=True)
+    assert "lebih dari 2 baris" in html
+    assert cooperative_count() == 0

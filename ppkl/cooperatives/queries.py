@@ -53,6 +53,11 @@ class CooperativeFilter:
             descending=args.get("dir") == "desc",
         )
 
+    @property
+    def needs_facts(self) -> bool:
+        """Whether the statement must join the worklist facts (flags, last-visit sort)."""
+        return bool(self.flag) or self.sort == "last_visit"
+
     def as_args(self) -> dict[str, Any]:
         """The filter as query-string arguments (for links and hidden fields)."""
         pairs = {

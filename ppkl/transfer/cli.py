@@ -39,7 +39,7 @@ def import_command(
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"unknown user {username!r}")
-    options = import_options(current_app.config, create_regencies, dry_run, reason)
+    options = import_options(current_app.config, create_regencies, dry_run, reason, cli=True)
     try:
         result = import_cooperatives(db.session, user, file.name, file.read_bytes(), options)
     except FileRefused as error:
@@ -64,10 +64,9 @@ def import_command(
         return
     if result.reason_missing:
         db.session.rollback()
-        for change in plan.updates:
-            if change.needs_reason:
-                what = "deactivates" if change.deactivates else "goes back a stage"
-                click.echo(f"{file.name}: row {change.row} {what}", err=True)
+        for change in plan.need_reason:
+            what = "deactivates" if change.deactivates else "goes back a stage"
+            click.echo(f"{file.name}: row {change.row} {what}", err=True)
         click.echo("give --reason for these rows; nothing was imported", err=True)
         raise SystemExit(1)
     if plan.new_regencies:
@@ -91,17 +90,16 @@ def export_command(kind: str, fmt: str, output: Path, start, end, as_of):
     if kind != "recap" and as_of:
         raise click.UsageError("--as-of applies to the recap only")
     actor, today = exports.CliActor(), office_today()
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]), output.open("wb") as out:
         if kind == "cooperatives":
             thresholds = Thresholds.from_config(current_app.config, today)
             result = exports.export_cooperatives(
-                db.session, actor, CooperativeFilter(), thresholds, fmt
+                db.session, actor, CooperativeFilter(), thresholds, fmt, out
             )
         elif kind == "visits":
             period = exports.VisitPeriod(start, end)
-            result = exports.export_visits(db.session, actor, period, fmt, today)
+            result = exports.export_visits(db.session, actor, period, fmt, out, today)
         else:
-            result = exports.export_recap(db.session, actor, fmt, today, as_of)
-    output.write_bytes(result.content)
+            result = exports.export_recap(db.session, actor, fmt, out, today, as_of)
     db.session.commit()
     click.echo(f"wrote {result.rows} rows to {output}")

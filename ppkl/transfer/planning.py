@@ -5,6 +5,7 @@ Plain Python: the caller loads the regencies and the existing cooperatives
 collected, so the user sees them all at once; a plan with problems is never applied.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ppkl.transfer.columns import (
@@ -78,7 +79,7 @@ class Problem:
         return f"row {self.row}, column {self.column}, value {self.value!r}: {self.message}"
 
 
-@dataclass
+@dataclass(slots=True)
 class Existing:
     """What the planner needs of a cooperative already in the database."""
 
@@ -96,7 +97,7 @@ class Existing:
     stage: str
 
 
-@dataclass
+@dataclass(slots=True)
 class Change:
     row: int
     values: dict  # STORED columns plus regency (a name), active and stage
@@ -141,9 +142,14 @@ class Change:
 
 @dataclass
 class ImportPlan:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # The changes themselves, unless the planner hands them on (plan_import's on_change).
     creates: list[Change] = field(default_factory=list)
     updates: list[Change] = field(default_factory=list)
-    unchanged: int = 0
+    # The updates that go back a stage or deactivate: always kept, they need a reason.
+    need_reason: list[Change] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     new_regencies: list[str] = field(default_factory=list)
@@ -154,7 +160,11 @@ class ImportPlan:
 
     @property
     def needs_reason(self) -> bool:
-        return any(c.needs_reason for c in self.updates)
+        return bool(self.need_reason)
+
+    @property
+    def changes_nothing(self) -> bool:
+        return not (self.created or self.updated or self.new_regencies)
 
 
 @dataclass(frozen=True)
@@ -245,22 +255,27 @@ class _Row:
         return found
 
 
-def plan_import(table: Table, context: Context) -> ImportPlan:
-    """Check every row and decide, for each, create, update or leave unchanged."""
+def plan_import(
+    table: Table, context: Context, on_change: Callable[[Change], None] | None = None
+) -> ImportPlan:
+    """Check every row and decide, for each, create, update or leave unchanged. The changes
+    are kept in the plan, or, with `on_change`, handed on one by one and not kept (a second
+    pass over a large file, applying as it goes: the decisions are the same on every pass)."""
     positions, unknown, header_problems = map_header(table)
     plan = ImportPlan(unknown_columns=unknown, problems=header_problems)
     if header_problems:
         return plan
-    planner = _Planner(context, plan)
+    planner = _Planner(context, plan, on_change)
     for number, cells in table.rows:
         planner.add(_Row(number, cells, positions))
     return plan
 
 
 class _Planner:
-    def __init__(self, context: Context, plan: ImportPlan):
+    def __init__(self, context: Context, plan: ImportPlan, on_change=None):
         self.context = context
         self.plan = plan
+        self.on_change = on_change
         self.by_nik = {e.nik: e for e in context.existing if e.nik}
         self.by_len = {e.legal_entity_number: e for e in context.existing if e.legal_entity_number}
         regency_names = {rid: name for rid, name in context.regencies.values()}
@@ -359,12 +374,19 @@ class _Planner:
         change = Change(row.number, values, existing)
         if existing is not None:
             change.old_regency = self.regency_names.get(existing.regency_id)
-        if existing is None:
-            self.plan.creates.append(change)
-        elif differs(existing, values):
-            self.plan.updates.append(change)
-        else:
+        if existing is not None and not differs(existing, values):
             self.plan.unchanged += 1
+            return
+        if existing is None:
+            self.plan.created += 1
+        else:
+            self.plan.updated += 1
+            if change.needs_reason:
+                self.plan.need_reason.append(change)
+        if self.on_change is not None:
+            self.on_change(change)
+        else:
+            (self.plan.updates if existing else self.plan.creates).append(change)
 
 
 def differs(existing: Existing, values: dict) -> bool:

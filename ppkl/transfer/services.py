@@ -14,13 +14,17 @@ from ppkl.models.cooperative import search_key
 from ppkl.transfer.bulk import insert_returning_ids, insert_rows
 from ppkl.transfer.planning import (
     STORED,
+    Change,
     Context,
     Existing,
     ImportPlan,
     plan_import,
     regency_key,
 )
-from ppkl.transfer.tabular import Limits, read_table
+from ppkl.transfer.tabular import Limits, open_table
+
+# Changes written per round of bulk statements.
+BATCH_ROWS = 5_000
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +63,21 @@ class ImportResult:
 
     @property
     def created(self) -> int:
-        return len(self.plan.creates)
+        return self.plan.created
 
     @property
     def updated(self) -> int:
-        return len(self.plan.updates)
+        return self.plan.updated
 
     @property
     def unchanged(self) -> int:
         return self.plan.unchanged
 
     def summary(self) -> str:
-        return f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        counts = f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}"
+        if self.plan.changes_nothing:
+            return f"{counts}: nothing changed, the database already holds every row"
+        return counts
 
 
 @dataclass(frozen=True)
@@ -80,27 +87,32 @@ class ImportOptions:
     create_regencies: bool = False
     dry_run: bool = False
     reason: str | None = None  # once per file, for the rows that go backward or deactivate
+    # Read the file twice (check, then apply in batches) instead of keeping every change:
+    # memory stays flat for a national register; the web's preview needs the changes kept.
+    stream: bool = False
 
 
 def import_options(
-    config, create_regencies: bool, dry_run: bool, reason: str | None = None
+    config, create_regencies: bool, dry_run: bool, reason: str | None = None, cli: bool = False
 ) -> ImportOptions:
-    """The options from the app's settings (NIK_PATTERN, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS)."""
+    """The options from the app's settings (NIK_PATTERN, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS;
+    the command line's own IMPORT_CLI_MAX_BYTES and IMPORT_CLI_MAX_ROWS)."""
+    prefix = "IMPORT_CLI" if cli else "IMPORT"
     limits = Limits(
-        max_bytes=config["IMPORT_MAX_BYTES"],
-        max_rows=config["IMPORT_MAX_ROWS"],
+        max_bytes=config[f"{prefix}_MAX_BYTES"],
+        max_rows=config[f"{prefix}_MAX_ROWS"],
         max_unpacked_bytes=config["IMPORT_MAX_UNPACKED_BYTES"],
         max_shared_strings_bytes=config["IMPORT_MAX_SHARED_STRINGS_BYTES"],
     )
     reason = (reason or "").strip() or None
-    return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run, reason)
+    return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run, reason, cli)
 
 
 def import_cooperatives(
     session: Session, user, filename: str, data: bytes, options: ImportOptions
 ) -> ImportResult:
     """Plan the file's changes and, unless a dry run or a single problem, write them all."""
-    table = read_table(filename, data, options.limits)
+    table = open_table(filename, data, options.limits)
     context = Context(
         regencies={
             regency_key(name): (rid, name)
@@ -110,14 +122,23 @@ def import_cooperatives(
         nik_pattern=options.nik_pattern,
         create_regencies=options.create_regencies,
     )
-    plan = plan_import(table, context)
+    # A streamed import's first pass keeps only the counts and problems.
+    plan = plan_import(table, context, on_change=forget if options.stream else None)
     result = ImportResult(filename, plan, applied=False)
     if not plan.ok or options.dry_run:
         return result
     if plan.needs_reason and not options.reason:
         result.reason_missing = True  # as the screens ask for a correction: nothing written
         return result
-    apply_plan(session, user, filename, plan, options.reason)
+    if not plan.changes_nothing:
+        writer = Writer(session, user, filename, options.reason)
+        writer.create_regencies(plan.new_regencies)
+        if options.stream:
+            plan_import(table, context, on_change=writer.add)
+        else:
+            for change in plan.creates + plan.updates:
+                writer.add(change)
+        writer.finish()
     who = {"user": user} if user is not None else {"username": "cli"}
     audit.record(
         COOPERATIVES_IMPORTED,
@@ -137,47 +158,72 @@ def load_existing(session: Session) -> list[Existing]:
     """Every cooperative's comparable columns in one query. A province's register is thousands
     of rows, read in milliseconds; looking up the file's keys instead takes thousands of bound
     parameters, which PostgreSQL's generic plans for prepared statements scan row by row."""
-    return [Existing(*row) for row in session.execute(select(*EXISTING_COLUMNS))]
+    rows = session.execute(select(*EXISTING_COLUMNS).execution_options(yield_per=BATCH_ROWS))
+    # Read in batches: the driver never holds a national register's rows twice.
+    return [Existing(*row) for row in rows]
 
 
-def apply_plan(
-    session: Session, user, filename: str, plan: ImportPlan, reason: str | None = None
-) -> None:
-    """Bulk statements only (see ppkl.transfer.bulk), never one per row. (The ORM's bulk insert
+def forget(change: Change) -> None:
+    """A change not kept."""
+
+
+class Writer:
+    """Writes the changes in batches of BATCH_ROWS with bulk statements only (ppkl.transfer.bulk),
+    never one per row: memory stays flat whatever the number of rows. (The ORM's bulk insert
     splits rows by which values are None, which here means thousands of statements.)"""
-    now = utcnow()
-    regency_ids = create_regencies(session, plan.new_regencies)
-    for change in plan.creates + plan.updates:
-        if change.values["regency_id"] is None:
-            change.values["regency_id"] = regency_ids[regency_key(change.values["regency"])]
-    if plan.creates:
-        insert_new(session, plan, now)
-    if plan.updates:
-        update_existing(session, plan, now, user)
-    history = [history_row(c, user, filename, now, reason) for c in plan.creates + plan.updates]
-    history = [row for row in history if row is not None]
-    if history:
-        insert_rows(session, CooperativeHistory.__table__, history)
-    session.flush()
-    session.expire_all()
+
+    def __init__(self, session: Session, user, filename: str, reason: str | None = None):
+        self.session = session
+        self.user = user
+        self.filename = filename
+        self.reason = reason
+        self.now = utcnow()
+        self.regency_ids: dict[str, int] = {}
+        self.creates: list[Change] = []
+        self.updates: list[Change] = []
+
+    def create_regencies(self, names: list[str]) -> None:
+        if names:
+            rows = self.session.execute(
+                insert(Regency.__table__).returning(Regency.id, Regency.name),
+                [{"name": name} for name in names],
+            )
+            self.regency_ids = {regency_key(name): rid for rid, name in rows}
+
+    def add(self, change: Change) -> None:
+        values = change.values
+        if values["regency_id"] is None:
+            values["regency_id"] = self.regency_ids[regency_key(values["regency"])]
+        (self.creates if change.existing is None else self.updates).append(change)
+        if len(self.creates) + len(self.updates) >= BATCH_ROWS:
+            self.write()
+
+    def write(self) -> None:
+        if self.creates:
+            insert_new(self.session, self.creates, self.now)
+        if self.updates:
+            update_existing(self.session, self.updates, self.now, self.user)
+        history = [
+            history_row(c, self.user, self.filename, self.now, self.reason)
+            for c in self.creates + self.updates
+        ]
+        history = [row for row in history if row is not None]
+        if history:
+            insert_rows(self.session, CooperativeHistory.__table__, history)
+        self.creates, self.updates = [], []
+
+    def finish(self) -> None:
+        self.write()
+        self.session.flush()
+        self.session.expire_all()
 
 
-def create_regencies(session: Session, names: list[str]) -> dict[str, int]:
-    if not names:
-        return {}
-    rows = session.execute(
-        insert(Regency.__table__).returning(Regency.id, Regency.name),
-        [{"name": name} for name in names],
-    )
-    return {regency_key(name): rid for rid, name in rows}
-
-
-def insert_new(session: Session, plan: ImportPlan, now) -> None:
-    """The new cooperatives in bulk. Name, regency and identifiers tell the rows apart: the
+def insert_new(session: Session, creates: list[Change], now) -> None:
+    """New cooperatives in bulk. Name, regency and identifiers tell the rows apart: the
     planner refuses files where they would not."""
     rows = [
         {**cooperative_columns(c.values), "version": 1, "created_at": now, "updated_at": now}
-        for c in plan.creates
+        for c in creates
     ]
     ids = insert_returning_ids(
         session,
@@ -185,7 +231,7 @@ def insert_new(session: Session, plan: ImportPlan, now) -> None:
         rows,
         key=lambda r: (r["name"], r["regency_id"], r["legal_entity_number"], r["nik"]),
     )
-    for change, new_id in zip(plan.creates, ids, strict=True):
+    for change, new_id in zip(creates, ids, strict=True):
         change.values["id"] = new_id
 
 
@@ -193,7 +239,7 @@ def cooperative_columns(values: dict) -> dict:
     return {**{c: values[c] for c in WRITTEN}, "search_name": search_key(values["name"])}
 
 
-def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
+def update_existing(session: Session, updates: list[Change], now, user=None) -> None:
     """One executemany UPDATE guarded by each row's version (optimistic concurrency)."""
     table = Cooperative.__table__
     stmt = (
@@ -215,7 +261,7 @@ def update_existing(session: Session, plan: ImportPlan, now, user=None) -> None:
             "b_version": c.existing.version,
             "b_new_version": c.existing.version + 1,
         }
-        for c in plan.updates
+        for c in updates
     ]
     result = session.connection().execute(stmt, params)
     if result.rowcount not in (-1, len(params)):

@@ -4,8 +4,10 @@ import csv
 import io
 import logging
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import islice
 from pathlib import PurePath
 
 from ppkl.inputs import strip_bidi
@@ -69,8 +71,9 @@ class FileRefused(Exception):
 @dataclass
 class Table:
     header: list[str]
-    # (spreadsheet row number, cells); the header is row 1, blank rows are left out.
-    rows: list[tuple[int, list[str]]] = field(default_factory=list)
+    # (spreadsheet row number, cells); the header is row 1, blank rows are left out. A list
+    # (read_table), or rows read from the file anew on each pass (open_table).
+    rows: Iterable[tuple[int, list[str]]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -85,34 +88,53 @@ class Limits:
 
 
 def read_table(filename: str, data: bytes, limits: Limits) -> Table:
-    """Header and data rows of a .csv or .xlsx file; raises FileRefused for the whole file."""
+    """Header and data rows of a .csv or .xlsx file, all in memory; raises FileRefused for the
+    whole file."""
+    table = open_table(filename, data, limits)
+    return Table(table.header, list(table.rows))
+
+
+def open_table(filename: str, data: bytes, limits: Limits) -> Table:
+    """The header now, and rows parsed from `data` again on each pass over `table.rows`: a
+    national register is never held as rows in memory. Raises FileRefused for the whole file;
+    a file over the row limit is refused during the first pass."""
     if len(data) > limits.max_bytes:
         raise FileRefused("too_large", size=len(data), limit=limits.max_bytes)
     extension = PurePath(filename).suffix.lower()
-    if extension == ".csv":
-        lines = _csv_lines(data)
-    elif extension == ".xlsx":
+    if extension == ".xlsx":
         check_zip_sizes(data, limits)
-        lines = _xlsx_lines(data)
-    else:
+    elif extension != ".csv":
         raise FileRefused("unsupported_type", extension=extension or filename)
-    table = None
-    for number, cells in enumerate(lines, start=1):
-        cells = [strip_bidi(cell) for cell in cells]
-        # Blank rows count too: five million empty rows cost as much to read as full ones.
-        if number > limits.max_rows + 1:
-            raise FileRefused("too_many_rows", limit=limits.max_rows)
-        if not any(cells):
-            continue
-        if table is None:
-            table = Table(header=cells)
-            continue
-        table.rows.append((number, cells))
-    if table is None:
+    rows = _FileRows(extension, data, limits)
+    first_two = list(islice(rows.numbered(), 2))
+    if not first_two:
         raise FileRefused("empty")
-    if not table.rows:
+    if len(first_two) == 1:
         raise FileRefused("header_only")
-    return table
+    return Table(header=first_two[0][1], rows=rows)
+
+
+class _FileRows:
+    """The data rows of a file, parsed anew each time they are iterated."""
+
+    def __init__(self, extension: str, data: bytes, limits: Limits):
+        self.extension = extension
+        self.data = data
+        self.limits = limits
+
+    def numbered(self) -> Iterator[tuple[int, list[str]]]:
+        """(row number, cells) of every non-blank row, the header first."""
+        lines = _csv_lines(self.data) if self.extension == ".csv" else _xlsx_lines(self.data)
+        for number, cells in enumerate(lines, start=1):
+            # Blank rows count too: five million empty rows cost as much to read as full ones.
+            if number > self.limits.max_rows + 1:
+                raise FileRefused("too_many_rows", limit=self.limits.max_rows)
+            cells = [strip_bidi(cell) for cell in cells]
+            if any(cells):
+                yield number, cells
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        return islice(self.numbered(), 1, None)
 
 
 def _csv_lines(data: bytes):

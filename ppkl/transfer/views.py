@@ -1,7 +1,10 @@
-import io
+import tempfile
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from typing import BinaryIO
 
-from flask import current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -24,6 +27,9 @@ from ppkl.transfer.tabular import FileRefused
 from ppkl.transfer.uploads import UploadStore
 from ppkl.transfer.writers import CONTENT_TYPES
 
+# An export larger than this is spooled to a temporary file on disk rather than kept in memory.
+SPOOL_BYTES = 4 * 1024 * 1024
+
 
 def upload_store() -> UploadStore:
     configured = current_app.config["IMPORT_UPLOAD_DIR"]
@@ -31,13 +37,34 @@ def upload_store() -> UploadStore:
     return UploadStore(directory, current_app.config["IMPORT_UPLOAD_MAX_AGE"])
 
 
-def download(result: exports.Export):
-    return send_file(
-        io.BytesIO(result.content),
+def download(write_export: Callable[[BinaryIO], exports.Export]):
+    """Write the export into a temporary file (in memory up to SPOOL_BYTES, on disk beyond),
+    then send it in blocks: memory stays flat whatever the number of rows."""
+    # Closed by blocks_of when the response ends, not here.
+    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
+    try:
+        result = write_export(spool)
+    except BaseException:
+        spool.close()
+        raise
+    size = spool.tell()
+    spool.seek(0)
+    return current_app.response_class(
+        blocks_of(spool),
         mimetype=CONTENT_TYPES[result.fmt],
-        as_attachment=True,
-        download_name=result.filename,
+        headers={
+            "Content-Disposition": f"attachment; filename={result.filename}",
+            "Content-Length": str(size),
+        },
+        direct_passthrough=True,
     )
+
+
+def blocks_of(spool: BinaryIO, size: int = 64 * 1024):
+    """The file's content in blocks; the file is closed when the response ends, read or not."""
+    with spool:
+        while block := spool.read(size):
+            yield block
 
 
 @bp.route("/transfer/")
@@ -138,6 +165,16 @@ def import_confirm():
         flash(_("Cooperatives changed while you were importing. Nothing was imported."), "danger")
         return redirect(url_for("transfer.import_upload"))
     store.discard(pending.token)
+    if result.plan.changes_nothing:
+        flash(
+            _(
+                "Nothing changed: all %(unchanged)s rows of %(file)s already match the register.",
+                file=pending.filename,
+                unchanged=result.unchanged,
+            ),
+            "info",
+        )
+        return redirect(url_for("cooperatives.index"))
     flash(
         _(
             "Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.",
@@ -160,8 +197,9 @@ def export_cooperatives():
         return redirect(url_for("cooperatives.index"))
     flt = CooperativeFilter.from_args(request.form)
     thresholds = Thresholds.from_config(current_app.config, office_today())
+    fmt = form.fmt.data
     return download(
-        exports.export_cooperatives(db.session, current_user, flt, thresholds, form.fmt.data)
+        partial(exports.export_cooperatives, db.session, current_user, flt, thresholds, fmt)
     )
 
 
@@ -177,8 +215,10 @@ def export_visits():
     period = exports.VisitPeriod(
         form.start.data, form.end.data, request.form.get("officer", type=db_int)
     )
-    result = exports.export_visits(db.session, current_user, period, form.fmt.data, office_today())
-    return download(result)
+    fmt, today = form.fmt.data, office_today()
+    return download(
+        lambda out: exports.export_visits(db.session, current_user, period, fmt, out, today)
+    )
 
 
 @bp.route("/export/recap", methods=["POST"])
@@ -190,7 +230,10 @@ def export_recap():
     as_of, error = parse_as_of(request.form.get("as_of"), today)
     if not form.validate_on_submit() or error:
         return redirect(url_for("dashboard.index"))
-    return download(exports.export_recap(db.session, current_user, form.fmt.data, today, as_of))
+    fmt = form.fmt.data
+    return download(
+        lambda out: exports.export_recap(db.session, current_user, fmt, out, today, as_of)
+    )
 
 
 @bp.route("/export/progress", methods=["POST"])
@@ -202,7 +245,9 @@ def export_progress():
     as_of, error = parse_as_of(request.form.get("as_of"), today)
     if not form.validate_on_submit() or error:
         return redirect(url_for("dashboard.index"))
-    province = _("Kalimantan Utara")
+    province, fmt = _("Kalimantan Utara"), form.fmt.data
     return download(
-        exports.export_progress(db.session, current_user, form.fmt.data, today, as_of, province)
+        lambda out: exports.export_progress(
+            db.session, current_user, fmt, out, today, as_of, province
+        )
     )

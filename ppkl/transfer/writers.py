@@ -1,4 +1,8 @@
-"""Write a sheet (header and rows) as CSV or XLSX, neutralising cells that look like formulas."""
+"""Write a sheet (header and rows) as CSV or XLSX, neutralising cells that look like formulas.
+
+Both formats are written row by row into a binary file, so memory stays flat whatever the
+number of rows: the rows may be a database cursor read in batches.
+"""
 
 import csv
 import io
@@ -6,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from typing import BinaryIO
 
 from ppkl.transfer.columns import neutralise
 from ppkl.transfer.xlsx import write_workbook
@@ -33,8 +38,9 @@ class Sheet:
     rows: Iterable[tuple]
 
 
-def write(sheet: Sheet, fmt: str) -> bytes:
-    return write_xlsx(sheet) if fmt == "xlsx" else write_csv(sheet)
+def write(sheet: Sheet, fmt: str, out: BinaryIO) -> int:
+    """Write the sheet into `out`; returns the number of data rows written."""
+    return write_xlsx(sheet, out) if fmt == "xlsx" else write_csv(sheet, out)
 
 
 def csv_cell(value) -> str:
@@ -47,18 +53,27 @@ def csv_cell(value) -> str:
     return str(value)
 
 
-def write_csv(sheet: Sheet) -> bytes:
+def write_csv(sheet: Sheet, out: BinaryIO) -> int:
     """UTF-8 with a BOM, so Excel opens Indonesian names correctly; comma separated."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow([c.key for c in sheet.columns])
-    writer.writerows([csv_cell(v) for v in row] for row in sheet.rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="")
+    try:
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow([c.key for c in sheet.columns])
+        count = 0
+        for row in sheet.rows:
+            writer.writerow([csv_cell(v) for v in row])
+            count += 1
+        text.flush()
+    finally:
+        # The caller owns `out`: leave it open.
+        text.detach()
+    return count
 
 
-def write_xlsx(sheet: Sheet) -> bytes:
+def write_xlsx(sheet: Sheet, out: BinaryIO) -> int:
     """A one-sheet workbook: bold header, column widths, frozen header, real dates and numbers."""
     return write_workbook(
+        out,
         sheet.title,
         [c.label for c in sheet.columns],
         [c.width for c in sheet.columns],
