@@ -147,6 +147,7 @@ def register_blueprints(app: Flask) -> None:
     from ppkl.cooperatives.blueprint import bp as cooperatives_bp
     from ppkl.dashboard.blueprint import bp as dashboard_bp
     from ppkl.health.blueprint import bp as health_bp
+    from ppkl.ods.blueprint import bp as ods_bp
     from ppkl.reports.blueprint import bp as reports_bp
     from ppkl.transfer.blueprint import bp as transfer_bp
 
@@ -159,6 +160,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auditlog_bp, url_prefix="/admin/audit")
     app.register_blueprint(reports_bp, url_prefix="/reports")
     app.register_blueprint(transfer_bp)
+    app.register_blueprint(ods_bp, url_prefix="/ods")
     register_fieldwork_blueprints(app)
     init_api(app)
 

@@ -8,6 +8,7 @@ from ppkl.models.client_move import ClientMove
 from ppkl.models.cooperative import Cooperative
 from ppkl.models.cooperative_location import CooperativeLocation
 from ppkl.models.history import CooperativeHistory, HistoryKind
+from ppkl.models.ods_run import OdsRun, OdsRunLine
 from ppkl.models.pending_photo import PendingPhoto
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
@@ -31,6 +32,8 @@ __all__ = [
     "CooperativeHistory",
     "CooperativeLocation",
     "HistoryKind",
+    "OdsRun",
+    "OdsRunLine",
     "PendingPhoto",
     "RatRecord",
     "Regency",

@@ -1,0 +1,1 @@
+"""Reconciliation with the ministry's Online Data System (ODS): an extract against the register."""
