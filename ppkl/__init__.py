@@ -65,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     check_secret_key(app)
     check_timezone(app)
+    check_storage(app)
 
     from ppkl import logs
 
@@ -121,6 +122,14 @@ def check_timezone(app: Flask) -> None:
             "for example Asia/Makassar (WITA), Asia/Jakarta (WIB) or Asia/Jayapura (WIT)"
         ) from error
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", name)
+
+
+def check_storage(app: Flask) -> None:
+    from ppkl.storage.app import configuration_problem
+
+    problem = configuration_problem(app.config)
+    if problem:
+        raise InvalidConfiguration(problem)
 
 
 def init_extensions(app: Flask) -> None:

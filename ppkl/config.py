@@ -56,7 +56,20 @@ class Config:
     INACTIVITY_YEARS = 3  # no RAT in this many ended fiscal years: deactivation candidate
     # Kesehatan koperasi, best first.
     HEALTH_CATEGORIES = ("Sehat", "Cukup Sehat", "Dalam Pengawasan", "Dalam Pengawasan Khusus")
-    # Field work. Photos are stored under instance/ unless VISIT_PHOTO_DIR is set.
+    # Files that every machine of an installation shares (docs/deployment.md): visit photos,
+    # certificate documents, report files and the report cache, import files. "directory": a
+    # folder per kind under STORAGE_DIR (default: the instance folder; a volume every machine
+    # mounts when there are several); "s3": S3-compatible object storage, credentials from
+    # boto3's usual chain (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, a profile or a role).
+    STORAGE_BACKEND = "directory"
+    STORAGE_DIR: str | None = None
+    S3_BUCKET: str | None = None
+    S3_PREFIX = ""
+    S3_ENDPOINT_URL: str | None = None  # None: AWS itself
+    S3_REGION: str | None = None
+    S3_ADDRESSING_STYLE: str | None = None  # "path" suits most self-hosted stores
+    # Field work. With the directory backend, VISIT_PHOTO_DIR (and the other *_DIR settings)
+    # still name a kind's own folder when set.
     VISIT_EDIT_DAYS = 7
     VISIT_PHOTO_DIR: str | None = None
     VISIT_PHOTO_MAX_BYTES = 5 * 1024 * 1024

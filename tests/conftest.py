@@ -5,6 +5,7 @@ databases of its own on that server and drops them at the end.
 """
 
 import os
+import uuid
 from collections.abc import Iterator
 
 import pytest
@@ -13,6 +14,7 @@ from hypothesis import HealthCheck, Phase, settings
 from ppkl.extensions import db
 from tests.helpers import (
     FAST_HASH,
+    S3_TEST_ENV,
     TEST_PASSWORD,
     DatabaseFactory,
     add_assignment,
@@ -21,6 +23,7 @@ from tests.helpers import (
     make_app,
     migrate_to_head,
     post_form,
+    s3_settings,
     seeded_demo_database,
 )
 
@@ -195,6 +198,41 @@ def extra_app(app, main_database):
     for other in made:
         with other.app_context():
             db.engine.dispose()
+
+
+# --- shared storage ---
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """An S3-compatible server (moto's) on a free loopback port, for the whole run."""
+    from moto.server import ThreadedMotoServer
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in S3_TEST_ENV.items():
+            patch.setenv(name, value)
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        try:
+            yield f"http://{host}:{port}"
+        finally:
+            server.stop()
+
+
+@pytest.fixture(scope="session")
+def s3_client(s3_endpoint):
+    from ppkl.storage.s3 import make_client
+
+    return make_client(s3_endpoint, "us-east-1", "path")
+
+
+@pytest.fixture
+def s3_storage_settings(s3_endpoint, s3_client) -> dict:
+    """Settings for the S3 backend on a new, empty bucket of the test server."""
+    bucket = f"ppkl-test-{uuid.uuid4().hex[:16]}"
+    s3_client.create_bucket(Bucket=bucket)
+    return s3_settings(s3_endpoint, bucket)
 
 
 # --- field work ---

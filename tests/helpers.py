@@ -171,3 +171,24 @@ def seeded_demo_database(databases: DatabaseFactory, name: str) -> str:
         db.session.commit()
         db.engine.dispose()
     return url
+
+
+# The test S3 server (moto) takes any credentials; boto3 reads them from the environment, as
+# an installation would.
+S3_TEST_ENV = {
+    "AWS_ACCESS_KEY_ID": "ppkl-test",
+    "AWS_SECRET_ACCESS_KEY": "ppkl-test-secret",
+    "AWS_DEFAULT_REGION": "us-east-1",
+}
+
+
+def s3_settings(endpoint: str, bucket: str, prefix: str = "ppkl") -> dict:
+    """The storage settings of an installation on the test S3 server's bucket."""
+    return {
+        "STORAGE_BACKEND": "s3",
+        "S3_BUCKET": bucket,
+        "S3_PREFIX": prefix,
+        "S3_ENDPOINT_URL": endpoint,
+        "S3_REGION": "us-east-1",
+        "S3_ADDRESSING_STYLE": "path",
+    }

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from ppkl.clock import office_today, utcnow
 from ppkl.extensions import db
 from ppkl.models import PendingPhoto, Visit, VisitPhoto
+from ppkl.storage.directory import DirectoryStorage
 from ppkl.visits.pending import purge_abandoned
 from tests import test_visits
 from tests.helpers import post_form
@@ -95,8 +96,9 @@ def test_abandoned_pending_photos_are_removed_after_a_day(app, client, auth, fie
     auth.login(client, "ppkl01")
     post_with_error(client, field["coop"])
     directory = field["dir"] / "photos"
-    assert purge_abandoned(directory, utcnow()) == 0
-    assert purge_abandoned(directory, utcnow() + timedelta(days=1, minutes=1)) == 1
+    storage = DirectoryStorage(directory)
+    assert purge_abandoned(storage, utcnow()) == 0
+    assert purge_abandoned(storage, utcnow() + timedelta(days=1, minutes=1)) == 1
     db.session.commit()
     assert count(PendingPhoto) == 0 and list(directory.iterdir()) == []
 

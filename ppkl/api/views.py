@@ -45,7 +45,7 @@ from ppkl.models import Cooperative, Regency
 from ppkl.permissions import Permission
 from ppkl.visits.photos import PhotoError, clean_photo, discard
 from ppkl.visits.services import PhotoStore, VisitDetails, VisitError
-from ppkl.visits.views import message, photo_dir
+from ppkl.visits.views import message, photo_storage
 from ppkl.workflow import RatEvidence
 
 log = logging.getLogger(__name__)
@@ -116,18 +116,18 @@ def once(store: PhotoStore, write: Callable):
             return result
         except (IntegrityError, StaleEdit) as error:
             db.session.rollback()
-            discard(store.written, store.directory)
+            discard(store.written, store.storage)
             if attempt == 2:
                 if isinstance(error, IntegrityError):
                     raise
                 raise refusal(error) from error
         except REFUSALS as error:
             db.session.rollback()
-            discard(store.written, store.directory)
+            discard(store.written, store.storage)
             raise refusal(error) from error
         except Exception:
             db.session.rollback()
-            discard(store.written, store.directory)
+            discard(store.written, store.storage)
             raise
     raise AssertionError("unreachable")
 
@@ -157,7 +157,7 @@ def create_visit(data):
         data["follow_up_on"],
         data["follow_up_action"],
     )
-    store = PhotoStore(photo_dir())
+    store = PhotoStore(photo_storage())
     visit, created = once(
         store,
         lambda: log_visit_once(
@@ -189,7 +189,7 @@ def add_photo(data, visit_id):
     if not hasattr(upload, "stream"):  # a text field named "file", not an upload
         raise invalid({"file": [_("Invalid input.")]})
     config = current_app.config
-    store = PhotoStore(photo_dir())
+    store = PhotoStore(photo_storage())
 
     # Read once: a retry (after a concurrent send of the same photo) reads it again.
     raw = upload.stream.read(config["VISIT_PHOTO_MAX_BYTES"] + 1)
@@ -219,7 +219,7 @@ def rat_held(data, cooperative_id):
     evidence = RatEvidence(
         data["fiscal_year"], data["held_on"], data["members_present"], data["members_total"]
     )
-    store = PhotoStore(photo_dir())
+    store = PhotoStore(photo_storage())
     _entry, created = once(
         store,
         lambda: record_rat_held_once(

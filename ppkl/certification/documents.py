@@ -2,8 +2,9 @@
 
 A JPEG or PNG goes through the visit photos' cleaning (content checked with Pillow, re-encoded
 upright without EXIF or location); a PDF is checked by its magic bytes, its end marker and the
-size limit, and stored as sent (nothing renders it). Files live on disk under random names, in
-the same PhotoStore the visit photos use, so a rolled-back request removes what it wrote.
+size limit, and stored as sent (nothing renders it). Files go to the shared storage
+(ppkl.storage) under random names, through the same PhotoStore the visit photos use, so a
+rolled-back request removes what it wrote.
 
 An upload is kept "pending" between the page that read its code and the confirmed save: the
 file waits under pending/ and the form carries a signed token naming it, its user and its
@@ -13,11 +14,9 @@ cooperative, so a token cannot be replayed by someone else or on another coopera
 import io
 import logging
 import secrets
-import shutil
 import time
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -29,6 +28,7 @@ from ppkl.certification.services import MoveRefused, advance_stage
 from ppkl.domain import FieldError, Problem
 from ppkl.extensions import db
 from ppkl.models import CertificateDocument, Cooperative, CooperativeHistory, RatRecord, User
+from ppkl.storage.base import NotStored, Storage
 from ppkl.visits.photos import CleanPhoto, PhotoError, PhotoStore, clean_photo, discard
 from ppkl.workflow import CertificateEvidence, Stage
 
@@ -85,18 +85,16 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 def hold(
     photo: CleanPhoto,
     reading: CodeReading,
-    directory: Path,
+    storage: Storage,
     secret: str,
     user_id: int,
     cooperative_id: int,
     max_age: int,
 ) -> PendingDocument:
     """Keep a cleaned upload under pending/ and sign a token for the form to carry."""
-    pending = directory / PENDING
-    pending.mkdir(parents=True, exist_ok=True)
-    sweep(pending, max_age)
+    sweep(storage, max_age)
     name = f"{secrets.token_hex(16)}.{photo.extension}"
-    (pending / name).write_bytes(photo.data)
+    storage.put(pending_key(name), photo.data)
     token = _serializer(secret).dumps(
         {
             "name": name,
@@ -110,8 +108,12 @@ def hold(
     return PendingDocument(token, name, photo.content_type, len(photo.data), reading)
 
 
+def pending_key(name: str) -> str:
+    return f"{PENDING}/{name}"
+
+
 def held(
-    token: str, directory: Path, secret: str, user_id: int, cooperative_id: int, max_age: int
+    token: str, storage: Storage, secret: str, user_id: int, cooperative_id: int, max_age: int
 ) -> PendingDocument:
     """The pending upload a form's token names; refused when forged, foreign or expired."""
     try:
@@ -120,27 +122,31 @@ def held(
         raise DocumentError("upload_expired") from error
     if data.get("user") != user_id or data.get("coop") != cooperative_id:
         raise DocumentError("upload_expired")
-    path = directory / PENDING / str(data["name"])
-    if not path.is_file() or path.parent != directory / PENDING:
+    name = str(data["name"])
+    if "/" in name:
         raise DocumentError("upload_expired")
+    try:
+        size = storage.stat(pending_key(name)).size
+    except NotStored as error:
+        raise DocumentError("upload_expired") from error
     reading = CodeReading(Reading(data["status"]), data.get("nik"))
-    return PendingDocument(token, data["name"], data["type"], path.stat().st_size, reading)
+    return PendingDocument(token, name, data["type"], size, reading)
 
 
-def sweep(pending: Path, max_age: int) -> None:
+def sweep(storage: Storage, max_age: int) -> None:
     """Remove pending uploads nobody confirmed in time."""
     limit = time.time() - max_age
-    for path in pending.iterdir():
-        try:
-            if path.stat().st_mtime < limit:
-                path.unlink()
-        except OSError:
-            log.warning("could not remove stale pending upload %s", path.name)
+    for stored in list(storage.list(PENDING + "/")):
+        if stored.modified < limit:
+            try:
+                storage.delete(stored.key)
+            except Exception:  # the next sweep tries again
+                log.warning("could not remove stale pending upload %s", stored.key, exc_info=True)
 
 
-def release(document: PendingDocument, directory: Path) -> None:
+def release(document: PendingDocument, storage: Storage) -> None:
     """Forget a pending upload once its move is committed."""
-    (directory / PENDING / document.name).unlink(missing_ok=True)
+    storage.delete(pending_key(document.name))
 
 
 def attach(
@@ -157,8 +163,7 @@ def attach(
     The file is copied (not moved) so the pending upload survives a rolled-back request."""
     extension = document.name.rsplit(".", 1)[-1]
     name = f"{secrets.token_hex(16)}.{extension}"
-    store.directory.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(store.directory / PENDING / document.name, store.directory / name)
+    store.storage.copy(pending_key(document.name), name)
     store.written.append(name)
     row = CertificateDocument(
         cooperative_id=cooperative_id,

@@ -21,7 +21,7 @@ from ppkl.certification.ledger import remove_target, set_target
 from ppkl.certification.queries import find_rat, targets_for_year
 from ppkl.certification.uploads import (
     Upload,
-    certificate_dir,
+    certificate_storage,
     forget_written,
     stored,
     take_upload,
@@ -70,7 +70,7 @@ def rat(cooperative_id: int):
         form.version.data = coop.version
         prefill_ledger(form, coop, request.args.get("year", type=db_year))
     general, stale, upload = [], None, Upload()
-    store = PhotoStore(certificate_dir())
+    store = PhotoStore(certificate_storage())
     try:
         if form.is_submitted():
             upload = take_upload(form, coop.id, read_code=False)  # kept on a stale page too

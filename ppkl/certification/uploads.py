@@ -2,9 +2,8 @@
 serving the kept file. The rules and storage are in ppkl.certification.documents."""
 
 from dataclasses import dataclass
-from pathlib import Path
 
-from flask import abort, current_app, send_from_directory
+from flask import abort, current_app
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -24,12 +23,13 @@ from ppkl.certification.documents import (
 from ppkl.extensions import db
 from ppkl.models import CertificateDocument
 from ppkl.permissions import Permission
+from ppkl.storage.app import CERTIFICATES, send, storage_for
+from ppkl.storage.base import Storage
 from ppkl.transaction import after_commit
 
 
-def certificate_dir() -> Path:
-    configured = current_app.config.get("CERTIFICATE_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "certificates"
+def certificate_storage() -> Storage:
+    return storage_for(CERTIFICATES)
 
 
 @dataclass
@@ -57,7 +57,7 @@ def take_upload(form, cooperative_id: int, read_code: bool) -> Upload:
             else CodeReading(Reading.NOT_READ)
         )
         document = hold(
-            photo, reading, certificate_dir(), secret, current_user.id, cooperative_id, max_age
+            photo, reading, certificate_storage(), secret, current_user.id, cooperative_id, max_age
         )
         form.pending.data = document.token
         return Upload(document, fresh=True)
@@ -66,7 +66,7 @@ def take_upload(form, cooperative_id: int, read_code: bool) -> Upload:
             return Upload(
                 held(
                     form.pending.data,
-                    certificate_dir(),
+                    certificate_storage(),
                     secret,
                     current_user.id,
                     cooperative_id,
@@ -95,12 +95,12 @@ def show_reading(form, upload: Upload) -> None:
 def stored(store: PhotoStore, document: PendingDocument | None) -> None:
     """After a successful view: forget the pending upload once committed."""
     if document is not None:
-        after_commit(lambda: release(document, store.directory))
+        after_commit(lambda: release(document, store.storage))
 
 
 def forget_written(store: PhotoStore) -> None:
     """After a refused or failed save: remove the files this request copied."""
-    discard(store.written, store.directory)
+    discard(store.written, store.storage)
 
 
 @bp.route("/certificates/<int:document_id>")
@@ -113,9 +113,5 @@ def certificate_file(document_id: int):
     if document is None:
         abort(404)
     load_cooperative(document.cooperative_id)
-    response = send_from_directory(
-        certificate_dir(), document.stored_name, mimetype=document.content_type
-    )
     # Cache-Control: no-store, like every response to a signed-in user (ppkl.security.headers).
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send(certificate_storage(), document.stored_name, document.content_type)

@@ -31,7 +31,7 @@ from ppkl.certification.services import (
 from ppkl.certification.stale import move_stale
 from ppkl.certification.uploads import (
     Upload,
-    certificate_dir,
+    certificate_storage,
     forget_written,
     show_reading,
     stored,
@@ -147,7 +147,7 @@ def certify_move(coop, form):
     confirm ("Read the code" never saves); the move is saved with the file as its evidence."""
     to_stage = Stage.CERTIFIED
     general, stale, upload = [], None, Upload()
-    store = PhotoStore(certificate_dir())
+    store = PhotoStore(certificate_storage())
     reading_only = request.form.get("action") == "read"
     try:
         upload = take_upload(form, coop.id, read_code=True)  # kept on a stale page too

@@ -1,4 +1,4 @@
-"""Generated PDFs kept on disk and served again while nothing they show has changed.
+"""Generated PDFs kept in the shared storage and served again while nothing they show has changed.
 
 The key holds the officer, the period, the language, the settings the page prints, and a stamp
 of the last change to the data the report reads (visits, moves, cooperatives, assignments,
@@ -9,9 +9,6 @@ Old files of the same officer, period and language are removed when a new one is
 import hashlib
 import json
 import logging
-import os
-import tempfile
-from pathlib import Path
 
 from sqlalchemy import func, or_, select
 
@@ -27,6 +24,7 @@ from ppkl.models import (
 )
 from ppkl.reports.officer import assigned_ids
 from ppkl.reports.periods import Period
+from ppkl.storage.base import NotStored, Storage
 
 log = logging.getLogger(__name__)
 
@@ -88,26 +86,22 @@ def cache_key(officer: User, period: Period, language: str, stamp: str, settings
 
 
 class PdfCache:
-    def __init__(self, folder: str | Path):
-        self.folder = Path(folder)
+    def __init__(self, storage: Storage):
+        self.storage = storage
 
-    def path(self, officer_id: int, period: Period, language: str, key: str) -> Path:
-        return self.folder / f"officer-{officer_id}_{period.slug()}_{language}_{key}.pdf"
+    def name(self, officer_id: int, period: Period, language: str, key: str) -> str:
+        return f"officer-{officer_id}_{period.slug()}_{language}_{key}.pdf"
 
-    def get(self, path: Path) -> bytes | None:
+    def get(self, name: str) -> bytes | None:
         try:
-            return path.read_bytes()
-        except FileNotFoundError:
+            return self.storage.get(name)
+        except NotStored:
             return None
 
-    def put(self, path: Path, pdf: bytes) -> None:
-        """Write atomically, then drop older files of the same report."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        prefix = path.name.rsplit("_", 1)[0] + "_"
-        for old in self.folder.glob(prefix + "*.pdf"):
-            if old != path:
-                old.unlink(missing_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=self.folder, suffix=".tmp")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pdf)
-        os.replace(tmp, path)
+    def put(self, name: str, pdf: bytes) -> None:
+        """Store the PDF (atomically), then drop older files of the same report."""
+        self.storage.put(name, pdf)
+        prefix = name.rsplit("_", 1)[0] + "_"
+        for old in list(self.storage.list(prefix)):
+            if old.key != name:
+                self.storage.delete(old.key)

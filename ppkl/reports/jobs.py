@@ -9,11 +9,12 @@ last item to finish writes the ZIP, with FAILED.txt naming any officer whose rep
 
 import logging
 import queue
+import shutil
+import tempfile
 import threading
 import time
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import Flask
 from sqlalchemy import select
@@ -24,7 +25,9 @@ from ppkl.models import ReportJob, ReportJobItem, User
 from ppkl.reports.forms import refusal_message
 from ppkl.reports.periods import Period, ReportRefused
 from ppkl.reports.render import report_context
-from ppkl.reports.services import instance_folder, officer_pdf
+from ppkl.reports.services import officer_pdf
+from ppkl.storage.app import REPORT_JOBS, storage_for
+from ppkl.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
@@ -58,13 +61,18 @@ class JobProgress:
         return round(100 * (self.done + len(self.failed)) / self.total) if self.total else 100
 
 
-def job_folder(job_id: str) -> Path:
+def job_storage() -> Storage:
+    """Where batch files go: whichever machine prints an item or serves the ZIP reads it."""
+    return storage_for(REPORT_JOBS)
 
-    return instance_folder("REPORT_JOB_DIR", "report-jobs") / job_id
+
+def item_key(item: ReportJobItem) -> str:
+    # By item id, not user name: a key takes fewer characters than a name may hold.
+    return f"{item.job_id}/{item.id}.pdf"
 
 
-def zip_path(job_id: str) -> Path:
-    return job_folder(job_id).with_suffix(".zip")
+def zip_key(job_id: str) -> str:
+    return f"{job_id}.zip"
 
 
 def progress(session, job: ReportJob) -> JobProgress:
@@ -119,9 +127,7 @@ def run_item(item_id: int) -> str:
         period = Period(job.period_start, job.period_end)
         with report_context(job.language):
             result = officer_pdf(session, officer, period, job.language, actor)
-        folder = job_folder(job.id)
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / f"{item.username}.pdf").write_bytes(result.pdf)
+        job_storage().put(item_key(item), result.pdf)
         item.status = "done"
         if result.rendered:
             item.pages = result.rendered.pages
@@ -165,18 +171,22 @@ def finish_if_complete(session, job_id: str) -> bool:
         return False
     job = session.get(ReportJob, job_id)
     items = progress(session, job).items
-    folder = job_folder(job_id)
-    target = zip_path(job_id)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    partial = target.with_suffix(".zip.part")
-    with zipfile.ZipFile(partial, "w", zipfile.ZIP_STORED) as archive:
-        for item in items:
-            if item.status == "done":
-                archive.write(folder / f"{item.username}.pdf", f"{item.username}.pdf")
-        failed = [f"{i.username}: {i.error}" for i in items if i.status == "failed"]
-        if failed:
-            archive.writestr("FAILED.txt", "\n".join(failed) + "\n")
-    partial.replace(target)
+    storage = job_storage()
+    failed = [f"{i.username}: {i.error}" for i in items if i.status == "failed"]
+    # Built in a local scratch file (a country's batch is hundreds of MB), then stored whole.
+    with tempfile.TemporaryFile() as scratch:
+        with zipfile.ZipFile(scratch, "w", zipfile.ZIP_STORED) as archive:
+            for item in items:
+                if item.status == "done":
+                    with (
+                        storage.open(item_key(item)) as source,
+                        archive.open(f"{item.username}.pdf", "w") as entry,
+                    ):
+                        shutil.copyfileobj(source, entry, 1024 * 1024)
+            if failed:
+                archive.writestr("FAILED.txt", "\n".join(failed) + "\n")
+        scratch.seek(0)
+        storage.put(zip_key(job_id), scratch)
     job.finished_at = job.finished_at or utcnow()
     session.commit()
     log.info("batch %s finished: %d items, %d failed", job_id, len(items), len(failed))

@@ -3,7 +3,6 @@
 import logging
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -24,6 +23,7 @@ from ppkl.reports.officer import OfficerReport, build_officer_report
 from ppkl.reports.periods import Period, ReportRefused
 from ppkl.reports.recap_report import RecapReport, build_recap_report  # noqa: F401
 from ppkl.reports.render import Rendered, Signature, render_html, render_pdf
+from ppkl.storage.app import REPORT_CACHE, storage_for
 
 log = logging.getLogger(__name__)
 
@@ -48,10 +48,6 @@ class PdfResult:
     pdf: bytes
     from_cache: bool
     rendered: Rendered | None = None
-
-
-def instance_folder(setting: str, default: str) -> Path:
-    return Path(current_app.config.get(setting) or Path(current_app.instance_path) / default)
 
 
 def officer_report(session: Session, officer: User, period: Period) -> OfficerReport:
@@ -105,9 +101,9 @@ def officer_pdf(
     settings = dict(Signature.from_config(current_app.config).__dict__)
     settings["location_limits"] = LocationLimits.from_config(current_app.config).__dict__
     key = cache_key(officer, period, language, data_stamp(session, officer.id, period), settings)
-    cache = PdfCache(instance_folder("REPORT_CACHE_DIR", "report-cache"))
-    path = cache.path(officer.id, period, language, key)
-    cached = cache.get(path)
+    cache = PdfCache(storage_for(REPORT_CACHE))
+    name = cache.name(officer.id, period, language, key)
+    cached = cache.get(name)
     audit.record(
         OFFICER_REPORT_MADE,
         user=actor,
@@ -119,7 +115,7 @@ def officer_pdf(
         return PdfResult(cached, True)
     report = officer_report(session, officer, period)
     rendered = render_pdf("pdf/officer.html", **officer_context(report, actor))
-    cache.put(path, rendered.pdf)
+    cache.put(name, rendered.pdf)
     return PdfResult(rendered.pdf, False, rendered)
 
 

@@ -30,6 +30,7 @@ from ppkl.reports.forms import (
     refusal_message,
 )
 from ppkl.reports.periods import ReportRefused, default_period
+from ppkl.storage.app import send
 from ppkl.transaction import after_commit
 
 JOB_ID = re.compile(r"[0-9a-f]{32}")
@@ -210,12 +211,12 @@ def job(job_id: str):
 def job_download(job_id: str):
     """The finished batch as one ZIP of PDFs."""
     job = load_job(job_id)
-    path = jobs.zip_path(job.id)
-    if job.finished_at is None or not path.is_file():
+    storage = jobs.job_storage()
+    if job.finished_at is None or not storage.exists(jobs.zip_key(job.id)):
         abort(404)
     audit.record(BATCH_DOWNLOADED, target=f"job:{job.id}")
     name = f"laporan-petugas-{job.period_start.isoformat()}_{job.period_end.isoformat()}.zip"
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=name)
+    return send(storage, jobs.zip_key(job.id), "application/zip", download_name=name)
 
 
 def pdf_response(pdf: bytes, filename: str):

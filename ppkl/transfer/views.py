@@ -1,7 +1,6 @@
 import tempfile
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import BinaryIO
 
 from flask import current_app, flash, redirect, render_template, request, url_for
@@ -18,6 +17,7 @@ from ppkl.extensions import db
 from ppkl.form_keys import spend_key, spent_key
 from ppkl.inputs import db_int
 from ppkl.permissions import Permission
+from ppkl.storage.app import IMPORTS, storage_for
 from ppkl.tasks.worklist import Thresholds
 from ppkl.transfer import exports
 from ppkl.transfer.blueprint import bp
@@ -32,9 +32,7 @@ SPOOL_BYTES = 4 * 1024 * 1024
 
 
 def upload_store() -> UploadStore:
-    configured = current_app.config["IMPORT_UPLOAD_DIR"]
-    directory = Path(configured or Path(current_app.instance_path) / "imports")
-    return UploadStore(directory, current_app.config["IMPORT_UPLOAD_MAX_AGE"])
+    return UploadStore(storage_for(IMPORTS), current_app.config["IMPORT_UPLOAD_MAX_AGE"])
 
 
 def download(write_export: Callable[[BinaryIO], exports.Export]):

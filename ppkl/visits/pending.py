@@ -11,12 +11,12 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from sqlalchemy import select
 
 from ppkl.extensions import db
 from ppkl.models import PendingPhoto, User, Visit, VisitPhoto
+from ppkl.storage.base import Storage
 from ppkl.visits.photos import PhotoError, clean_photo, discard, store
 
 log = logging.getLogger(__name__)
@@ -54,19 +54,19 @@ def load_pending(user: User, tokens: Sequence[str]) -> list[PendingPhoto]:
     return [by_token[t] for t in wanted if t in by_token]
 
 
-def drop_pending(photos: Sequence[PendingPhoto], directory: Path) -> None:
+def drop_pending(photos: Sequence[PendingPhoto], storage: Storage) -> None:
     """Forget pending photos and their files (the caller commits)."""
     for photo in photos:
         db.session.delete(photo)
     db.session.flush()
-    discard([p.stored_name for p in photos], directory)
+    discard([p.stored_name for p in photos], storage)
 
 
-def purge_abandoned(directory: Path, now: datetime) -> int:
+def purge_abandoned(storage: Storage, now: datetime) -> int:
     """Remove pending photos older than KEEP, with their files."""
     old = db.session.scalars(select(PendingPhoto).where(PendingPhoto.created_at < now - KEEP)).all()
     if old:
-        drop_pending(old, directory)
+        drop_pending(old, storage)
         log.info("removed %s abandoned pending photos", len(old))
     return len(old)
 
@@ -76,7 +76,7 @@ def keep_uploads(
     tokens: Sequence[str],
     remove: Sequence[str],
     uploads: Sequence,
-    directory: Path,
+    storage: Storage,
     limits: PhotoLimits,
     now: datetime,
     already_saved: int = 0,
@@ -87,11 +87,11 @@ def keep_uploads(
     kept = KeptPhotos(load_pending(user, tokens))
     gone = [p for p in kept.photos if p.token in set(remove)]
     if gone:
-        drop_pending(gone, directory)
+        drop_pending(gone, storage)
         kept.photos = [p for p in kept.photos if p not in gone]
     files = [f for f in uploads if getattr(f, "filename", "")]
     if files:
-        purge_abandoned(directory, now)
+        purge_abandoned(storage, now)
     for upload in files:
         if already_saved + len(kept.photos) >= limits.max_count:
             kept.error = PhotoError("too_many_photos")
@@ -101,7 +101,7 @@ def keep_uploads(
         except PhotoError as error:
             kept.error = kept.error or error
             continue
-        name = store(photo, directory)
+        name = store(photo, storage)
         pending = PendingPhoto(
             token=secrets.token_urlsafe(24),
             user_id=user.id,

@@ -1,15 +1,16 @@
-"""Visit photos: content checked with Pillow, re-encoded without EXIF/location, stored on disk."""
+"""Visit photos: content checked with Pillow, re-encoded without EXIF/location, then stored in
+the installation's shared storage (ppkl.storage)."""
 
 import io
 import logging
 import secrets
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from ppkl.domain import FieldError
+from ppkl.storage.base import Storage
 
 log = logging.getLogger(__name__)
 
@@ -73,24 +74,21 @@ def clean_photo(stream, filename: str, max_bytes: int) -> CleanPhoto:
 class PhotoStore:
     """Where photos go, and what this request wrote (so a rollback can remove it)."""
 
-    directory: Path
+    storage: Storage
     written: list[str] = field(default_factory=list)
 
 
-def store(photo: CleanPhoto, directory: Path) -> str:
-    """Write the photo under a random name; returns that name."""
-    directory.mkdir(parents=True, exist_ok=True)
+def store(photo: CleanPhoto, storage: Storage) -> str:
+    """Store the photo under a random name; returns that name."""
     name = f"{secrets.token_hex(16)}.{photo.extension}"
-    (directory / name).write_bytes(photo.data)
+    storage.put(name, photo.data)
     return name
 
 
-def discard(names: list[str], directory: Path) -> None:
+def discard(names: list[str], storage: Storage) -> None:
     """Remove stored files whose database rows were rolled back."""
     for name in names:
         try:
-            (directory / name).unlink()
-        except FileNotFoundError:
-            pass
-        except OSError:
-            log.warning("could not remove orphan photo %s", name)
+            storage.delete(name)
+        except Exception:  # an orphan file costs space only; the request has its answer
+            log.warning("could not remove orphan photo %s", name, exc_info=True)

@@ -144,7 +144,7 @@ def add_photos(
     """Store the photos and their rows; client_uuid (one photo only) is the phone's id for it."""
     rows = []
     for photo in photos:
-        name = store(photo, photo_store.directory)
+        name = store(photo, photo_store.storage)
         photo_store.written.append(name)
         rows.append(
             VisitPhoto(

@@ -1,5 +1,3 @@
-from pathlib import Path
-
 from flask import (
     abort,
     current_app,
@@ -8,7 +6,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_from_directory,
     url_for,
 )
 from flask_babel import gettext as _
@@ -34,6 +31,8 @@ from ppkl.inputs import db_int
 from ppkl.models import Cooperative, Visit, VisitPhoto
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_move, can_view_cooperative, has_permission
+from ppkl.storage.app import VISIT_PHOTOS, send, storage_for
+from ppkl.storage.base import Storage
 from ppkl.transaction import after_commit, commit_early
 from ppkl.visits.blueprint import bp
 from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
@@ -61,9 +60,8 @@ from ppkl.visits.services import (
 from ppkl.workflow import Stage, evidence_warnings, next_stage
 
 
-def photo_dir() -> Path:
-    configured = current_app.config.get("VISIT_PHOTO_DIR")
-    return Path(configured) if configured else Path(current_app.instance_path) / "visit-photos"
+def photo_storage() -> Storage:
+    return storage_for(VISIT_PHOTOS)
 
 
 def edit_days() -> int:
@@ -118,7 +116,7 @@ def kept_photos(form, already_saved: int = 0) -> KeptPhotos:
         request.form.getlist("pending"),
         request.form.getlist("drop_pending"),
         form.photos.data or [],
-        photo_dir(),
+        photo_storage(),
         photo_limits(),
         utcnow(),
         already_saved,
@@ -385,8 +383,8 @@ def edit(visit_id: int):
             show_error(form, error)
             status = 400
         else:
-            directory = photo_dir()
-            after_commit(lambda: discard(removed, directory))  # files go once the rows have
+            storage = photo_storage()
+            after_commit(lambda: discard(removed, storage))  # files go once the rows have
             flash(_("Visit saved."), "success")
             return redirect(url_for("visits.detail", visit_id=visit.id))
     elif request.method == "POST":
@@ -441,11 +439,8 @@ def pending_photo(token: str):
     found = load_pending(current_user, [token])
     if not found:
         abort(404)
-    response = send_from_directory(
-        photo_dir(), found[0].stored_name, mimetype=found[0].content_type
-    )
+    response = send(photo_storage(), found[0].stored_name, found[0].content_type)
     response.headers["Cache-Control"] = "private, no-store"
-    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
@@ -461,8 +456,4 @@ def photo(photo_id: int):
     if row is None:
         abort(404)
     load_visit(row.Visit.id)
-    response = send_from_directory(
-        photo_dir(), row.VisitPhoto.stored_name, mimetype=row.VisitPhoto.content_type
-    )
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send(photo_storage(), row.VisitPhoto.stored_name, row.VisitPhoto.content_type)
