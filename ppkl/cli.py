@@ -18,6 +18,7 @@ from ppkl.models import Regency
 from ppkl.ods import cli as ods_cli
 from ppkl.recap import current_recap, recap_as_of
 from ppkl.reports import cli as reports_cli
+from ppkl.storage import cli as storage_cli
 from ppkl.transfer import cli as transfer_cli
 
 
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
     backup_cli.register(app)
     reports_cli.register(app)
+    storage_cli.register(app)
     transfer_cli.register(app)
     ods_cli.register(app)
 

@@ -105,9 +105,16 @@ class Config:
     RATELIMIT_KEY_PREFIX = "ppkl"
     RATELIMIT_STRATEGY = "moving-window"
 
-    # Behind a reverse proxy: how many proxies set X-Forwarded-For/-Proto/-Host (0: trust none),
-    # and the host names this site answers to (None: any).
+    # Behind a reverse proxy (docs/deployment.md): how many proxies in front set
+    # X-Forwarded-For and -Proto (0: trust none), and the host names this site answers to
+    # (None: any). PROXY_X_FOR/_PROTO override PROXY_COUNT for one header; X-Forwarded-Host,
+    # -Port and -Prefix are believed only when PROXY_X_HOST/_PORT/_PREFIX say so.
     PROXY_COUNT = 0
+    PROXY_X_FOR: int | None = None
+    PROXY_X_PROTO: int | None = None
+    PROXY_X_HOST = 0
+    PROXY_X_PORT = 0
+    PROXY_X_PREFIX = 0
     TRUSTED_HOSTS: list[str] | None = None
     HSTS_MAX_AGE = 365 * 24 * 3600
     # Seconds a client is told to wait (Retry-After) while the database is unreachable.

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ppkl import InvalidConfiguration, create_app
-from ppkl.storage.app import CERTIFICATES, REPORT_JOBS, VISIT_PHOTOS, storage_for
+from ppkl.storage.app import CERTIFICATES, REPORT_CACHE, REPORT_JOBS, VISIT_PHOTOS, storage_for
 from ppkl.storage.base import InvalidKey, NotStored
 from ppkl.storage.directory import DirectoryStorage
 from ppkl.storage.s3 import S3Storage
@@ -142,3 +142,43 @@ def test_the_s3_backend_keeps_each_area_under_the_prefix(s3_storage_settings, s3
 def test_settings_that_cannot_work_stop_the_app(settings, message):
     with pytest.raises(InvalidConfiguration, match=message):
         create_app({"TESTING": True, "SECRET_KEY": "x", **settings})
+
+
+def test_storage_backup_moves_an_installation_from_a_folder_to_a_bucket(
+    tmp_path, s3_storage_settings, s3_client
+):
+    base = {"TESTING": True, "SECRET_KEY": "x"}
+    folder = create_app({**base, "STORAGE_DIR": str(tmp_path / "files")})
+    with folder.app_context():
+        storage_for(VISIT_PHOTOS).put("a.jpg", b"photo")
+        storage_for(CERTIFICATES).put("pending/b.pdf", b"%PDF")
+        storage_for(REPORT_CACHE).put("officer-1_x.pdf", b"cache")
+    check = folder.test_cli_runner().invoke(args=["storage", "check"])
+    assert check.exit_code == 0 and f"visit-photos: directory {tmp_path}" in check.output
+    backup = folder.test_cli_runner().invoke(args=["storage", "backup", str(tmp_path / "f.tar")])
+    assert backup.exit_code == 0 and "2 files written" in backup.output, backup.output
+    again = folder.test_cli_runner().invoke(args=["storage", "backup", str(tmp_path / "f.tar")])
+    assert again.exit_code != 0 and "exists already" in again.output
+
+    bucket = create_app({**base, **s3_storage_settings})
+    restore = bucket.test_cli_runner().invoke(args=["storage", "restore", str(tmp_path / "f.tar")])
+    assert restore.exit_code == 0 and "2 files restored" in restore.output, restore.output
+    with bucket.app_context():
+        assert storage_for(VISIT_PHOTOS).get("a.jpg") == b"photo"
+        assert storage_for(CERTIFICATES).get("pending/b.pdf") == b"%PDF"
+        assert not storage_for(REPORT_CACHE).exists("officer-1_x.pdf")  # made again anyway
+    check = bucket.test_cli_runner().invoke(args=["storage", "check"])
+    assert check.exit_code == 0 and "s3://" in check.output
+
+
+def test_storage_restore_refuses_a_foreign_archive_before_writing(tmp_path):
+    import tarfile
+
+    with tarfile.open(tmp_path / "bad.tar", "w") as archive:
+        for name in ("visit-photos/ok.jpg", "visit-photos/../../etc/x"):
+            info = tarfile.TarInfo(name)
+            archive.addfile(info, io.BytesIO(b""))
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "STORAGE_DIR": str(tmp_path / "files")})
+    result = app.test_cli_runner().invoke(args=["storage", "restore", str(tmp_path / "bad.tar")])
+    assert result.exit_code != 0 and "is not a stored file" in result.output
+    assert not (tmp_path / "files").exists()

@@ -26,6 +26,10 @@ def backup_command(output: Path):
     except BackupError as error:
         raise click.ClickException(str(error)) from error
     click.echo(f"Backup written to {output} ({output.stat().st_size:,} bytes).")
+    click.echo(
+        "Photos and certificate files are not in it: back them up with "
+        "flask --app ppkl storage backup FILE.tar, or with the bucket's own tools."
+    )
 
 
 @click.command("restore")

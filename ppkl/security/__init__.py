@@ -1,19 +1,15 @@
 """Request-level defences: response headers, sign-in rate limits, reverse-proxy trust."""
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
-from ppkl.security import bodies, headers, ratelimit
+from ppkl.security import bodies, headers, proxy, ratelimit
 
 
 def init_app(app: Flask) -> None:
-    proxies = int(app.config["PROXY_COUNT"] or 0)
-    if proxies:
-        # Trust exactly as many X-Forwarded-* hops as there are proxies we run; a client
-        # cannot then fake its address (which the audit log and the rate limits use).
-        app.wsgi_app = ProxyFix(
-            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
-        )
+    # Trust exactly as many X-Forwarded-* hops as there are proxies we run, and only the
+    # headers they set; a client cannot then fake its address (which the audit log and the
+    # rate limits use), its scheme or the host name.
+    app.wsgi_app = proxy.trust_proxies(app.wsgi_app, app.config)
     # First of all hooks, so no guard (CSRF included) reads a body the route does not take.
     app.before_request_funcs.setdefault(None, []).insert(0, bodies.refuse_other_bodies)
     app.before_request(bodies.refuse_nul_bytes)

@@ -25,15 +25,17 @@ _clients_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Area:
-    """A kind of stored file: its folder or prefix, and the older setting naming its folder."""
+    """A kind of stored file: its folder or prefix, the older setting naming its folder, and
+    whether a backup must hold it (a cache can be made again)."""
 
     name: str
     folder_setting: str
+    backed_up: bool = True
 
 
 VISIT_PHOTOS = Area("visit-photos", "VISIT_PHOTO_DIR")  # visit photos, pending ones too
 CERTIFICATES = Area("certificates", "CERTIFICATE_DIR")  # certificate documents, pending/
-REPORT_CACHE = Area("report-cache", "REPORT_CACHE_DIR")  # officer PDFs served again
+REPORT_CACHE = Area("report-cache", "REPORT_CACHE_DIR", backed_up=False)  # officer PDFs again
 REPORT_JOBS = Area("report-jobs", "REPORT_JOB_DIR")  # batch PDFs and their ZIP files
 IMPORTS = Area("imports", "IMPORT_UPLOAD_DIR")  # import files waiting for confirmation
 AREAS = (VISIT_PHOTOS, CERTIFICATES, REPORT_CACHE, REPORT_JOBS, IMPORTS)
