@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from ppkl.certification.queries import target_progress
 from ppkl.clock import office_today
 from ppkl.i18n import format_number, format_percent
+from ppkl.progress.display import ProgressChart, charts, rate_note
+from ppkl.progress.series import area_progress
 from ppkl.recap import Recap, current_recap, recap_as_of
 from ppkl.reports.chart import Segment, stacked_bars
 from ppkl.reports.periods import ReportRefused
@@ -27,6 +29,8 @@ class RecapReport:
     chart: Markup
     targets: tuple = ()  # ppkl.certification.targets.TargetProgress, for the as-of date's year
     target_chart: Markup | None = None
+    progress: tuple[ProgressChart, ...] = ()  # the province, then each regency (ppkl.progress)
+    progress_note: str = ""
 
 
 def recap_for(session: Session, as_of: date) -> Recap:
@@ -71,9 +75,11 @@ def recap_chart(recap: Recap) -> Markup:
 def build_recap_report(session: Session, as_of: date) -> RecapReport:
 
     recap = recap_for(session, as_of)
-    targets = tuple(target_progress(recap, as_of, _("Kalimantan Utara"), office_today()))
+    today, province = office_today(), _("Kalimantan Utara")
+    targets = tuple(target_progress(recap, as_of, province, today))
     chart = target_chart(targets) if targets else None
-    return RecapReport(as_of, recap, recap_chart(recap), targets, chart)
+    progress = tuple(charts(area_progress(session, as_of, today, province)))
+    return RecapReport(as_of, recap, recap_chart(recap), targets, chart, progress, rate_note())
 
 
 def target_chart(targets) -> Markup:

@@ -34,7 +34,7 @@ def test_recap_pdf_reproduces_the_office_table_in_indonesian(demo_report_app):
     for line in office_rows(","):
         assert line in text
     assert "Aktif Tidak Aktif Total Koperasi Bersertifikat NIK" in text
-    assert "Halaman 1 dari 1" in text
+    assert "Halaman 1 dari 2" in text  # the second page: each regency's progress chart
     db.session.rollback()
 
 
@@ -42,7 +42,7 @@ def test_recap_pdf_in_english_uses_a_decimal_point(demo_report_app):
     with report_context("en"):
         text = pdf_text(services.recap_pdf(db.session, office_today(), None).pdf)
     assert "Bulungan 109 70 179 41 5 37.61" in text
-    assert "Page 1 of 1" in text
+    assert "Page 1 of 2" in text
     db.session.rollback()
 
 
@@ -114,3 +114,27 @@ def test_recap_pdf_download(app, report_dirs, make_user, make_regency, client, a
     )
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
     assert "Bulungan 0 0 0 0 0 0,00" in pdf_text(response.data)
+
+
+def test_recap_pdf_shows_the_progress_over_the_year(demo_report_app):
+    from datetime import date
+
+    from ppkl.recap import recap_as_of
+
+    with report_context("id"):
+        report = services.build_recap_report(db.session, date(2019, 6, 30))
+        text = pdf_text(services.recap_pdf(db.session, date(2019, 6, 30), None).pdf)
+    assert "Kemajuan sepanjang 2019" in text
+    assert "Kalimantan Utara · target 500" in text
+    assert "Dengan laju saat ini (20,3 per bulan), target 500 tidak tercapai" in text
+    # The province's numbers beside its chart, and every area's month ends in one table.
+    assert "30 Jun 70 250 –" in text
+    assert "31 Des – 500 191,8" in text
+    regencies = [row.regency for row in recap_as_of(db.session, date(2019, 6, 30)).rows]
+    assert [c.progress.label for c in report.progress] == ["Kalimantan Utara", *regencies]
+    for day, label in ((date(2019, 1, 31), "31 Jan"), (date(2019, 3, 31), "31 Mar")):
+        recap = recap_as_of(db.session, day)
+        counts = [recap.total.certified, *(r.certified for r in recap.rows)]
+        assert f"{label} {' '.join(str(n) for n in counts)}" in text
+    assert "Halaman 2 dari 2" in text
+    db.session.rollback()
