@@ -10,7 +10,8 @@ from ppkl.clock import office_today
 from ppkl.dashboard.blueprint import bp
 from ppkl.extensions import db
 from ppkl.permissions import Permission
-from ppkl.progress.display import charts, rate_note
+from ppkl.progress.display import charts, months_chart, rate_note
+from ppkl.progress.officer import own_months
 from ppkl.progress.series import area_progress
 from ppkl.recap import current_recap, recap_as_of
 from ppkl.tasks.queries import dashboard_task_counts
@@ -56,4 +57,11 @@ def index():
         task_counts=dashboard_task_counts(current_user),
         progress_charts=charts(area_progress(db.session, day, today, province)),
         progress_note=rate_note(),
+        own_months=own_months_chart(day),
     )
+
+
+def own_months_chart(day: date):
+    """The signed-in officer's own months of `day`'s year (None for anyone else)."""
+    months = own_months(db.session, current_user, day)
+    return months_chart(months, current_user.full_name) if months else None

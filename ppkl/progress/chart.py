@@ -84,8 +84,13 @@ def progress_chart(progress: YearProgress, words: ChartWords) -> Markup:
     projection at the recent rate (dotted), over twelve months."""
     frame = frame_for(progress)
     parts = [svg_open(words.title)]
-    parts += grid(frame, words)
-    parts += legend(words, progress)
+    parts += grid(frame, words.months, words.number)
+    items = [(words.certified, CERTIFIED_COLOUR, None)]
+    if progress.target is not None:
+        items.append((words.pace, PACE_COLOUR, "5 3"))
+    if progress.rate is not None and progress.day < progress.year_end:
+        items.append((words.projection, PROJECTION_COLOUR, "2 3"))
+    parts += legend(items)
     if progress.target is not None:
         end = progress.pace_at(month_end(progress.year, 12))
         parts.append(
@@ -141,35 +146,63 @@ def progress_chart(progress: YearProgress, words: ChartWords) -> Markup:
     return Markup("".join(parts))
 
 
-def grid(frame: Frame, words: ChartWords) -> list[str]:
+def grid(frame: Frame, months: Sequence[str], number: Callable[[int], str]) -> list[str]:
     parts = []
     for i in range(5):
-        value = frame.top_value * i / 4
+        value = frame.top_value * i // 4
         y = frame.y(value)
         parts.append(
             f'<line x1="{LEFT}" y1="{y}" x2="{WIDTH - RIGHT}" y2="{y}" '
             f'stroke="{GRID_COLOUR}" stroke-width="1"/>'
         )
-        label = words.number(int(value)) if value == int(value) else f"{value:g}"
-        parts.append(text(LEFT - 4, y + 3.5, label, anchor="end", size=10))
-    for month, name in enumerate(words.months, start=1):
+        parts.append(text(LEFT - 4, y + 3.5, number(value), anchor="end", size=10))
+    for month, name in enumerate(months, start=1):
         x = frame.x(month - 0.5)
         parts.append(text(x, HEIGHT - BOTTOM + 13, name, anchor="middle", size=10))
     return parts
 
 
-def legend(words: ChartWords, progress: YearProgress) -> list[str]:
-    items = [(words.certified, CERTIFIED_COLOUR, None)]
-    if progress.target is not None:
-        items.append((words.pace, PACE_COLOUR, "5 3"))
-    if progress.rate is not None and progress.day < progress.year_end:
-        items.append((words.projection, PROJECTION_COLOUR, "2 3"))
+def legend(items: Sequence[tuple[str, str, str | None]], boxes: bool = False) -> list[str]:
+    """(name, colour, dash) per item: a line sample (or a box, for bars), then the name."""
     parts, x = [], LEFT
     for name, colour, dash in items:
-        parts.append(line([(x, 11), (x + 16, 11)], colour, dash=dash, width=2))
+        if boxes:
+            parts.append(f'<rect x="{x + 4}" y="6" width="9" height="9" fill="{colour}"/>')
+        else:
+            parts.append(line([(x, 11), (x + 16, 11)], colour, dash=dash, width=2))
         parts.append(text(x + 20, 14.5, name, size=10))
         x += 20 + 5.6 * len(name) + 12
     return parts
+
+
+@dataclass(frozen=True)
+class BarSeries:
+    name: str
+    colour: str
+    values: Sequence[int]  # one a month from January; fewer than twelve for a year in progress
+
+
+def monthly_bars(
+    series: Sequence[BarSeries], months: Sequence[str], title: str, number=str
+) -> Markup:
+    """Grouped bars over twelve month slots: for each month, one bar per series."""
+    frame = Frame(nice_top(max((v for s in series for v in s.values), default=0)))
+    parts = [svg_open(title), *grid(frame, months, number)]
+    parts += legend([(s.name, s.colour, None) for s in series], boxes=True)
+    slot = frame.plot_width / 12
+    width = round(slot * 0.8 / max(len(series), 1), 1)
+    base = frame.y(0)
+    for k, one in enumerate(series):
+        for month, value in enumerate(one.values):
+            x = round(LEFT + slot * month + slot * 0.1 + width * k, 1)
+            y = frame.y(value)
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{width}" height="{round(base - y, 1)}" '
+                f'fill="{one.colour}"><title>{escape(one.name)}: {escape(number(value))}'
+                f"</title></rect>"
+            )
+    parts.append("</svg>")
+    return Markup("".join(parts))
 
 
 def svg_open(title: str) -> str:

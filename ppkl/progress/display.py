@@ -1,5 +1,6 @@
 """The progress charts in the user's language: the SVG with translated words, and the sentence
-that says whether the target will be met. Shared by the dashboard, the recap PDF and exports."""
+that says whether the target will be met; an officer's months as bars. Shared by the dashboard
+and the reports."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,8 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ppkl.i18n import format_number, format_tenths
-from ppkl.progress.chart import ChartWords, progress_chart
+from ppkl.progress.chart import BarSeries, ChartWords, monthly_bars, progress_chart
+from ppkl.progress.officer import OfficerMonth
 from ppkl.progress.pace import RATE_MONTHS, Verdict, YearProgress
 
 
@@ -93,3 +95,38 @@ def charts(areas: list[YearProgress]) -> list[ProgressChart]:
     return [
         ProgressChart(area, progress_chart(area, words(area)), sentence(area)) for area in areas
     ]
+
+
+VISITS_COLOUR = "#0d6efd"  # Bootstrap primary
+MOVES_COLOUR = "#fd7e14"  # Bootstrap orange
+CERTIFICATES_COLOUR = "#198754"  # Bootstrap success
+
+
+@dataclass(frozen=True)
+class MonthsChart:
+    year: int
+    months: list[OfficerMonth]
+    svg: Markup
+
+    @property
+    def totals(self) -> OfficerMonth:
+        return OfficerMonth(
+            self.months[-1].day,
+            sum(m.visits for m in self.months),
+            sum(m.moves for m in self.months),
+            sum(m.certificates for m in self.months),
+        )
+
+
+def months_chart(months: list[OfficerMonth], name: str) -> MonthsChart:
+    """An officer's months as grouped bars: visits, stage moves, certificates."""
+    year = months[-1].day.year
+    series = [
+        BarSeries(_("Visits"), VISITS_COLOUR, [m.visits for m in months]),
+        BarSeries(_("Stage moves"), MOVES_COLOUR, [m.moves for m in months]),
+        BarSeries(_("Certificates"), CERTIFICATES_COLOUR, [m.certificates for m in months]),
+    ]
+    title = _(
+        "Visits, stage moves and certificates by month, %(name)s %(year)s", name=name, year=year
+    )
+    return MonthsChart(year, months, monthly_bars(series, month_names(), title, format_number))

@@ -10,6 +10,8 @@ Definitions (docs/reports.md, "Definitions of the officer report's figures"):
 - flags: the deadline flags of ppkl.certification.deadlines on the period's last day, from the
   RAT records known on that day;
 - visits: the officer's visits dated in the period, removed visits left out;
+- months: the same visits, moves and certificates for each month from January of the period's
+  last year to its last day (ppkl.progress.officer, which holds these conditions);
 - last visit / next follow-up: the latest visit (by anyone) of each cooperative up to the
   period's end, and the follow-up date that visit asked for;
 - certificate on file: for a cooperative certified at the period's end, whether a photo or scan
@@ -39,6 +41,7 @@ from ppkl.models import (
 from ppkl.models.history import HistoryKind
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.models.user import Role
+from ppkl.progress.officer import OfficerMonth, officer_months, own_moves, own_visits
 from ppkl.recap import _as_of_columns
 from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
 from ppkl.reports.periods import Period, ReportRefused
@@ -85,6 +88,7 @@ class OfficerReport:
     visits: list[VisitLine]
     moves_by_stage: dict[str, int]
     evaluation: DakEvaluation | None = None
+    months: list[OfficerMonth] = field(default_factory=list)  # January to the period's end
     stage_counts: dict[str, int] = field(init=False)
     purpose_counts: dict[str, int] = field(init=False)
 
@@ -164,6 +168,7 @@ def build_officer_report(
         cooperatives=cooperatives,
         visits=visits,
         moves_by_stage=load_moves(session, officer.id, period),
+        months=officer_months(session, officer.id, period.end),
     )
     if officer.role == Role.DAK:
         report.evaluation = evaluate_dak(report.visits, report.cooperatives, period, rules)
@@ -261,11 +266,7 @@ def load_visits(session, officer_id, period, max_rows, limits: LocationLimits) -
         select(Visit, Cooperative.name, CooperativeLocation)
         .join(Cooperative, Cooperative.id == Visit.cooperative_id)
         .outerjoin(CooperativeLocation, CooperativeLocation.cooperative_id == Cooperative.id)
-        .where(
-            Visit.officer_id == officer_id,
-            Visit.deleted_at.is_(None),
-            Visit.visited_on.between(period.start, period.end),
-        )
+        .where(own_visits(officer_id), Visit.visited_on.between(period.start, period.end))
         .order_by(Visit.visited_on, Visit.id)
         .limit(max_rows + 1)
     ).all()
@@ -299,8 +300,7 @@ def load_moves(session, officer_id, period) -> dict[str, int]:
     rows = session.execute(
         select(CooperativeHistory.to_stage, func.count())
         .where(
-            CooperativeHistory.kind == HistoryKind.MOVE,
-            CooperativeHistory.user_id == officer_id,
+            own_moves(officer_id),
             CooperativeHistory.created_at >= office_day_start(period.start),
             CooperativeHistory.created_at < office_day_end(period.end),
         )

@@ -16,6 +16,7 @@ from ppkl.i18n import stage_label
 from ppkl.location import LocationLimits
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
+from ppkl.progress.display import months_chart
 from ppkl.reports.cache import PdfCache, cache_key, data_stamp
 from ppkl.reports.chart import Bar, bar_chart
 from ppkl.reports.evaluation import EvaluationRules
@@ -81,6 +82,7 @@ def officer_context(report: OfficerReport, viewer: User | None) -> dict:
     return {
         "report": report,
         "chart": officer_chart(report, stage_label, _("Assigned cooperatives by stage")),
+        "months": months_chart(report.months, report.officer_name) if report.months else None,
         "generated_at": utcnow(),
         "generated_by": generated_by(viewer),
     }

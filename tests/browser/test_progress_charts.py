@@ -74,3 +74,31 @@ def test_charts_fit_and_agree_with_the_as_of_recap(browser, demo_server, expecte
     assert numbers["Kalimantan Utara"][date(2019, 7, 31).isoformat()] == "–"
     page.screenshot(path=f"/tmp/ppkl-progress-{width}.png", full_page=True)
     context.close()
+
+
+def test_an_officer_sees_their_own_months_on_a_phone(phone, demo_server, demo_database):
+    from sqlalchemy import select
+
+    from ppkl.extensions import db
+    from ppkl.models import User
+    from ppkl.progress.officer import officer_months
+
+    app = make_app(demo_database)
+    with app.app_context():
+        person = db.session.scalar(select(User).where(User.username == "ppkl06"))
+        months = officer_months(db.session, person.id, date(2019, 6, 30))
+        db.engine.dispose()
+    sign_in(phone, demo_server.url, "ppkl06")
+    phone.wait_for_url("**/tasks/")  # officers start on Tugas saya
+    phone.goto(f"{demo_server.url}/dashboard?as_of={JUNE}")
+    figure = phone.locator("#own-months")
+    assert figure.locator("svg.progress-chart").is_visible()
+    assert charts_inside(phone) and not has_horizontal_overflow(phone)
+    figure.locator("summary").click()
+    shown = phone.evaluate(
+        """() => [...document.querySelectorAll('#months-table tbody tr')].map(
+            r => [r.dataset.day, r.querySelector('td.visits').textContent.trim()])"""
+    )
+    assert shown == [[m.day.isoformat(), str(m.visits)] for m in months]
+    assert not has_horizontal_overflow(phone)
+    figure.screenshot(path="/tmp/ppkl-own-months-phone.png")

@@ -46,7 +46,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/ppkl.css",
-  "revision": "d353e732f65186f9"
+  "revision": "26321f2c5f5270d7"
  },
  {
   "url": "/static/vendor/idb-8.0.4/idb.js",
