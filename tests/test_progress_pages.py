@@ -27,7 +27,7 @@ def table_numbers(html: str) -> dict[str, dict[str, str]]:
     ):
         found[area] = dict(
             re.findall(
-                r'<tr data-day="([\d-]+)">.*?<td class="text-end certified">([^<]*)</td>',
+                r'<tr data-day="([\d-]+)">.*?<td class="text-end num certified">([^<]*)</td>',
                 body,
                 re.S,
             )

@@ -23,7 +23,8 @@ def test_supervisor_opens_the_recap_report_on_a_phone(phone, demo_server):
         c.strip() for c in phone.locator("#recap tbody tr").nth(0).locator("td").all_inner_texts()
     ]
     assert first == ["1", "Bulungan", "109", "70", "179", "41", "5", "37,61"]
-    assert phone.locator("svg.chart").count() == 2  # by regency, and the demo's 2019 target
+    # by regency, the demo's 2019 target, and the progress of the province and its 5 regencies
+    assert phone.locator("svg.chart").count() == 2 + 6
     target = phone.locator("#targets tbody tr").nth(0).locator("td").all_inner_texts()
     assert [c.strip() for c in target[:3]] == ["Kalimantan Utara", "500", "70"]
     assert not has_horizontal_overflow(phone)
@@ -36,5 +37,6 @@ def test_officer_report_on_a_phone(phone, demo_server):
     phone.wait_for_url("**/tasks/")  # officers land on their tasks
     phone.goto(f"{demo_server.url}/reports/officer?start=2019-06-01&end=2019-06-30")
     assert "LAPORAN KEMAJUAN PETUGAS" in phone.locator("h1").inner_text().upper()
+    assert phone.locator("#months svg.progress-chart").is_visible()  # the officer's months
     assert not has_horizontal_overflow(phone)
     phone.screenshot(path="/tmp/ppkl-officer-report-phone.png", full_page=True)
