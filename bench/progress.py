@@ -1,9 +1,13 @@
 """Time the progress chart's series (the recap at each month end, one query) on the demo data.
 
     .venv/bin/python bench/progress.py [DATABASE_URL]
+    .venv/bin/python bench/progress.py --province N --day YYYY-MM-DD DATABASE_URL
 
 Without an argument it seeds a temporary SQLite file; with a PostgreSQL URL of an EMPTY
-database it migrates and seeds that one. Each figure is the median of 15 runs, after one warm-up.
+database it migrates and seeds that one. With --province it only reads an existing database
+(for example the national data set) and times the series for its N largest regencies, a
+province-sized scope, as of the day given. Each figure is the median of 15 runs, after one
+warm-up.
 """
 
 import os
@@ -33,7 +37,53 @@ def median_ms(function) -> str:
     return f"{statistics.median(wall):6.1f} ms wall, {statistics.median(cpu):6.1f} ms CPU"
 
 
+def province(url: str, size: int, day: date) -> None:
+    """Read-only: the series for the `size` regencies with the most cooperatives."""
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        from sqlalchemy import func, select
+
+        from ppkl.models import Cooperative, CooperativeHistory
+        from ppkl.progress.pace import series_days
+        from ppkl.recap import recap_series
+
+        largest = (
+            select(Cooperative.regency_id, func.count().label("n"))
+            .group_by(Cooperative.regency_id)
+            .order_by(func.count().desc())
+            .limit(size)
+            .subquery()
+        )
+        ids = list(db.session.scalars(select(largest.c.regency_id)))
+        coops = db.session.scalar(select(func.sum(largest.c.n)))
+        history = db.session.scalar(
+            select(func.count(CooperativeHistory.id))
+            .join(Cooperative, Cooperative.id == CooperativeHistory.cooperative_id)
+            .where(Cooperative.regency_id.in_(ids))
+        )
+        print(f"load average before: {os.getloadavg()[0]:.1f}; {db.engine.dialect.name}")
+        print(f"scope: {len(ids)} regencies, {coops} cooperatives, {history} history rows")
+        days = series_days(day)
+        year = series_days(date(day.year, 12, 31))
+        figures = [
+            (
+                f"recap_series, {len(days)} days, scoped",
+                lambda: recap_series(db.session, days, regency_ids=ids),
+            ),
+            (
+                f"recap_series, {len(year)} days, scoped",
+                lambda: recap_series(db.session, year, regency_ids=ids),
+            ),
+        ]
+        for name, function in figures:
+            print(f"{name:42} {median_ms(function)}")
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+
+
 def main() -> None:
+    if len(sys.argv) > 1 and sys.argv[1] == "--province":
+        province(sys.argv[5], int(sys.argv[2]), date.fromisoformat(sys.argv[4]))
+        return
     url = sys.argv[1] if len(sys.argv) > 1 else None
     if url is None:
         url = f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite'}"

@@ -116,3 +116,12 @@ def test_xlsx_export(supervisor):
 def test_export_refuses_a_future_day(supervisor):
     response = export(supervisor, "csv", as_of="2999-01-01")
     assert response.status_code == 302
+
+
+@pytest.mark.parametrize("username", ["supervisor", "ppkl06"])
+def test_a_day_in_year_one_shows_no_progress(demo_client, auth, username):
+    auth.login(demo_client, username, "ppkl-demo")
+    response = demo_client.get("/dashboard?as_of=0001-01-01")
+    assert response.status_code == 200
+    assert 'id="progress"' not in response.get_data(as_text=True)
+    assert export(demo_client, "csv", as_of="0001-01-01").status_code == 200

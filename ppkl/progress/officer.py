@@ -33,7 +33,7 @@ from ppkl.clock import office_day_end, office_day_start
 from ppkl.models import CooperativeHistory, Visit
 from ppkl.models.history import HistoryKind
 from ppkl.models.user import OFFICER_ROLES
-from ppkl.progress.pace import month_end
+from ppkl.progress.pace import FIRST_YEAR, month_end
 from ppkl.workflow import Stage
 
 
@@ -126,6 +126,6 @@ def officer_months(
 
 def own_months(session: Session, user, day: date) -> list[OfficerMonth] | None:
     """The signed-in user's own months for the dashboard; None for anyone but an officer."""
-    if getattr(user, "role", None) not in OFFICER_ROLES:
+    if getattr(user, "role", None) not in OFFICER_ROLES or day.year < FIRST_YEAR:
         return None
     return officer_months(session, user.id, day)

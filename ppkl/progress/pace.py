@@ -24,6 +24,9 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 RATE_MONTHS = 3
+# Progress is drawn for days from this year on: nothing the office records is older, and the
+# rules read the year before (year 1 has none; the office-time bounds of year 1 overflow).
+FIRST_YEAR = 1900
 HALF_UP = Decimal("0.1")
 
 

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from ppkl.certification.queries import targets_in_force
-from ppkl.progress.pace import YearProgress, series_days, year_progress
+from ppkl.progress.pace import FIRST_YEAR, YearProgress, series_days, year_progress
 from ppkl.recap import recap_series
 
 
@@ -21,6 +21,8 @@ def area_progress(
     """The province (the regencies of `regency_ids`, all when None) and then each regency by
     name, for `day`'s year up to the end of `day`, with the targets in force that day (as the
     dashboard's target progress has them). Two queries: the targets and the series."""
+    if day.year < FIRST_YEAR:
+        return []
     days = series_days(day)
     recaps = recap_series(session, days, regency_ids=regency_ids)
     target_of = dict(targets_in_force(day, today))
