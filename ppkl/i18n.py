@@ -107,6 +107,16 @@ def format_day_month(value: date | None) -> str:
     return "" if value is None else format_date(value, format="d MMM")
 
 
+def short_month_names() -> list[str]:
+    """Jan … Des / Jan … Dec: a chart's month axis."""
+    return [format_date(date(2001, month, 1), format="MMM") for month in range(1, 13)]
+
+
+def format_month_year(value: date) -> str:
+    """Oktober 2019 / October 2019."""
+    return format_date(value, format="MMMM y")
+
+
 def format_timestamp(value: datetime | None) -> str:
     """A stored naive-UTC timestamp in the office's time zone: the date style, then the time."""
     if value is None:

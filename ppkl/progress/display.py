@@ -3,13 +3,11 @@ that says whether the target will be met; an officer's months as bars. Shared by
 and the reports."""
 
 from dataclasses import dataclass
-from datetime import date
 
-from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from ppkl.i18n import format_number, format_tenths
+from ppkl.i18n import format_month_year, format_number, format_tenths, short_month_names
 from ppkl.progress.chart import BarSeries, ChartWords, monthly_bars, progress_chart
 from ppkl.progress.officer import OfficerMonth
 from ppkl.progress.pace import RATE_MONTHS, Verdict, YearProgress
@@ -22,10 +20,6 @@ class ProgressChart:
     sentence: str
 
 
-def month_names() -> list[str]:
-    return [format_date(date(2001, m, 1), "MMM") for m in range(1, 13)]
-
-
 def words(progress: YearProgress) -> ChartWords:
     return ChartWords(
         title=_(
@@ -34,7 +28,7 @@ def words(progress: YearProgress) -> ChartWords:
         certified=_("Certified"),
         pace=_("Target pace"),
         projection=_("Projection"),
-        months=month_names(),
+        months=short_month_names(),
         number=format_number,
     )
 
@@ -66,7 +60,7 @@ def sentence(progress: YearProgress) -> str:
             "around %(month)s.",
             rate=rate,
             target=target,
-            month=format_date(progress.reached_in, "MMMM yyyy"),
+            month=format_month_year(progress.reached_in),
         )
     if verdict == Verdict.OFF_TRACK:
         return _(
@@ -129,4 +123,6 @@ def months_chart(months: list[OfficerMonth], name: str) -> MonthsChart:
     title = _(
         "Visits, stage moves and certificates by month, %(name)s %(year)s", name=name, year=year
     )
-    return MonthsChart(year, months, monthly_bars(series, month_names(), title, format_number))
+    return MonthsChart(
+        year, months, monthly_bars(series, short_month_names(), title, format_number)
+    )
