@@ -47,6 +47,7 @@ class Config:
     MAX_CONTENT_LENGTH = 16 * 1024 * 1024
 
     PER_PAGE = 50
+    LIST_COUNT_CAP = 10_000  # list pages count up to this many rows, then say "more than"
 
     # Certification deadlines (docs/certification.md): month-day strings, days, years.
     FISCAL_YEAR_END = "12-31"  # fiscal year Y ends on this day of Y

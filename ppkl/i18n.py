@@ -9,7 +9,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ppkl.models.user import Role
-from ppkl.pagination import page_url
+from ppkl.pagination import count_label, kept_args, page_url
+from ppkl.pickers import short_select
 from ppkl.workflow import Stage
 
 STAGE_LABELS = {
@@ -142,4 +143,7 @@ def register(app) -> None:
         LANGUAGE_NAMES=LANGUAGE_NAMES,
         get_locale=get_locale,
         page_url=page_url,
+        kept_args=kept_args,
+        short_select=short_select,
+        count_label=lambda page: count_label(page, format_number),
     )

@@ -229,7 +229,8 @@ def test_assignment_from_the_cooperative_page(two, people, make_cooperative):
     html = refused(
         sari.post(url, data=second),
         "Tri Supervisor",
-        f'<option selected value="user:{people["dedi"].id}">',
+        f'<option value="user:{people["dedi"].id}" data-label="{people["dedi"].full_name} '
+        f'({people["dedi"].username})" selected>',
     )
     assert "Petugas ditugaskan" in html
     assert count(Assignment.id) == 1

@@ -131,12 +131,11 @@ def test_a_visit_to_another_officers_cooperative_is_forbidden(client, auth, fiel
 
 def test_cooperative_search_is_server_side_and_scoped(client, auth, field, make_cooperative):
     auth.login(client, "ppkl01")
-    assert [c["name"] for c in client.get("/visits/cooperatives?q=tunas").get_json()] == [
-        "KSP Tunas Harapan"
-    ]
-    assert client.get("/visits/cooperatives?q=orang").get_json() == []
+    found = client.get("/cooperatives/lookup/cooperatives?q=tunas").get_json()
+    assert [c["label"] for c in found["items"]] == ["KSP Tunas Harapan"]
+    assert client.get("/cooperatives/lookup/cooperatives?q=orang").get_json()["items"] == []
     # Without JavaScript: the same filter as a plain GET form.
-    html = client.get("/visits/new?q=tunas").get_data(as_text=True)
+    html = client.get("/visits/new?cooperative_id_q=tunas").get_data(as_text=True)
     assert "KSP Tunas Harapan" in html and "KSP Orang Lain" not in html
 
 

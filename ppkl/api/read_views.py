@@ -24,7 +24,7 @@ from ppkl.clock import office_today
 from ppkl.cooperatives.queries import CooperativeFilter, cooperative_rows
 from ppkl.extensions import db
 from ppkl.json_errors import ApiError, invalid
-from ppkl.pagination import Page, paginate, per_page
+from ppkl.pagination import Page, PageRequest, paginate, per_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.recap import Recap, current_recap, recap_as_of
 from ppkl.tasks.worklist import Thresholds
@@ -69,7 +69,10 @@ def cooperatives(args):
         q=args.get("q", "").strip(), regency_id=args.get("regency"), stage=args.get("stage")
     )
     thresholds = Thresholds.from_config(current_app.config, office_today())
-    page = cooperative_rows(db.session, current_user, flt, thresholds, args["page"], per_page())
+    wanted = PageRequest(args["page"])
+    page = cooperative_rows(
+        db.session, current_user, flt, thresholds, wanted, per_page(), exact=True
+    )
     items = [cooperative_json(row.Cooperative, row.Cooperative.regency.name) for row in page.items]
     return page_json(page, items)
 
@@ -120,7 +123,9 @@ def visits(args):
     others = officer_id and officer_id != current_user.id
     if others and not has_permission(current_user, Permission.VIEW_ALL_COOPERATIVES):
         raise ApiError(403, "forbidden", _("You may only see your own visits."))
-    page = paginate(db.session, visit_list(current_user, officer_id, False), entities=False)
+    page = paginate(
+        db.session, visit_list(current_user, officer_id, False), entities=False, exact=True
+    )
     return page_json(page, visits_json([row.Visit for row in page.items]))
 
 

@@ -1,13 +1,9 @@
-from collections.abc import Iterable
-
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, SelectMultipleField
-from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, ValidationError
 
-from ppkl.forms import Form, choices
+from ppkl.forms import Form, choices, whole_number
 from ppkl.inputs import db_int
-from ppkl.models import User
 
 ASSIGNMENT_MESSAGES = {
     "not_an_officer": _l("Choose a PPKL or DAK assistant."),
@@ -24,28 +20,30 @@ ASSIGNMENT_MESSAGES = {
 }
 
 
-def officer_choices(officers: Iterable[User]) -> list[SelectChoice]:
-    """Blank, the two removals, then the active officers."""
-    pairs = [
-        ("", "—"),
-        ("none:ppkl", _l("Remove the PPKL")),
-        ("none:dak", _l("Remove the DAK assistant")),
-    ]
-    pairs += [
-        (f"user:{o.id}", f"{o.full_name} ({o.username}, {o.role.upper()})")
-        for o in officers
-        if o.active
-    ]
-    return choices(pairs)
+# The two choices of the officer field that remove a role instead of assigning someone.
+REMOVALS = {
+    "none:ppkl": _l("Remove the PPKL"),
+    "none:dak": _l("Remove the DAK assistant"),
+}
+
+
+def officer_value(form, field) -> None:
+    """A removal or `user:<id>`; whether that id is an active officer is the service's check."""
+    value = field.data or ""
+    kind, _sep, rest = value.partition(":")
+    if value not in REMOVALS and not (kind == "user" and whole_number(rest)):
+        raise ValidationError(str(_l("Choose an officer from the list.")))
 
 
 class AssignOneForm(Form):
-    officer = SelectField(_l("Officer"), validators=[DataRequired()])
+    # The choices come from the officer picker (ppkl/assignments/pickers.py); the value is
+    # checked here and by the service, not against the few matches a page listed.
+    officer = SelectField(
+        _l("Officer"),
+        validators=[DataRequired(_l("Choose an officer from the list.")), officer_value],
+        validate_choice=False,
+    )
     version = HiddenField(validators=[DataRequired()])
-
-    def __init__(self, officers: Iterable[User], *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.officer.choices = officer_choices(officers)
 
 
 class BulkAssignForm(AssignOneForm):
@@ -61,4 +59,5 @@ class BulkAssignForm(AssignOneForm):
 
 
 class DeactivateForm(Form):
-    successor = SelectField(_l("Successor"), default="")
+    # Chosen with the officer picker; the service checks the one posted.
+    successor = SelectField(_l("Successor"), default="", validate_choice=False)

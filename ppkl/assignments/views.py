@@ -9,14 +9,15 @@ from ppkl.assignments.forms import (
     AssignOneForm,
     BulkAssignForm,
 )
+from ppkl.assignments.pickers import assignment_picker
 from ppkl.assignments.services import AssignmentError, assign_officer, unassign_role
 from ppkl.clock import office_today
+from ppkl.cooperatives.pickers import officer_filter
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
     filter_options,
     matching_ids,
-    officers,
 )
 from ppkl.cooperatives.stale import stale_notice
 from ppkl.domain import StaleEdit
@@ -24,7 +25,7 @@ from ppkl.extensions import db
 from ppkl.forms import refusal_texts, row_versions, show_refusal, whole_number
 from ppkl.inputs import db_int
 from ppkl.models import User
-from ppkl.pagination import per_page, requested_page
+from ppkl.pagination import page_request, per_page
 from ppkl.permissions import Permission
 from ppkl.tasks.worklist import Thresholds
 
@@ -56,8 +57,7 @@ def show_error(form, error: AssignmentError) -> None:
 def index():
     """Assign many cooperatives at once, ticked by hand or all matching a filter."""
     flt = CooperativeFilter.from_args(request.args)
-    all_officers = officers(db.session)
-    form = BulkAssignForm(all_officers)
+    form = BulkAssignForm()
     status, stale_notices = 200, []
     if form.validate_on_submit():
         # "All matching the filter" acts on the cooperatives as they are now: the page showed
@@ -87,8 +87,8 @@ def index():
         current_user,
         flt,
         thresholds(),
-        page=requested_page(),
-        per_page=per_page(),
+        page_request(),
+        per_page(),
     )
     return render_template(
         "assignments/index.html",
@@ -96,7 +96,8 @@ def index():
         flt=flt,
         page=page,
         stale_notices=stale_notices,
-        **filter_options(db.session, all_officers),
+        officer_picker=assignment_picker(form.officer, search_form="officer-search"),
+        **filter_options(db.session, officer_filter(flt.officer_id)),
     ), status
 
 
@@ -105,7 +106,7 @@ def index():
 def assign_one(cooperative_id: int):
     """Assign (or remove) the PPKL or DAK assistant of one cooperative."""
     coop = load_cooperative(cooperative_id)
-    form = AssignOneForm(officers(db.session, active_only=True))
+    form = AssignOneForm()
     if not form.validate_on_submit():
         abort(400)
     try:
@@ -115,7 +116,13 @@ def assign_one(cooperative_id: int):
             flash(text, "danger")
     except StaleEdit as error:
         stale = stale_notice(error, form)
-        return render_template("assignments/stale.html", coop=coop, form=form, stale=stale), 409
+        return render_template(
+            "assignments/stale.html",
+            coop=coop,
+            form=form,
+            stale=stale,
+            officer_picker=assignment_picker(form.officer, search_form="officer-search"),
+        ), 409
     else:
         flash(_("Assignment saved."), "success")
     return redirect(url_for("cooperatives.detail", cooperative_id=coop.id))

@@ -7,6 +7,10 @@ from sqlalchemy import Select, func, select
 
 from ppkl.clock import office_day_end, office_day_start
 from ppkl.models import AuditEvent
+from ppkl.pagination import Keyset
+
+# Newest first; a cursor continues it on deep pages.
+AUDIT_ORDER = Keyset(AuditEvent, ("created_at", "id"), descending=True)
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from ppkl.certification.forms import (
 )
 from ppkl.certification.labels import evidence_items
 from ppkl.certification.ledger import remove_target, set_target
-from ppkl.certification.queries import find_rat, targets_for_year
+from ppkl.certification.queries import find_rat, targets_of_year
 from ppkl.certification.uploads import (
     Upload,
     certificate_storage,
@@ -34,6 +34,7 @@ from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
 from ppkl.forms import choices, regency_choices
 from ppkl.inputs import db_year
+from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_record_rat
 from ppkl.workflow import evidence_warnings
 
@@ -134,7 +135,7 @@ def render_targets(form, year: int, general=()):
         "certification/targets.html",
         form=form,
         year=year,
-        rows=targets_for_year(year),
+        page=paginate(db.session, targets_of_year(year)),
         general=list(general),
         remove_form=RemoveTargetForm(formdata=None),
     ), status

@@ -149,13 +149,22 @@ def bulk_candidates(user, from_stage: str, regency_id: int | None, limit: int) -
     return stmt.order_by(Cooperative.name, Cooperative.id).limit(limit)
 
 
-def targets_for_year(year: int) -> list[CertificationTarget]:
-    return db.session.scalars(
+def targets_of_year(year: int) -> Select:
+    """The targets of a year: the province's first, then each regency's."""
+    return (
         select(CertificationTarget)
         .options(joinedload(CertificationTarget.regency))
         .where(CertificationTarget.year == year)
-        .order_by(CertificationTarget.regency_id.is_not(None), CertificationTarget.regency_id)
-    ).all()
+        .order_by(
+            CertificationTarget.regency_id.is_not(None),
+            CertificationTarget.regency_id,
+            CertificationTarget.id,
+        )
+    )
+
+
+def targets_for_year(year: int) -> list[CertificationTarget]:
+    return db.session.scalars(targets_of_year(year)).all()
 
 
 def targets_as_of(year: int, cutoff: datetime) -> list[tuple[str | None, int]]:

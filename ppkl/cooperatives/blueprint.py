@@ -9,4 +9,4 @@ from ppkl.domain import StaleEdit
 bp = Blueprint("cooperatives", __name__)
 bp.app_errorhandler(StaleEdit)(stale_edit_page)
 
-from ppkl.cooperatives import views  # noqa: E402,F401
+from ppkl.cooperatives import picker_views, views  # noqa: E402,F401

@@ -4,14 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from ppkl.inputs import db_int
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.models.cooperative import search_key
 from ppkl.models.user import OFFICER_ROLES, Role
-from ppkl.pagination import Page
+from ppkl.pagination import Keyset, Page, PageRequest, read_page
 from ppkl.permissions import cooperative_scope
 from ppkl.tasks.worklist import Facts, Reason, Thresholds, conditions, flag_columns
 from ppkl.workflow import STAGE_ORDER, Stage
@@ -143,10 +143,18 @@ def matching_ids(session: Session, user, flt: CooperativeFilter, t: Thresholds) 
     return list(session.scalars(stmt.order_by(Cooperative.id)))
 
 
+# The default order (by name) a keyset cursor can continue on deep pages.
+NAME_ORDER = {
+    False: Keyset(Cooperative, ("name", "id")),
+    True: Keyset(Cooperative, ("name", "id"), descending=True),
+}
+
+
 def sort_order(flt: CooperativeFilter, facts: Facts) -> list:
+    if flt.sort == "name":
+        return [c.desc() if flt.descending else c.asc() for c in (Cooperative.name, Cooperative.id)]
     stage_rank = case({s.value: i for i, s in enumerate(STAGE_ORDER)}, value=Cooperative.stage)
     key = {
-        "name": Cooperative.name,
         "regency": Regency.name,
         "stage": stage_rank,
         "last_visit": func.coalesce(facts.latest.c.last_visit_on, date(1, 1, 1)),
@@ -155,16 +163,23 @@ def sort_order(flt: CooperativeFilter, facts: Facts) -> list:
 
 
 def cooperative_rows(
-    session: Session, user, flt: CooperativeFilter, t: Thresholds, page: int, per_page: int
+    session: Session,
+    user,
+    flt: CooperativeFilter,
+    t: Thresholds,
+    wanted: PageRequest,
+    per_page: int,
+    *,
+    exact: bool = False,
 ) -> Page:
-    """One page of cooperatives with their officers, last visit and flags: two queries."""
+    """One page of cooperatives with their officers, last visit and flags: two queries (the
+    count capped unless `exact`)."""
     facts = Facts.build()
     conds = conditions(facts, t)
     ppkl, dak = current_of(Role.PPKL), current_of(Role.DAK)
     ppkl_user, dak_user = aliased(User, name="ppkl_user"), aliased(User, name="dak_user")
     base = facts.join(select(Cooperative.id).select_from(Cooperative).join(Regency))
     base = apply_filter(base.where(cooperative_scope(user)), flt, conds)
-    total = session.scalar(select(func.count()).select_from(base.subquery()))
     stmt = (
         select(
             Cooperative,
@@ -188,15 +203,28 @@ def cooperative_rows(
             ),
         ).outerjoin(officer, officer.id == assignment.officer_id)
     stmt = apply_filter(stmt.where(cooperative_scope(user)), flt, conds)
-    page = max(1, page)
-    rows = session.execute(
-        stmt.order_by(*sort_order(flt, facts)).limit(per_page).offset((page - 1) * per_page)
-    ).all()
-    return Page(rows, page, per_page, total or 0)
+    return read_page(
+        session,
+        stmt.order_by(*sort_order(flt, facts)),
+        base,
+        entities=False,
+        keyset=NAME_ORDER[flt.descending] if flt.sort == "name" else None,
+        exact=exact,
+        wanted=wanted,
+        size=per_page,
+    )
 
 
 def regencies() -> Select:
     return select(Regency).order_by(Regency.name)
+
+
+def regency_matches(session: Session, q: str, limit: int) -> list[Regency]:
+    """Regencies whose name holds every word of q, by name; at most limit + 1."""
+    stmt = regencies()
+    for word in q.lower().split()[:10]:
+        stmt = stmt.where(func.lower(Regency.name).like(like_pattern(word), escape="\\"))
+    return list(session.scalars(stmt.order_by(Regency.id).limit(limit + 1)))
 
 
 @dataclass(frozen=True)
@@ -233,12 +261,56 @@ def officers(
     return list(session.scalars(stmt.order_by(User.role.desc(), User.full_name, User.username)))
 
 
-def filter_options(session: Session, officers: list[User]) -> dict:
-    """What the cooperative filter (`cooperatives/_filter.html`) offers; `officers` is empty
+def filter_options(session: Session, officer_filter=None) -> dict:
+    """What the cooperative filter (`cooperatives/_filter.html`) offers; no officer picker
     for users who may not filter by officer."""
     return {
         "regencies": session.scalars(regencies()).all(),
         "districts": districts(session),
-        "officers": officers,
+        "officer_filter": officer_filter,
         "reasons": list(Reason),
     }
+
+
+def officer_matches(
+    session: Session,
+    q: str,
+    limit: int,
+    *,
+    active_only: bool = False,
+    role: str | None = None,
+    exclude: int | None = None,
+) -> list[User]:
+    """Officers whose name or username holds every word of q, in the order of `officers`;
+    at most limit + 1 (the extra one only says that more exist)."""
+    stmt = select(User).where(User.role.in_([r.value for r in OFFICER_ROLES]))
+    for word in q.lower().split()[:10]:
+        pattern = like_pattern(word)
+        stmt = stmt.where(
+            or_(
+                func.lower(User.full_name).like(pattern, escape="\\"),
+                func.lower(User.username).like(pattern, escape="\\"),
+            )
+        )
+    if active_only:
+        stmt = stmt.where(User.active.is_(True))
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if exclude is not None:
+        stmt = stmt.where(User.id != exclude)
+    order = (User.role.desc(), User.full_name, User.username)
+    return list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
+
+
+def cooperative_matches(session: Session, user, q: str, limit: int):
+    """(id, name, regency) of the cooperatives the user may see whose name holds every word
+    of q, active ones first; at most limit + 1."""
+    stmt = (
+        select(Cooperative.id, Cooperative.name, Regency.name.label("regency"))
+        .join(Regency, Regency.id == Cooperative.regency_id)
+        .where(cooperative_scope(user))
+    )
+    if q:
+        stmt = stmt.where(name_matches(q[:100]))
+    order = (Cooperative.active.desc(), Cooperative.name, Cooperative.id)
+    return session.execute(stmt.order_by(*order).limit(limit + 1)).all()

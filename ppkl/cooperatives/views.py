@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ppkl.access import load_cooperative, requires
 from ppkl.assignments.forms import AssignOneForm
+from ppkl.assignments.pickers import assignment_picker
 from ppkl.assignments.queries import fieldwork_context
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.certification.panel import build_panel
@@ -13,12 +14,12 @@ from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.blueprint import bp
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.forms import DETAILS_MESSAGES, CooperativeForm, LocationForm
+from ppkl.cooperatives.pickers import officer_filter
 from ppkl.cooperatives.places import place_context, set_place
 from ppkl.cooperatives.queries import (
     CooperativeFilter,
     cooperative_rows,
     filter_options,
-    officers,
 )
 from ppkl.cooperatives.services import (
     DetailsError,
@@ -30,7 +31,7 @@ from ppkl.domain import StaleEdit
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_refusal, whole_number
 from ppkl.models import Visit
-from ppkl.pagination import per_page, requested_page
+from ppkl.pagination import page_request, per_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.worklist import Thresholds
 
@@ -47,14 +48,14 @@ def index():
         current_user,
         flt,
         thresholds,
-        page=requested_page(),
-        per_page=per_page(),
+        page_request(),
+        per_page(),
     )
     return render_template(
         "cooperatives/index.html",
         page=page,
         flt=flt,
-        **filter_options(db.session, officers(db.session) if sees_all else []),
+        **filter_options(db.session, officer_filter(flt.officer_id) if sees_all else None),
         list_query=urlencode(list(request.args.items(multi=True))),
     )
 
@@ -72,10 +73,10 @@ def detail(cooperative_id: int):
     """One cooperative."""
     coop = load_cooperative(cooperative_id)
     panel = build_panel(current_user, coop, office_today(), rules_from_config(current_app.config))
-    assign_form = None
+    assign_form = officer_picker = None
     if has_permission(current_user, Permission.ASSIGN_COOPERATIVES):
-        active = officers(db.session, active_only=True)
-        assign_form = AssignOneForm(active, formdata=None, version=coop.version)
+        assign_form = AssignOneForm(formdata=None, version=coop.version)
+        officer_picker = assignment_picker(assign_form.officer, search_form="officer-search")
     context = fieldwork_context(db.session, current_user, coop)
     context.update(place_context(db.session, coop, [row[0] for row in context["visits"]]))
     if has_permission(current_user, Permission.MANAGE_COOPERATIVES):
@@ -85,6 +86,7 @@ def detail(cooperative_id: int):
         coop=coop,
         cert=panel,
         assign_form=assign_form,
+        officer_picker=officer_picker,
         back_to_list=list_url(request.args.get("list", "")),
         **context,
     )

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from ppkl import audit
 from ppkl.access import load_officer, requires
 from ppkl.clock import office_today
-from ppkl.cooperatives.queries import officers
+from ppkl.cooperatives.pickers import officer_picker as picker_of_officers
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
 from ppkl.inputs import db_int
@@ -58,9 +58,8 @@ def load_job(job_id: str) -> ReportJob:
 
 
 def officer_choices() -> list[tuple[int, str]]:
-    if not has_permission(current_user, Permission.PRINT_ANY_REPORT):
-        return [(current_user.id, current_user.full_name)]
-    return [(o.id, f"{o.full_name} ({o.username})") for o in officers(db.session)]
+    """An officer prints their own report; supervisors choose with the picker."""
+    return [(current_user.id, current_user.full_name)]
 
 
 def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
@@ -69,6 +68,16 @@ def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
         formdata=None, officer=current_user.id, start=period.start, end=period.end
     )
     officer_form.officer.choices = officer_choices()
+    officer_picker = None
+    if has_permission(current_user, Permission.PRINT_ANY_REPORT):
+        officer_picker = picker_of_officers(
+            "officer",
+            str(officer_form.officer.label.text),
+            officer_form.officer.data,
+            errors=officer_form.officer.errors,
+            required=True,
+            search_form="officer-report-search",
+        )
     recap_form = recap_form or RecapForm(formdata=None, as_of=office_today())
     recent = []
     if has_permission(current_user, Permission.PRINT_ANY_REPORT):
@@ -82,6 +91,7 @@ def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
     page = render_template(
         "reports/index.html",
         officer_form=officer_form,
+        officer_picker=officer_picker,
         recap_form=recap_form,
         batch_form=batch_form,
         recent=recent,

@@ -3,9 +3,9 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, func, select
 
+from ppkl.cooperatives.queries import like_pattern
 from ppkl.inputs import db_int
 from ppkl.models import Assignment, CooperativeHistory, User, Visit
 from ppkl.models.history import HistoryKind
@@ -17,6 +17,7 @@ class RosterFilter:
     role: str | None = None
     regency_id: int | None = None
     active: bool | None = True
+    q: str = ""
 
     @classmethod
     def from_args(cls, args) -> "RosterFilter":
@@ -25,11 +26,13 @@ class RosterFilter:
             role=role if role in {r.value for r in OFFICER_ROLES} else None,
             regency_id=args.get("regency", type=db_int),
             active={"1": True, "0": False, "": None}.get(args.get("active", "1"), True),
+            q=args.get("q", "").strip()[:100],
         )
 
 
-def roster(session: Session, flt: RosterFilter, today: date):
-    """Officers with assigned cooperatives, visits and stage moves this month, last visit."""
+def roster(flt: RosterFilter, today: date) -> Select:
+    """Officers with assigned cooperatives, visits and stage moves this month, last visit
+    (the view pages it)."""
     month_start = today.replace(day=1)
     assigned = (
         select(Assignment.officer_id, func.count().label("assigned"))
@@ -77,16 +80,10 @@ def roster(session: Session, flt: RosterFilter, today: date):
         stmt = stmt.where(User.regency_id == flt.regency_id)
     if flt.active is not None:
         stmt = stmt.where(User.active.is_(flt.active))
-    return session.execute(stmt.order_by(User.role.desc(), User.username)).all()
-
-
-def successors(session: Session, officer: User) -> list[User]:
-    """Active officers of the same role who could take over; same regency first."""
-    same_regency = case((User.regency_id == officer.regency_id, 0), else_=1)
-    return list(
-        session.scalars(
-            select(User)
-            .where(User.role == officer.role, User.active.is_(True), User.id != officer.id)
-            .order_by(same_regency, User.full_name)
+    for word in flt.q.lower().split()[:10]:
+        pattern = like_pattern(word)
+        stmt = stmt.where(
+            func.lower(User.full_name).like(pattern, escape="\\")
+            | func.lower(User.username).like(pattern, escape="\\")
         )
-    )
+    return stmt.order_by(User.role.desc(), User.username)

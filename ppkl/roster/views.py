@@ -10,13 +10,16 @@ from ppkl.assignments.services import (
     deactivate_officer,
 )
 from ppkl.clock import office_today
+from ppkl.cooperatives.pickers import officer_picker
 from ppkl.cooperatives.queries import regencies
 from ppkl.extensions import db
-from ppkl.forms import choices, show_refusal
+from ppkl.forms import show_refusal, whole_number
 from ppkl.models import User
+from ppkl.pagination import paginate
 from ppkl.permissions import Permission
+from ppkl.pickers import Choice
 from ppkl.roster.blueprint import bp
-from ppkl.roster.queries import RosterFilter, roster, successors
+from ppkl.roster.queries import RosterFilter, roster
 
 
 @bp.route("/")
@@ -27,7 +30,7 @@ def index():
     today = office_today()
     return render_template(
         "roster/index.html",
-        rows=roster(db.session, flt, today),
+        page=paginate(db.session, roster(flt, today), entities=False),
         flt=flt,
         today=today,
         regencies=db.session.scalars(regencies()).all(),
@@ -39,14 +42,11 @@ def index():
 def deactivate(user_id: int):
     """Deactivate an officer; their cooperatives go to the successor chosen here."""
     officer = load_officer(user_id)
-    candidates = successors(db.session, officer)
     form = DeactivateForm()
-    form.successor.choices = choices(
-        [("", "—")] + [(str(u.id), f"{u.full_name} ({u.username})") for u in candidates]
-    )
     status = 200
     if form.validate_on_submit():
-        successor = db.session.get(User, int(form.successor.data)) if form.successor.data else None
+        chosen = whole_number(form.successor.data)
+        successor = db.session.get(User, chosen) if chosen else None
         try:
             moved = deactivate_officer(current_user, officer, successor, office_today())
         except AssignmentError as error:
@@ -69,4 +69,15 @@ def deactivate(user_id: int):
         form=form,
         officer=officer,
         count=len(current_cooperative_ids(officer)),
+        successor_picker=officer_picker(
+            "successor",
+            str(form.successor.label.text),
+            whole_number(form.successor.data),
+            active_only=True,
+            role=officer.role,
+            exclude=officer.id,
+            fixed=[Choice("", "—")],
+            errors=form.successor.errors,
+            search_form="successor-search",
+        ),
     ), status

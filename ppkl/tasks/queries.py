@@ -1,6 +1,6 @@
 """Whose worklist: the SQL scope for an officer, a regency or the unassigned cooperatives."""
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_
 from sqlalchemy.orm import Session, contains_eager
 
 from ppkl.clock import office_today
@@ -8,7 +8,7 @@ from ppkl.cooperatives.queries import unassigned_condition
 from ppkl.coverage import officer_scope
 from ppkl.extensions import db
 from ppkl.models import Cooperative, Regency
-from ppkl.pagination import Page
+from ppkl.pagination import Page, read_page
 from ppkl.permissions import Permission, cooperative_scope, has_permission
 from ppkl.tasks.worklist import Thresholds, reason_counts, worklist_query
 
@@ -25,16 +25,13 @@ def scope_for(viewer, officer=None, regency_id: int | None = None, unassigned=Fa
     return and_(*clauses)
 
 
-def task_page(session: Session, scope, t: Thresholds, page: int, per_page: int) -> Page:
-    """One page of the worklist: two queries whatever its length."""
+def task_page(session: Session, scope, t: Thresholds) -> Page:
+    """The requested page of the worklist: two queries whatever its length (the count capped)."""
     stmt = worklist_query(scope, t)
-    total = session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
-    stmt = stmt.join(Regency, Regency.id == Cooperative.regency_id).options(
+    shown = stmt.join(Regency, Regency.id == Cooperative.regency_id).options(
         contains_eager(Cooperative.regency)
     )
-    page = max(1, page)
-    rows = session.execute(stmt.limit(per_page).offset((page - 1) * per_page)).all()
-    return Page(rows, page, per_page, total or 0)
+    return read_page(session, shown, stmt, entities=False)
 
 
 def task_counts(session: Session, scope, t: Thresholds) -> dict:

@@ -4,10 +4,10 @@ from flask_login import current_user
 from ppkl.access import load_officer, requires
 from ppkl.certification.queries import flags_of
 from ppkl.clock import office_today
-from ppkl.cooperatives.queries import officers, regencies
+from ppkl.cooperatives.pickers import officer_filter
+from ppkl.cooperatives.queries import regencies
 from ppkl.extensions import db
 from ppkl.inputs import db_int
-from ppkl.pagination import per_page, requested_page
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.blueprint import bp
 from ppkl.tasks.queries import scope_for, task_counts, task_page
@@ -29,13 +29,7 @@ def index():
         unassigned = request.args.get("unassigned") == "1"
     scope = scope_for(current_user, officer, regency_id, unassigned)
     thresholds = Thresholds.from_config(current_app.config, office_today())
-    page = task_page(
-        db.session,
-        scope,
-        thresholds,
-        requested_page(),
-        per_page(),
-    )
+    page = task_page(db.session, scope, thresholds)
     return render_template(
         "tasks/index.html",
         page=page,
@@ -49,6 +43,6 @@ def index():
         officer=officer,
         regency_id=regency_id,
         unassigned=unassigned,
-        officers=officers(db.session) if supervisor else [],
+        officer_filter=officer_filter(officer.id if officer else None) if supervisor else None,
         regencies=db.session.scalars(regencies()).all() if supervisor else [],
     )

@@ -6,25 +6,12 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
-from ppkl.cooperatives.queries import name_matches
-from ppkl.models import Assignment, Cooperative, Regency, User, Visit, VisitPhoto
+from ppkl.models import Assignment, Cooperative, User, Visit, VisitPhoto
+from ppkl.pagination import Keyset
 from ppkl.permissions import Permission, cooperative_scope, has_permission
 
-SEARCH_LIMIT = 50
-
-
-def cooperative_options(session: Session, user, q: str = "", limit: int = SEARCH_LIMIT):
-    """(id, name, regency) of the cooperatives the user covers whose name contains q."""
-    stmt = (
-        select(Cooperative.id, Cooperative.name, Regency.name.label("regency"))
-        .join(Regency, Regency.id == Cooperative.regency_id)
-        .where(cooperative_scope(user))
-    )
-    if q:
-        stmt = stmt.where(name_matches(q[:100]))
-    return session.execute(
-        stmt.order_by(Cooperative.active.desc(), Cooperative.name).limit(limit)
-    ).all()
+# Newest first; a cursor continues it on deep pages (ppkl/pagination.py).
+VISIT_ORDER = Keyset(Visit, ("visited_on", "id"), descending=True)
 
 
 def covered_cooperative(session: Session, user, cooperative_id: int | None):

@@ -2,7 +2,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    jsonify,
     redirect,
     render_template,
     request,
@@ -20,8 +19,8 @@ from ppkl.certification.services import MoveRefused
 from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.forms import LocationForm
+from ppkl.cooperatives.pickers import cooperative_picker, officer_filter
 from ppkl.cooperatives.places import describe_all
-from ppkl.cooperatives.queries import officers
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
@@ -39,8 +38,8 @@ from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, Vi
 from ppkl.visits.pending import KeptPhotos, PhotoLimits, keep_uploads, load_pending
 from ppkl.visits.photos import discard
 from ppkl.visits.queries import (
+    VISIT_ORDER,
     LostCooperative,
-    cooperative_options,
     covered_cooperative,
     lost_cooperative,
     photos_of,
@@ -138,22 +137,14 @@ def index():
     officer_id = request.args.get("officer", type=db_int)
     removed = sees_removed() and request.args.get("removed") == "1"
     stmt = visit_list(current_user, officer_id, removed)
-    page = paginate(db.session, stmt, entities=False)
+    page = paginate(db.session, stmt, entities=False, keyset=VISIT_ORDER)
     return render_template(
         "visits/index.html",
         page=page,
-        officers=officers(db.session) if sees_removed() else [],
+        officer_filter=officer_filter(officer_id) if sees_removed() else None,
         officer_id=officer_id,
         removed=removed,
     )
-
-
-@bp.route("/cooperatives")
-@requires(Permission.LOG_VISITS)
-def search_cooperatives():
-    """The officer's cooperatives whose name contains q, as JSON for the visit form."""
-    rows = cooperative_options(db.session, current_user, request.args.get("q", "").strip(), 20)
-    return jsonify([{"id": r.id, "name": r.name, "regency": r.regency} for r in rows])
 
 
 def move_form_for(coop: Cooperative | None):
@@ -213,11 +204,8 @@ def chosen_cooperative(form: VisitForm, preselected: Cooperative | None, move_fo
 def new():
     """Log a visit (and optionally a stage move): phone-first, cooperatives searched on the
     server; visit, move and photos are saved together or not at all."""
-    q = request.args.get("q", "").strip()[:100]
     preselected = preselected_cooperative()
     form = VisitForm()
-    options = cooperative_options(db.session, current_user, q)
-    form.cooperative_id.choices = [(r.id, f"{r.name} · {r.regency}") for r in options]
     move_form, to_stage = move_form_for(preselected)
     replay = already_saved(form)
     if replay is not None:
@@ -285,8 +273,17 @@ def new():
     return render_template(
         "visits/new.html",
         form=form,
-        q=q,
-        options=options,
+        cooperative_picker=cooperative_picker(
+            "cooperative_id",
+            str(form.cooperative_id.label.text),
+            current_user,
+            chosen_for_picker(form, preselected),
+            errors=form.cooperative_id.errors,
+            required=True,
+            search_form="cooperative-search",
+            # A cooperative taken off the officer while they typed: named, never chosen.
+            placeholder=lost.cooperative.name if lost else None,
+        ),
         today=office_today(),
         move_form=move_form,
         to_stage=to_stage,
@@ -296,6 +293,14 @@ def new():
         pending=kept.photos,
         lost=lost,
     ), status
+
+
+def chosen_for_picker(form: VisitForm, preselected: Cooperative | None) -> Cooperative | None:
+    """The cooperative the picker shows as chosen: the posted one, else the one in the URL."""
+    posted = form.cooperative_id.data
+    if posted and (preselected is None or posted != preselected.id):
+        return db.session.get(Cooperative, posted)
+    return preselected
 
 
 def visit_stale(error: StaleEdit, form, move_form, to_stage):

@@ -91,10 +91,29 @@ def test_officer_logs_a_visit_from_tugas_saya_on_a_phone(phone_without_js, field
 
 
 def test_cooperative_search_filters_as_the_officer_types(phone, field_server):
+    """The picker is an ARIA combobox: typing asks the server, the arrow keys and Enter
+    choose, and the hidden select the form submits follows."""
     sign_in(phone, field_server.url, "ppkl01", TEST_PASSWORD)
     phone.wait_for_url("**/tasks/")
     phone.goto(f"{field_server.url}/visits/new")
-    assert phone.locator("#cooperative_id option").count() == 3
-    phone.get_by_label("Cari koperasi").press_sequentially("cemp", delay=50)
-    expect(phone.locator("#cooperative_id option")).to_have_count(1)
-    assert phone.locator("#cooperative_id option").inner_text().startswith("Koperasi Cempaka Jaya")
+    box = phone.get_by_role("combobox", name="Koperasi")
+    expect(phone.locator("#cooperative_id")).to_be_hidden()
+    box.press_sequentially("cemp", delay=50)
+    expect(box).to_have_attribute("aria-expanded", "true")
+    options = phone.get_by_role("option")
+    expect(options).to_have_count(1)
+    assert options.first.inner_text().startswith("Koperasi Cempaka Jaya")
+    expect(phone.get_by_role("status").filter(has_text="1 yang cocok")).to_have_count(1)
+    box.press("ArrowDown")
+    expect(box).to_have_attribute("aria-activedescendant", options.first.get_attribute("id"))
+    assert not has_horizontal_overflow(phone)
+    phone.screenshot(path="/tmp/ppkl-picker-phone.png", full_page=True)
+    box.press("Enter")
+    expect(box).to_have_attribute("aria-expanded", "false")
+    assert box.input_value() == "Koperasi Cempaka Jaya"
+    chosen = phone.locator("#cooperative_id option:checked")
+    assert chosen.get_attribute("data-label") == "Koperasi Cempaka Jaya"
+    # Escape clears what was typed, and with it the choice.
+    box.press("Escape")
+    assert box.input_value() == ""
+    assert phone.locator("#cooperative_id").input_value() == ""

@@ -34,7 +34,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/visit-form.js",
-  "revision": "114db8b90335e2d7"
+  "revision": "9e2e582a149e4149"
  },
  {
   "url": "/static/district-filter.js",
@@ -45,16 +45,16 @@ self.PPKL_PRECACHE = [
   "revision": "37b23fb26ba389e0"
  },
  {
+  "url": "/static/picker.js",
+  "revision": "162945fe9865a8b5"
+ },
+ {
   "url": "/static/ppkl.css",
-  "revision": "26321f2c5f5270d7"
+  "revision": "f743b615fa66d3e8"
  },
  {
   "url": "/static/vendor/idb-8.0.4/idb.js",
   "revision": "e01b45d2e088a719"
- },
- {
-  "url": "/static/visit-form.js",
-  "revision": "1c9ae9dd12b9c2de"
  },
  {
   "url": "/bootstrap/static/css/bootstrap.min.css",

@@ -77,7 +77,9 @@ function readMove() {
 function checkVisit(form, visit) {
   let ok = true;
   if (!visit.cooperative_id) {
-    showError(document.getElementById("cooperative_id"), t("choose_cooperative"));
+    // The picker's search field when picker.js hid the select behind it.
+    const picker = document.getElementById("cooperative_id-q");
+    showError(picker && picker.closest(".enhanced") ? picker.closest(".input-group") : document.getElementById("cooperative_id"), t("choose_cooperative"));
     ok = false;
   }
   if (!visit.visited_on) {
