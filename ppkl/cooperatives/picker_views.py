@@ -20,7 +20,7 @@ def lookup_officers():
     """Officers whose name or username matches ?q= (only active ones with ?active=1, of one
     role with ?role=, without one officer with ?exclude=)."""
     role = request.args.get("role")
-    found = officer_matches(
+    _chosen, found = officer_matches(
         db.session,
         query_text(),
         PICKER_LIMIT,

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from ppkl.cooperatives.queries import cooperative_matches, officer_matches
 from ppkl.extensions import db
 from ppkl.models import Cooperative, User
-from ppkl.models.user import OFFICER_ROLES
 from ppkl.permissions import can_view_cooperative
 from ppkl.pickers import FALLBACK_LIMIT, Choice, Picker, picker, search_text
 
@@ -36,16 +35,15 @@ def officer_picker(
     **options,
 ) -> Picker:
     """A picker of officers (PPKL and DAK assistants), narrowed as the form needs."""
-    found = officer_matches(
+    chosen, found = officer_matches(
         db.session,
         search_text(key or name),
         FALLBACK_LIMIT,
         active_only=active_only,
         role=role,
         exclude=exclude,
+        chosen=selected_id,
     )
-    chosen = db.session.get(User, selected_id) if selected_id else None
-    is_officer = chosen is not None and chosen.role in {r.value for r in OFFICER_ROLES}
     url = url_for(
         "cooperatives.lookup_officers",
         active="1" if active_only else None,
@@ -57,7 +55,7 @@ def officer_picker(
         label,
         url,
         matches=[officer_choice(u, prefix) for u in found],
-        selected=officer_choice(chosen, prefix) if is_officer else None,
+        selected=officer_choice(chosen, prefix) if chosen else None,
         fixed=fixed,
         prefix=prefix,
         key=key,

@@ -280,26 +280,34 @@ def officer_matches(
     active_only: bool = False,
     role: str | None = None,
     exclude: int | None = None,
-) -> list[User]:
-    """Officers whose name or username holds every word of q, in the order of `officers`;
-    at most limit + 1 (the extra one only says that more exist)."""
-    stmt = select(User).where(User.role.in_([r.value for r in OFFICER_ROLES]))
+    chosen: int | None = None,
+) -> tuple[User | None, list[User]]:
+    """(the chosen officer, if any; officers whose name or username holds every word of q, in
+    the order of `officers`, at most limit + 1, the extra one only saying that more exist).
+    One query: the chosen officer comes first whether or not it matches."""
+    conditions = [User.role.in_([r.value for r in OFFICER_ROLES])]
     for word in q.lower().split()[:10]:
         pattern = like_pattern(word)
-        stmt = stmt.where(
+        conditions.append(
             or_(
                 func.lower(User.full_name).like(pattern, escape="\\"),
                 func.lower(User.username).like(pattern, escape="\\"),
             )
         )
     if active_only:
-        stmt = stmt.where(User.active.is_(True))
+        conditions.append(User.active.is_(True))
     if role is not None:
-        stmt = stmt.where(User.role == role)
+        conditions.append(User.role == role)
     if exclude is not None:
-        stmt = stmt.where(User.id != exclude)
-    order = (User.role.desc(), User.full_name, User.username)
-    return list(session.scalars(stmt.order_by(*order).limit(limit + 1)))
+        conditions.append(User.id != exclude)
+    is_chosen = User.id == (chosen or 0)
+    stmt = select(User).where(or_(and_(*conditions), is_chosen))
+    order = (is_chosen.desc(), User.role.desc(), User.full_name, User.username)
+    rows = list(session.scalars(stmt.order_by(*order).limit(limit + 2)))
+    first = rows[0] if rows and chosen and rows[0].id == chosen else None
+    rest = rows[1:] if first is not None else rows
+    is_officer = first is not None and first.role in {r.value for r in OFFICER_ROLES}
+    return (first if is_officer else None), rest[: limit + 1]
 
 
 def cooperative_matches(session: Session, user, q: str, limit: int):
