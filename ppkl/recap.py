@@ -27,10 +27,8 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Boolean,
     DateTime,
     Integer,
-    String,
     bindparam,
     case,
     cast,
@@ -280,67 +278,78 @@ def recap_series(
     regency_ids: Iterable[int] | None = None,
 ) -> dict[date, Recap]:
     """The recap as it stood at the end of each day (as `recap_as_of` has it), in one query
-    whatever the number of days; `regency_ids` limits the regencies (all when None)."""
+    whatever the number of days; `regency_ids` limits the regencies (all when None).
+
+    Each interval of `state_timeline` counts for the days whose cut-off falls in it, from when
+    both it and its cooperative exist (`start`) to its end. Rather than pairing every interval
+    with every day, each start adds one and each end takes one away in the bucket of the first
+    day it precedes; the running sum of the buckets, day by day, is the recap."""
+    days = sorted(days)
     if not days:
         return {}
-    # A UNION ALL of one-row SELECTs rather than VALUES: SQLite names no VALUES columns, and
-    # SQLAlchemy caches the compiled statement of bound literals but not of VALUES data.
-    cutoffs = union_all(
-        *(
-            select(
-                literal(day.isoformat(), String).label("day"),
-                literal(office_day_end(day, tz), DateTime).label("cutoff"),
-            )
-            for day in days
-        )
-    ).cte("cutoffs")
     scoped = regency_ids is not None
     t = state_timeline(scoped)
-    is_current = or_(t.c.valid_from.is_(None), t.c.valid_from < cutoffs.c.cutoff) & or_(
-        t.c.valid_to.is_(None), cutoffs.c.cutoff <= t.c.valid_to
+    cutoffs = [office_day_end(day, tz) for day in days]
+
+    def bucket(moment):
+        """The first day whose cut-off is after `moment`; len(days) when none (or NULL)."""
+        return case(*((moment < cutoff, i) for i, cutoff in enumerate(cutoffs)), else_=len(days))
+
+    created = Cooperative.created_at
+    start = case(
+        (or_(t.c.valid_from.is_(None), t.c.valid_from < created), created), else_=t.c.valid_from
     )
-    state = (
+    active = func.coalesce(
+        t.c.active,
+        case((Cooperative.active.is_(True), ACTIVE_CODES[True]), else_=ACTIVE_CODES[False]),
+    )
+    stage = func.coalesce(t.c.stage, _stage_code(Cooperative.stage))
+    is_active = active == ACTIVE_CODES[True]
+    counted = (
+        is_active,
+        active == ACTIVE_CODES[False],
+        is_active & (stage == STAGE_CODES[Stage.CERTIFIED.value]),
+        is_active & stage.in_([STAGE_CODES[s.value] for s in IN_PROGRESS_STAGES]),
+    )
+    flags = [case((condition, 1), else_=0).label(f"n{i}") for i, condition in enumerate(counted)]
+    intervals = (
         select(
-            cutoffs.c.day,
-            Cooperative.regency_id.label("regency_id"),
-            func.coalesce(
-                case({code: value for value, code in STAGE_CODES.items()}, value=t.c.stage),
-                Cooperative.stage,
-            ).label("stage"),
-            case(
-                (t.c.active == ACTIVE_CODES[True], True),
-                (t.c.active == ACTIVE_CODES[False], False),
-                else_=Cooperative.active,
-            ).label("active"),
+            Cooperative.regency_id, start.label("start_at"), t.c.valid_to.label("end_at"), *flags
         )
-        .select_from(cutoffs)
-        .join(t, is_current)
-        .join(
-            Cooperative,
-            (Cooperative.id == t.c.cooperative_id) & (Cooperative.created_at < cutoffs.c.cutoff),
+        .select_from(t)
+        .join(Cooperative, Cooperative.id == t.c.cooperative_id)
+        .where(
+            or_(t.c.valid_to.is_(None), start < t.c.valid_to),
+            Cooperative.regency_id.in_(REGENCY_IDS) if scoped else true(),
         )
+        .subquery()
     )
-    # One empty row per regency and day, so a regency without cooperatives shows zeros.
-    empty = select(cutoffs.c.day, Regency.id, cast(null(), String), cast(null(), Boolean))
-    empty = empty.select_from(cutoffs).join(Regency, true())
+    i = intervals.c
+    names = ("n0", "n1", "n2", "n3")
+    starts = select(i.regency_id, bucket(i.start_at), *(i[n] for n in names))
+    ends = select(i.regency_id, bucket(i.end_at), *(-i[n] for n in names)).where(
+        i.end_at.is_not(None)
+    )
+    # A row per regency past the last day, so a regency without cooperatives shows zeros.
+    regencies = select(Regency.id, literal(len(days)), *(literal(0) for _ in names))
     if scoped:
-        empty = empty.where(Regency.id.in_(REGENCY_IDS))
-    state = state.union_all(empty).subquery()
-    is_active = state.c.active.is_(True)
+        regencies = regencies.where(Regency.id.in_(REGENCY_IDS))
+    deltas = union_all(starts, ends, regencies).subquery("deltas")
+    d = deltas.c
     stmt = (
-        select(
-            state.c.day,
-            Regency.name,
-            func.count(case((is_active, 1))),
-            func.count(case((state.c.active.is_(False), 1))),
-            func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
-            func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
-        )
-        .join(Regency, Regency.id == state.c.regency_id)
-        .group_by(state.c.day, Regency.id, Regency.name)
+        select(Regency.name, d[1], *(func.sum(d[k]) for k in range(2, 6)))
+        .join(Regency, Regency.id == d[0])
+        .group_by(Regency.id, Regency.name, d[1])
     )
     params = {"regency_ids": list(regency_ids)} if scoped else {}
-    rows: dict[date, list[RecapRow]] = {day: [] for day in days}
-    for day, *counts in session.execute(stmt, params):
-        rows[date.fromisoformat(day)].append(RecapRow(*counts))
-    return {day: assemble(found) for day, found in rows.items()}
+    changes: dict[str, dict[int, tuple[int, ...]]] = {}
+    for name, index, *sums in session.execute(stmt, params):
+        changes.setdefault(name, {})[index] = tuple(int(n) for n in sums)
+    recaps = {}
+    totals = {name: (0, 0, 0, 0) for name in changes}
+    for index, day in enumerate(days):
+        for name, by_index in changes.items():
+            step = by_index.get(index, (0, 0, 0, 0))
+            totals[name] = tuple(a + b for a, b in zip(totals[name], step, strict=True))
+        recaps[day] = assemble(RecapRow(name, *totals[name]) for name in changes)
+    return recaps
