@@ -8,6 +8,7 @@ import functools
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from ppkl.ods.columns import MATCH_KEYS, field_for_header
 from ppkl.transfer.columns import unneutralise
@@ -51,8 +52,7 @@ class Problem(_Problem):
         return PROBLEMS[self.code]
 
 
-@dataclass(frozen=True)
-class OdsRow:
+class OdsRow(NamedTuple):
     row: int  # the spreadsheet row number (the header is row 1)
     nik: str | None = None
     name: str | None = None
@@ -138,10 +138,11 @@ def read_extract(table: Table, nik_pattern: str) -> Extract:
 
 
 def _parse_row(number: int, cells: list[str], positions: dict[str, int], nik_form: re.Pattern):
-    raw = {
-        name: unneutralise(cells[at].strip()) if at < len(cells) else ""
-        for name, at in positions.items()
-    }
+    count = len(cells)
+    raw = {name: cells[at].strip() if at < count else "" for name, at in positions.items()}
+    for name, value in raw.items():
+        if value[:1] == "'":  # an exported cell that looked like a formula
+            raw[name] = unneutralise(value)
     problems = []
     values: dict = {}
 
