@@ -1,5 +1,7 @@
 """What the run page, its export and its refusals call each group, reason and problem."""
 
+from datetime import date
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -7,7 +9,7 @@ from ppkl.certification.forms import PROBLEM_MESSAGES
 from ppkl.cooperatives.forms import DETAILS_MESSAGES
 from ppkl.domain import Problem
 from ppkl.forms import problem_text
-from ppkl.i18n import stage_label
+from ppkl.i18n import format_long_date, stage_label
 from ppkl.ods.rules import Group
 
 GROUP_LABELS = {
@@ -96,6 +98,27 @@ def proposal_text(data: dict) -> str:
     if proposal["kind"] == "create":
         return _("Create the cooperative (not started)")
     return " → ".join(stage_label(step["to"]) for step in proposal["steps"])
+
+
+def ods_facts(ods: dict | None) -> list[str]:
+    """What the extract said of a line, short: NIK, legal entity number, dates, RAT, status."""
+    ods = ods or {}
+    facts = []
+    if ods.get("nik"):
+        facts.append(f"NIK {ods['nik']}")
+    if ods.get("legal_entity_number"):
+        facts.append(_("BH %(number)s", number=ods["legal_entity_number"]))
+    if ods.get("ods_date"):
+        day = format_long_date(date.fromisoformat(ods["ods_date"]))
+        facts.append(_("updated %(date)s", date=day))
+    if ods.get("nik_issued_on"):
+        day = format_long_date(date.fromisoformat(ods["nik_issued_on"]))
+        facts.append(_("NIK of %(date)s", date=day))
+    if ods.get("last_rat_year"):
+        facts.append(_("RAT %(year)s", year=ods["last_rat_year"]))
+    if ods.get("ods_status"):
+        facts.append(ods["ods_status"])
+    return facts
 
 
 def apply_problem_message(problem: Problem) -> str:

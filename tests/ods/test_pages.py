@@ -60,6 +60,7 @@ def test_upload_keeps_a_run_and_shows_it_without_changing_anything(ods_app, ods_
     html = ods_client.get(f"/ods/runs/{run_id}").get_data(as_text=True)
     assert "ODS lebih maju" in html  # the group opened first
     assert 'name="line"' in html
+    assert "diperbarui 15 Juli 2019 · NIK tanggal 1 Agustus 2019 · RAT 2018" in html
     conflict = ods_client.get(f"/ods/runs/{run_id}?group=conflict").get_data(as_text=True)
     assert "NIK berbeda" in conflict
     listing = ods_client.get("/ods/").get_data(as_text=True)
