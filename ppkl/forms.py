@@ -37,9 +37,10 @@ class Form(FlaskForm):
                 return formdata
             if not _is_submitted():
                 return None
+            # By the field's full name: a prefixed form's file arrives as "<prefix>-<name>".
             file_fields = {
-                name
-                for name, field in form._fields.items()
+                field.name
+                for field in form._fields.values()
                 if isinstance(field, wtforms.fields.FileField)
             }
             files = MultiDict(

@@ -49,7 +49,7 @@ bp.before_request(check_csrf)
 # Routes outside the OpenAPI document: the document itself, the manifest, the service worker.
 plain_bp = FlaskBlueprint("api_plain", __name__)
 
-from ppkl.api import read_views, shell, token_views, views  # noqa: E402,F401
+from ppkl.api import move_views, read_views, shell, token_views, views  # noqa: E402,F401
 
 SECURITY_SCHEMES = {
     "bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token"},

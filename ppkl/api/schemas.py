@@ -123,6 +123,41 @@ class RatHeldInSchema(InputSchema):
     )
 
 
+MOVE_STAGES = [s.value for s in Stage if s != Stage.NOT_STARTED]
+
+
+class MoveInSchema(InputSchema):
+    """A forward move queued on the phone, sent as a multipart form (the certificate move
+    carries the certificate's photo). The evidence fields of `to_stage` are required."""
+
+    id = fields.UUID(required=True, metadata={"description": "Made on the phone (UUID 4)"})
+    version = fields.Integer(
+        required=True, validate=validate.Range(1, MAX_ID), metadata={"description": "As last seen"}
+    )
+    to_stage = fields.String(required=True, validate=validate.OneOf(MOVE_STAGES))
+    fiscal_year = fields.Integer(validate=validate.Range(1900, 2999))
+    held_on = fields.Date()
+    members_present = fields.Integer(validate=validate.Range(0, 10_000_000))
+    members_total = fields.Integer(validate=validate.Range(0, 10_000_000))
+    received_on = fields.Date()
+    entered_on = fields.Date()
+    entered_by = fields.String(validate=validate.Length(max=200))
+    nik = fields.String(validate=validate.Length(max=64))
+    issued_on = fields.Date()
+    note = text(2000)
+    code_nik = fields.String(
+        validate=validate.Length(max=64),
+        metadata={
+            "description": "The NIK read from the certificate's code that the officer was "
+            "shown and chose not to use: a typed NIK that differs from the code is refused "
+            "without it"
+        },
+    )
+    certificate = fields.Raw(
+        metadata={"type": "string", "format": "binary", "description": "JPEG, PNG or PDF"}
+    )
+
+
 class CooperativeOutSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)

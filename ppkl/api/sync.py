@@ -4,6 +4,7 @@ again. The rules themselves are the forms' services (log_visit, add_photos, adva
 these verbs only add the id check. They flush, the caller commits once.
 """
 
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import date
 
@@ -140,7 +141,27 @@ def record_rat_held_once(
 ) -> tuple[CooperativeHistory, bool]:
     """The "RAT held" move through the workflow's advance_stage (same rules, same version
     check), remembered under the phone's id so a resend does not move twice."""
-    content = move_content(cooperative.id, evidence, expected_version)
+    return record_move_once(
+        actor,
+        cooperative,
+        client_uuid,
+        move_content(cooperative.id, evidence, expected_version),
+        lambda: advance_stage(
+            actor, cooperative, Stage.RAT_HELD, evidence, None, expected_version, today
+        ),
+    )
+
+
+def record_move_once(
+    actor: User,
+    cooperative: Cooperative,
+    client_uuid: str,
+    content: dict,
+    move: Callable[[], CooperativeHistory],
+) -> tuple[CooperativeHistory, bool]:
+    """Make a stage move (`move`: the workflow's verb, same rules, same version check) and
+    remember it under the phone's id; a resend of the same content answers the move made
+    before, without moving twice. `content` is what makes two sends "the same"."""
     stored = db.session.get(ClientMove, client_uuid)
     if stored is not None:
         if stored.user_id != actor.id or stored.payload != content:
@@ -148,9 +169,7 @@ def record_rat_held_once(
         return db.session.get(CooperativeHistory, stored.history_id), False
     if not can_view_cooperative(actor, cooperative):
         raise NotYours()
-    entry = advance_stage(
-        actor, cooperative, Stage.RAT_HELD, evidence, None, expected_version, today
-    )
+    entry = move()
     db.session.add(
         ClientMove(
             client_uuid=client_uuid,

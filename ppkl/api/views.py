@@ -1,5 +1,6 @@
-"""API writes for the field app: visits, their photos, the "RAT held" move. Each is sent with
-an id made on the phone and is stored exactly once (ppkl.api.sync)."""
+"""API writes for the field app: visits, their photos, the "RAT held" move (other moves:
+ppkl.api.move_views). Each is sent with an id made on the phone and is stored exactly once
+(ppkl.api.sync)."""
 
 import io
 import logging
@@ -33,6 +34,7 @@ from ppkl.api.sync import (
     log_visit_once,
     record_rat_held_once,
 )
+from ppkl.certification.documents import DocumentError
 from ppkl.certification.forms import problem_message
 from ppkl.certification.services import MoveRefused
 from ppkl.clock import office_today
@@ -89,11 +91,18 @@ def refusal(error: Exception) -> ApiError:
             return invalid({"file": [message(error.code, error.filename or "file")]})
         case VisitError():
             return invalid({error.field: [message(error.code)]})
+        case DocumentError():
+            return invalid({"certificate": [problem_message(error.problems[0])]})
         case MoveRefused():
             errors: dict[str, list[str]] = {}
             for problem in error.problems:
                 errors.setdefault(problem.field, []).append(problem_message(problem))
-            return invalid(errors)
+            answer = invalid(errors)
+            # The phone shows the two NIKs side by side and lets the officer choose.
+            for problem in error.problems:
+                if problem.code == "nik_differs_from_code":
+                    answer.extra["code_nik"] = problem.params["read"]
+            return answer
         case StaleEdit():
             return stale(error)
         case IdConflict():
@@ -103,7 +112,7 @@ def refusal(error: Exception) -> ApiError:
     raise TypeError(type(error))
 
 
-REFUSALS = (PhotoError, VisitError, MoveRefused, StaleEdit, IdConflict, NotYours)
+REFUSALS = (PhotoError, VisitError, DocumentError, MoveRefused, StaleEdit, IdConflict, NotYours)
 
 
 def once(store: PhotoStore, write: Callable):
@@ -213,9 +222,7 @@ def add_photo(data, visit_id):
 @documents(403, 404)
 def rat_held(data, cooperative_id):
     """Record "RAT held" with its evidence, at the cooperative version the phone last saw."""
-    coop = db.session.get(Cooperative, cooperative_id)
-    if coop is None:
-        raise ApiError(404, "not_found", _("There is no such cooperative."))
+    coop = cooperative_or_404(cooperative_id)
     evidence = RatEvidence(
         data["fiscal_year"], data["held_on"], data["members_present"], data["members_total"]
     )
@@ -226,6 +233,18 @@ def rat_held(data, cooperative_id):
             current_user, coop, str(data["id"]), evidence, data["version"], office_today()
         ),
     )
+    return move_answer(coop, created)
+
+
+def cooperative_or_404(cooperative_id: int) -> Cooperative:
+    coop = db.session.get(Cooperative, cooperative_id)
+    if coop is None:
+        raise ApiError(404, "not_found", _("There is no such cooperative."))
+    return coop
+
+
+def move_answer(coop: Cooperative, created: bool):
+    """A move's answer: the cooperative as it is now; 201 when moved now, 200 for a resend."""
     db.session.refresh(coop)
     regency = db.session.get(Regency, coop.regency_id)
     return {"cooperative": cooperative_json(coop, regency.name)}, 201 if created else 200

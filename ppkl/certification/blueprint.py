@@ -25,4 +25,4 @@ def _check_settings(state) -> None:
 for function in (deadline_flag_label, evidence_items, flag_label, kind_label):
     bp.add_app_template_filter(function)
 
-from ppkl.certification import ledger_views, lists, uploads, views  # noqa: E402,F401
+from ppkl.certification import file_views, ledger_views, lists, views  # noqa: E402,F401

@@ -28,8 +28,10 @@ from ppkl.certification.services import MoveRefused, advance_stage
 from ppkl.domain import FieldError, Problem
 from ppkl.extensions import db
 from ppkl.models import CertificateDocument, Cooperative, CooperativeHistory, RatRecord, User
+from ppkl.storage.app import CERTIFICATES, storage_for
 from ppkl.storage.base import NotStored, Storage
 from ppkl.visits.photos import CleanPhoto, PhotoError, PhotoStore, clean_photo, discard
+from ppkl.visits.photos import store as store_photo
 from ppkl.workflow import CertificateEvidence, Stage
 
 log = logging.getLogger(__name__)
@@ -49,6 +51,10 @@ class DocumentError(FieldError):
 
     def __init__(self, code: str, filename: str = ""):
         super().__init__("certificate", code, name=filename)
+
+
+def certificate_storage() -> Storage:
+    return storage_for(CERTIFICATES)
 
 
 def clean_document(stream, filename: str, max_bytes: int) -> CleanPhoto:
@@ -75,6 +81,15 @@ class PendingDocument:
     name: str
     content_type: str
     size: int
+    reading: CodeReading
+
+
+@dataclass(frozen=True)
+class SentCertificate:
+    """A certificate photo sent with a move queued on a phone: cleaned, its code read. The NIK
+    the officer typed on the phone is their confirmation, so nothing waits pending."""
+
+    photo: CleanPhoto
     reading: CodeReading
 
 
@@ -165,15 +180,59 @@ def attach(
     name = f"{secrets.token_hex(16)}.{extension}"
     store.storage.copy(pending_key(document.name), name)
     store.written.append(name)
-    row = CertificateDocument(
-        cooperative_id=cooperative_id,
+    return _document_row(
+        actor,
+        cooperative_id,
+        name,
+        document.content_type,
+        document.size,
+        document.reading,
         history_id=history_id,
         rat_record_id=rat_record_id,
+    )
+
+
+def keep(
+    actor: User,
+    cooperative_id: int,
+    photo: CleanPhoto,
+    reading: CodeReading,
+    store: PhotoStore,
+    *,
+    history_id: int,
+) -> CertificateDocument:
+    """Keep a cleaned upload at once as a history row's evidence (the field app's queued move:
+    the user confirmed the NIK on the phone, so nothing waits pending); flushes, no commit."""
+    name = store_photo(photo, store.storage)
+    store.written.append(name)
+    return _document_row(
+        actor,
+        cooperative_id,
+        name,
+        photo.content_type,
+        len(photo.data),
+        reading,
+        history_id=history_id,
+    )
+
+
+def _document_row(
+    actor: User,
+    cooperative_id: int,
+    name: str,
+    content_type: str,
+    size: int,
+    reading: CodeReading,
+    **proves,
+) -> CertificateDocument:
+    row = CertificateDocument(
+        cooperative_id=cooperative_id,
         stored_name=name,
-        content_type=document.content_type,
-        size=document.size,
-        nik_read=document.reading.nik,
+        content_type=content_type,
+        size=size,
+        nik_read=reading.nik,
         uploaded_by_id=actor.id,
+        **proves,
     )
     db.session.add(row)
     db.session.flush()
@@ -182,19 +241,18 @@ def attach(
         user=actor,
         target=f"cooperative:{cooperative_id}",
         document=row.id,
-        nik_read=document.reading.nik,
+        nik_read=reading.nik,
     )
     log.info("certificate document %s for cooperative %s", row.id, cooperative_id)
     return row
 
 
-def code_nik_problems(nik: str, document: PendingDocument | None, seen: str | None) -> list:
-    """A typed NIK that differs from the one the code holds is saved only once the page has
-    shown the two side by side (`seen`: the code's NIK the page showed)."""
-    read = document.reading.nik if document else None
+def code_nik_problems(nik: str, read: str | None, seen: str | None) -> list:
+    """A typed NIK that differs from the one the code holds (`read`) is saved only once the
+    user has been shown the two side by side (`seen`: the code's NIK the page or phone showed)."""
     if read is None or nik == read or seen == read:
         return []
-    return [Problem("nik", "nik_differs_from_code", {"read": read})]
+    return [Problem("nik", "nik_differs_from_code", {"read": read, "typed": nik})]
 
 
 def certify(
@@ -204,20 +262,23 @@ def certify(
     note: str | None,
     expected_version: int | None,
     today: date,
-    document: PendingDocument | None,
+    document: PendingDocument | SentCertificate | None,
     store: PhotoStore,
     code_nik_seen: str | None = None,
 ) -> CooperativeHistory:
     """The move to certified, with the certificate's photo or scan as its evidence when one
     was sent; flushes, never commits."""
-    problems = code_nik_problems(evidence.nik, document, code_nik_seen)
+    read = document.reading.nik if document else None
+    problems = code_nik_problems(evidence.nik, read, code_nik_seen)
     if problems:
         raise MoveRefused(problems)
     entry = advance_stage(
         actor, cooperative, Stage.CERTIFIED, evidence, note, expected_version, today
     )
-    if document is not None:
+    if isinstance(document, PendingDocument):
         attach(actor, cooperative.id, document, store, history_id=entry.id)
+    elif document is not None:
+        keep(actor, cooperative.id, document.photo, document.reading, store, history_id=entry.id)
     return entry
 
 

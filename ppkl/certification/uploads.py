@@ -1,35 +1,26 @@
-"""The certificate upload on the move and RAT pages: taking the file, showing the code's NIK,
-serving the kept file. The rules and storage are in ppkl.certification.documents."""
+"""The certificate upload on the move and RAT pages (and the visit form's move): taking the file,
+showing the code's NIK. No routes here (the kept file is served by
+ppkl.certification.file_views), so other areas may import it. The rules and storage are in
+ppkl.certification.documents."""
 
 from dataclasses import dataclass
 
-from flask import abort, current_app
+from flask import current_app
 from flask_login import current_user
-from sqlalchemy import select
 
-from ppkl.access import load_cooperative, requires
-from ppkl.certification.blueprint import bp
 from ppkl.certification.codes import CodeReading, Reading, read_nik
 from ppkl.certification.documents import (
     DocumentError,
     PendingDocument,
     PhotoStore,
+    certificate_storage,
     clean_document,
     discard,
     held,
     hold,
     release,
 )
-from ppkl.extensions import db
-from ppkl.models import CertificateDocument
-from ppkl.permissions import Permission
-from ppkl.storage.app import CERTIFICATES, send, storage_for
-from ppkl.storage.base import Storage
 from ppkl.transaction import after_commit
-
-
-def certificate_storage() -> Storage:
-    return storage_for(CERTIFICATES)
 
 
 @dataclass
@@ -101,17 +92,3 @@ def stored(store: PhotoStore, document: PendingDocument | None) -> None:
 def forget_written(store: PhotoStore) -> None:
     """After a refused or failed save: remove the files this request copied."""
     discard(store.written, store.storage)
-
-
-@bp.route("/certificates/<int:document_id>")
-@requires(Permission.VIEW_COOPERATIVES)
-def certificate_file(document_id: int):
-    """A certificate photo or scan, only for users who may see its cooperative."""
-    document = db.session.scalar(
-        select(CertificateDocument).where(CertificateDocument.id == document_id)
-    )
-    if document is None:
-        abort(404)
-    load_cooperative(document.cooperative_id)
-    # Cache-Control: no-store, like every response to a signed-in user (ppkl.security.headers).
-    return send(certificate_storage(), document.stored_name, document.content_type)

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ppkl import audit
+from ppkl.certification.documents import PendingDocument, certify
 from ppkl.certification.services import advance_stage
 from ppkl.clock import utcnow
 from ppkl.domain import FieldError
@@ -23,6 +24,7 @@ from ppkl.visits.rules import (
     follow_up_problem,
     visit_date_problem,
 )
+from ppkl.workflow import Stage
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +59,16 @@ class VisitDetails:
 
 @dataclass(frozen=True)
 class StageMove:
-    """A stage move recorded with the visit, through the workflow's advance_stage."""
+    """A stage move recorded with the visit, through the workflow's advance_stage; the move to
+    certified goes through certify, with the certificate's photo when one was sent."""
 
     to_stage: str
     evidence: object
     note: str | None
     expected_version: int | None
+    document: PendingDocument | None = None
+    store: PhotoStore | None = None
+    code_nik_seen: str | None = None
 
 
 def check_details(details: VisitDetails, today: date) -> None:
@@ -119,7 +125,19 @@ def log_visit(
     apply_location(visit, location)
     db.session.add(visit)
     db.session.flush()
-    if move is not None:
+    if move is not None and move.to_stage == Stage.CERTIFIED:
+        certify(
+            actor,
+            cooperative,
+            move.evidence,
+            move.note,
+            move.expected_version,
+            today,
+            move.document,
+            move.store,
+            move.code_nik_seen,
+        )
+    elif move is not None:
         advance_stage(
             actor,
             cooperative,

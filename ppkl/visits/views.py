@@ -14,7 +14,13 @@ from sqlalchemy.exc import IntegrityError
 
 from ppkl.access import requires
 from ppkl.certification.deadlines import rules_from_config
-from ppkl.certification.forms import MOVE_FORMS, prefill_move, problem_message, show_problems
+from ppkl.certification.forms import (
+    MOVE_FORMS,
+    CertificateUploadForm,
+    prefill_move,
+    problem_message,
+    show_problems,
+)
 from ppkl.certification.services import MoveRefused
 from ppkl.certification.stale import move_stale
 from ppkl.clock import office_today, utcnow
@@ -34,6 +40,13 @@ from ppkl.storage.app import VISIT_PHOTOS, send, storage_for
 from ppkl.storage.base import Storage
 from ppkl.transaction import after_commit, commit_early
 from ppkl.visits.blueprint import bp
+from ppkl.visits.certificate import (
+    after_refusal,
+    after_save,
+    certificate_move,
+    show_certificate,
+    take_certificate,
+)
 from ppkl.visits.forms import VISIT_MESSAGES, RemoveVisitForm, VisitEditForm, VisitForm
 from ppkl.visits.pending import KeptPhotos, PhotoLimits, keep_uploads, load_pending
 from ppkl.visits.photos import discard
@@ -162,7 +175,9 @@ def move_form_for(coop: Cooperative | None):
         to_stage = next_stage(coop.stage) if coop.active else None
         if to_stage is None or not can_move(current_user, coop, to_stage):
             return None, None
-    form = MOVE_FORMS[to_stage](prefix="move", meta={"csrf": False})
+    # The certificate move takes the certificate's photo here too, as on its own page.
+    kind = CertificateUploadForm if to_stage == Stage.CERTIFIED else MOVE_FORMS[to_stage]
+    form = kind(prefix="move", meta={"csrf": False})
     if request.method == "GET":
         prefill_move(
             form, coop, current_user, office_today(), rules_from_config(current_app.config)
@@ -216,18 +231,30 @@ def new():
     status, general, stale, lost = 200, [], None, None
     kept = kept_photos(form)
     moving = bool(move_form and form.record_move.data)
+    certificate = (
+        take_certificate(move_form, preselected.id)
+        if moving and to_stage == Stage.CERTIFIED and form.is_submitted()
+        else None
+    )
     valid = form.validate_on_submit()
     if moving and form.is_submitted() and move_form.expected_version() != preselected.version:
         valid, stale = False, visit_stale(StaleEdit(preselected.id), form, move_form, to_stage)
     elif valid and moving:
         valid = move_form.validate()
     show_photo_error(form, kept)
-    if valid and kept.error is None:
+    shown_again = show_certificate(move_form, certificate)
+    if valid and kept.error is None and not shown_again:
         evidence = move_form.evidence() if moving else None
         try:
             coop = chosen_cooperative(form, preselected, move_form)
             move = (
-                StageMove(to_stage, evidence, move_form.note.data, move_form.expected_version())
+                StageMove(
+                    to_stage,
+                    evidence,
+                    move_form.note.data,
+                    move_form.expected_version(),
+                    **certificate_move(move_form, certificate),
+                )
                 if moving
                 else None
             )
@@ -244,6 +271,7 @@ def new():
             if key is not None:
                 key.url = url_for("visits.detail", visit_id=visit.id)
         except IntegrityError as error:
+            after_refusal(move_form, certificate)
             return lost_race(form, error)
         except NotYourCooperative as error:
             db.session.rollback()
@@ -251,11 +279,17 @@ def new():
             form.cooperative_id.errors = [unassigned_message(lost)]
             status = 403
         except StaleEdit as error:
+            after_refusal(move_form, certificate)
             stale = visit_stale(error, form, move_form, to_stage)
         except (VisitError, MoveRefused) as error:
             general = show_visit_refusal(form, move_form, error)
+            after_refusal(move_form, certificate, error.problems)
             status = 400
+        except Exception:
+            after_refusal(move_form, certificate)
+            raise
         else:
+            after_save(certificate)
             flash(_("Visit saved."), "success")
             if moving:
                 flash(_("Moved to %(stage)s.", stage=stage_label(to_stage)), "success")
@@ -292,6 +326,7 @@ def new():
         stale=stale,
         pending=kept.photos,
         lost=lost,
+        upload=certificate.upload if certificate else None,
     ), status
 
 

@@ -87,6 +87,9 @@ function describeRefusal(item) {
     });
     box.append(list);
   }
+  if (refusal.part === "move" && item.move.to_stage === "certified" && refusal.errors && refusal.errors.nik) {
+    box.append(nikCorrection(item));
+  }
   const current = refusal.current;
   if (refusal.part === "move" && current) {
     box.append(element("div", "text-body", t("stale_yours", { version: item.move.version })));
@@ -108,6 +111,32 @@ function describeRefusal(item) {
   return box;
 }
 
+// A certificate move refused for its NIK (not what the code in the photo holds, taken by another
+// cooperative, wrong form) stays on the phone to be corrected here: the two NIKs side by side
+// when the code held one, and the field holding the code's.
+function nikCorrection(item) {
+  const refusal = item.refusal;
+  const box = element("div", "nik-fix mt-2 text-body");
+  if (refusal.code_nik) {
+    // One under the other: two 16-digit numbers side by side do not fit a 360 px screen.
+    const table = element("dl", "mb-1 nik-pair");
+    table.append(element("dt", "fw-normal", t("nik_typed")), element("dd", "mb-1 font-monospace", item.move.nik));
+    table.append(element("dt", "fw-normal", t("nik_code")), element("dd", "mb-1 font-monospace", refusal.code_nik));
+    box.append(table);
+  }
+  const input = element("input", "form-control form-control-sm font-monospace");
+  input.id = `nik-${item.id}`;
+  input.inputMode = "numeric";
+  input.autocomplete = "off";
+  input.value = refusal.code_nik || item.move.nik || "";
+  input.dataset.nikFor = item.id;
+  const label = element("label", "form-label small mb-1", t("nik_fix"));
+  label.htmlFor = input.id;
+  box.append(label, input);
+  if (refusal.code_nik) box.append(element("p", "small text-muted mb-0 mt-1", t("nik_fix_hint")));
+  return box;
+}
+
 function itemRow(item) {
   const row = element("li", "sync-item");
   row.dataset.itemId = item.id;
@@ -118,7 +147,8 @@ function itemRow(item) {
   row.append(head);
   const parts = [];
   if (item.photos.length) parts.push(t("photos", { count: item.photos.length }));
-  if (item.move) parts.push(t("rat_held"));
+  if (item.move) parts.push(t("move_to", { stage: stageLabel(item.move.to_stage || "rat_held") }));
+  if (item.certificate) parts.push(t("certificate_photo"));
   if (parts.length) row.append(element("div", "small text-muted", parts.join(" · ")));
   if (item.state === "refused" && item.refusal) row.append(describeRefusal(item));
   if (item.state === "waiting" || item.state === "refused") {
@@ -142,7 +172,13 @@ async function render() {
   badge.classList.toggle("has-pending", pending > 0);
   badge.hidden = false;
   const list = document.getElementById("sync-list");
+  // A NIK being corrected survives the list being drawn again (another item's progress).
+  const typed = new Map([...list.querySelectorAll("[data-nik-for]")].map((input) => [input.dataset.nikFor, input.value]));
   list.replaceChildren(...items.map(itemRow));
+  typed.forEach((text, id) => {
+    const input = list.querySelector(`[data-nik-for="${id}"]`);
+    if (input) input.value = text;
+  });
   if (!items.length) list.append(element("li", "text-muted small", t("nothing_waiting")));
   renderStatus();
 }
@@ -161,6 +197,14 @@ async function resend(id) {
   // has now seen both.
   if (item.refusal && item.refusal.part === "move" && item.refusal.current && item.move) {
     item.move.version = item.refusal.current.version;
+  }
+  const nik = document.querySelector(`[data-nik-for="${id}"]`);
+  if (nik && item.move) {
+    item.move.nik = nik.value.trim();
+    // Shown both, the officer kept a NIK other than the code's: sent as their decision.
+    const read = item.refusal.code_nik;
+    if (read && item.move.nik !== read) item.move.code_nik = read;
+    else delete item.move.code_nik;
   }
   item.state = "waiting";
   item.refusal = null;

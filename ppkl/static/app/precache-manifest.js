@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "c44e1ebe9a379eba"
+  "revision": "b99ebba936161f45"
  },
  {
   "url": "/static/app/offline.html",
@@ -18,7 +18,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/photos.js",
-  "revision": "fa4f955302a453b0"
+  "revision": "06ec3d67a8c46eb9"
  },
  {
   "url": "/static/app/queue.js",
@@ -30,11 +30,11 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/sync.js",
-  "revision": "4d3b22ba3b4fbfff"
+  "revision": "e2c021a704ee0fcd"
  },
  {
   "url": "/static/app/visit-form.js",
-  "revision": "9e2e582a149e4149"
+  "revision": "22c47a01c33f4f48"
  },
  {
   "url": "/static/district-filter.js",

@@ -76,8 +76,26 @@ async function refuse(item, part, answer) {
     message: answer.body.message || "",
     errors: answer.body.errors || null,
     current: answer.body.current || null,
+    code_nik: answer.body.code_nik || null,
   };
   await queue.putItem(userId, item);
+}
+
+// A move, with the certificate's photo when it has one. Items queued before every move went
+// through the queue hold a RAT-held move without `to_stage`: they go where they always went.
+async function sendMove(item) {
+  const base = `/api/v1/cooperatives/${item.visit.cooperative_id}`;
+  if (!item.move.to_stage) return api(`${base}/rat-held`, { method: "POST", json: item.move });
+  const form = new FormData();
+  Object.entries(item.move).forEach(([name, text]) => {
+    if (text !== null && text !== undefined) form.append(name, String(text));
+  });
+  if (item.certificate) {
+    const stored = await queue.getFile(userId, item.certificate.id);
+    if (!stored) return { status: 0, body: { code: "photo_missing", message: item.certificate.name } };
+    form.append("certificate", stored.blob, item.certificate.name);
+  }
+  return api(`${base}/moves`, { method: "POST", form });
 }
 
 async function sendItem(item) {
@@ -110,10 +128,11 @@ async function sendItem(item) {
       await queue.deleteFile(userId, photo.id);
     }
     if (item.move && !item.move_done) {
-      const path = `/api/v1/cooperatives/${item.visit.cooperative_id}/rat-held`;
-      const answer = await api(path, { method: "POST", json: item.move });
+      const answer = await sendMove(item);
       if (!accepted(answer)) return refuse(item, "move", answer);
       item.move_done = true;
+      await queue.putItem(userId, item);
+      if (item.certificate) await queue.deleteFile(userId, item.certificate.id);
     }
     item.state = "sent";
     item.sent_at = new Date().toISOString();

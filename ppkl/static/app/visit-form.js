@@ -7,7 +7,10 @@ import { requestBackgroundSync, syncNow } from "./sync.js";
 import { t } from "./strings.js";
 
 const FIELDS = ["visited_on", "people_met", "notes", "outcome", "follow_up_on", "follow_up_action"];
-const MOVE_FIELDS = ["fiscal_year", "held_on", "members_present", "members_total"];
+// Move fields the phone does not send: the form's own bookkeeping and the file (sent apart).
+const MOVE_SKIPPED = ["to_stage", "pending", "code_nik", "certificate", "form_key"];
+// A certificate photo keeps more pixels than a visit photo: its barcode must stay readable.
+const CERTIFICATE_SIZE = { longestSide: 2000, quality: 0.85 };
 
 let position = null;
 
@@ -63,13 +66,43 @@ function readVisit(form) {
   return { visit, cooperativeName: option ? option.textContent.split(" · ")[0] : "" };
 }
 
-function readMove() {
-  const move = { id: crypto.randomUUID(), version: Number(value("move-version")) };
-  MOVE_FIELDS.forEach((name) => {
-    const text = value(`move-${name}`);
-    move[name] = text !== null && name !== "held_on" ? Number(text) : text;
+// Every move the form offers goes through the queue: its evidence fields are read as they are
+// named on the form (move-<field>); the server's rules check them.
+function readMove(fieldset) {
+  const move = { id: crypto.randomUUID(), to_stage: fieldset.dataset.toStage };
+  fieldset.querySelectorAll("input[name^='move-'], textarea[name^='move-'], select[name^='move-']").forEach((input) => {
+    const name = input.name.slice("move-".length);
+    if (MOVE_SKIPPED.includes(name) || input.type === "file") return;
+    const text = input.value.trim();
+    if (text !== "") move[name] = text;
   });
   return move;
+}
+
+// The NIK typed on the phone is the officer's confirmation of the certificate: it must be there.
+function checkMove(move) {
+  if (move.to_stage !== "certified" || move.nik) return true;
+  showError(document.getElementById("move-nik"), t("nik_required"));
+  return false;
+}
+
+// The certificate's photo, made smaller like visit photos (a PDF scan is kept as it is).
+async function readCertificate(input) {
+  const file = input && input.files[0];
+  if (!file) return { certificate: null, files: [] };
+  const id = crypto.randomUUID();
+  if (file.type === "application/pdf") {
+    return { certificate: { id, name: file.name, size: file.size }, files: [{ id, blob: file }] };
+  }
+  let resized;
+  try {
+    resized = await resizePhoto(file, CERTIFICATE_SIZE);
+  } catch (error) {
+    showError(input, t("photo_unreadable", { name: file.name }));
+    return null;
+  }
+  const name = `${file.name.replace(/\.[^.]*$/, "") || "sertifikat"}.jpg`;
+  return { certificate: { id, name, size: resized.blob.size }, files: [{ id, blob: resized.blob }] };
 }
 
 // Only what the phone can tell for sure is checked here; the server's rules decide the rest, and
@@ -124,6 +157,14 @@ function resetForm(form) {
   if (photos) photos.value = "";
   const moving = document.getElementById("record_move");
   if (moving) moving.checked = false;
+  // The move's evidence goes too (a NIK left in the field could be queued again by mistake);
+  // its hidden fields (the version the page showed) stay.
+  const fieldset = document.getElementById("stage-move");
+  if (fieldset) {
+    fieldset.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), textarea").forEach((input) => {
+      input.value = "";
+    });
+  }
 }
 
 function followItem(userId, id, box) {
@@ -153,16 +194,8 @@ export function enhance(userId) {
     const moving = document.getElementById("record_move");
     let move = null;
     if (moving && moving.checked) {
-      if (document.getElementById("stage-move").dataset.toStage !== "rat_held") {
-        // Only the first move (RAT held) goes through the queue; later ones post as before.
-        if (navigator.onLine) {
-          form.submit();
-          return;
-        }
-        showError(moving.closest("label"), t("move_needs_connection"));
-        return;
-      }
-      move = readMove();
+      move = readMove(document.getElementById("stage-move"));
+      if (!checkMove(move)) return;
     }
     busy = true;
     const label = submit.textContent;
@@ -171,6 +204,8 @@ export function enhance(userId) {
     try {
       const photos = await readPhotos(document.getElementById("photos"));
       if (photos === null) return;
+      const certificate = move ? await readCertificate(document.getElementById("move-certificate")) : { certificate: null, files: [] };
+      if (certificate === null) return;
       const item = {
         id: visit.id,
         kind: "visit",
@@ -182,9 +217,10 @@ export function enhance(userId) {
         photos: photos.photos,
         move,
         move_done: false,
+        certificate: certificate.certificate,
         refusal: null,
       };
-      await queue.addItem(userId, item, photos.files);
+      await queue.addItem(userId, item, [...photos.files, ...certificate.files]);
       saved.className = "alert alert-success";
       saved.textContent = t("saved_on_phone");
       saved.dataset.itemId = item.id;
