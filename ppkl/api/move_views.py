@@ -23,7 +23,9 @@ from ppkl.certification.documents import (
 )
 from ppkl.certification.services import advance_stage
 from ppkl.clock import office_today
-from ppkl.json_errors import invalid
+from ppkl.extensions import db
+from ppkl.json_errors import ApiError, invalid
+from ppkl.models import ClientMove, Cooperative
 from ppkl.permissions import Permission
 from ppkl.visits.services import PhotoStore
 from ppkl.workflow import EVIDENCE_FOR, Stage, evidence_json
@@ -112,3 +114,16 @@ def move(data, cooperative_id):
         lambda: record_move_once(current_user, coop, str(data["id"]), content, make_move),
     )
     return move_answer(coop, created)
+
+
+@bp.route("/moves/<uuid:move_id>")
+@requires(Permission.MOVE_STAGE)
+@bp.response(200, MoveOutSchema)
+@documents(404)
+def sent_move(move_id):
+    """Whether a move sent under this id was recorded: the phone asks before sending a move
+    (and its certificate photo) again that its service worker may have sent meanwhile."""
+    stored = db.session.get(ClientMove, str(move_id))
+    if stored is None or stored.user_id != current_user.id:
+        raise ApiError(404, "not_found", _("No move with this id was sent by you."))
+    return move_answer(db.session.get(Cooperative, stored.cooperative_id), False)

@@ -201,3 +201,15 @@ def test_the_phone_sends_with_its_session_and_csrf_token(client, auth, ods):
     body = certified_body(ods, certificate(qr_code(NIK)))
     assert send(client, ods, body, {}).status_code == 400  # no CSRF token
     assert send(client, ods, body, headers).status_code == 201
+
+
+def test_the_phone_may_ask_whether_a_move_arrived(client, field, ods, officer_token, make_token):
+    body = certified_body(ods, certificate(qr_code(NIK)))
+    assert client.get(f"/api/v1/moves/{body['id']}", headers=officer_token).status_code == 404
+    assert send(client, ods, body, officer_token).status_code == 201
+    answer = client.get(f"/api/v1/moves/{body['id']}", headers=officer_token)
+    assert answer.status_code == 200
+    assert answer.get_json()["cooperative"]["nik"] == NIK
+    # Another user is not told about it.
+    other = {"Authorization": f"Bearer {make_token(field['boss'])}"}
+    assert client.get(f"/api/v1/moves/{body['id']}", headers=other).status_code == 404

@@ -2,7 +2,8 @@
 officer logs a visit with the move to certified, types the NIK and takes the certificate's photo;
 both wait on the phone; when the signal returns the server reads the code, finds the same NIK and
 records the move once, with the photo as its evidence. A NIK that differs from the code is
-refused, stays on the phone with both NIKs side by side, and is corrected there."""
+refused, stays on the phone with both NIKs side by side, and is corrected there. With every ppkl
+page closed, Background Sync sends what the page handed to the service worker."""
 
 import time
 from datetime import date, timedelta
@@ -13,6 +14,7 @@ from tests.browser.conftest import LiveServer, has_horizontal_overflow
 from tests.browser.field import (
     COOPS,
     open_phone,
+    record_request_bodies,
     open_tasks_online,
     pending,
     seed_field,
@@ -38,7 +40,7 @@ def field(databases, tmp_path_factory):
     migrate_to_head(app)
     ids = seed_field(app)
     with app.app_context():
-        for name in COOPS[:2]:
+        for name in COOPS[:3]:
             db.session.get(Cooperative, ids[name]).stage = "ods_entered"
         db.session.commit()
         db.session.remove()
@@ -147,4 +149,80 @@ def test_a_certified_move_with_its_photo_waits_offline_and_is_recorded_once(
     page.screenshot(path="/tmp/ppkl-field-certificate-cooperative.png", full_page=True)
     time.sleep(0.5)
     assert len(list(field["dir"].glob("*.jpg"))) == 2
+    context.close()
+
+
+WORKER_QUEUE = """new Promise((resolve) => {
+  const open = indexedDB.open("workbox-background-sync");
+  open.onerror = () => resolve(-1);
+  open.onsuccess = () => {
+    const db = open.result;
+    if (!db.objectStoreNames.contains("requests")) { db.close(); resolve(0); return; }
+    const count = db.transaction("requests").objectStore("requests").count();
+    count.onsuccess = () => { db.close(); resolve(count.result); };
+  };
+})"""
+
+
+def dispatch_sync(context, page, base):
+    """What the browser does when the signal returns: the worker's Background Sync event (fired
+    here through the DevTools protocol: Chromium takes its network state from the machine, not
+    from the test's offline switch)."""
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 5
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(100)  # lets Playwright deliver the protocol's events
+    (registration,) = [r for r in registrations if r["scopeURL"].startswith(base)]
+    cdp.send(
+        "ServiceWorker.dispatchSyncEvent",
+        {
+            "origin": base,
+            "registrationId": registration["registrationId"],
+            "tag": "workbox-background-sync:ppkl-parts",
+            "lastChance": False,
+        },
+    )
+
+
+def test_background_sync_sends_with_every_page_closed(playwright, field, tmp_path):
+    base, app, coops = field["url"], field["app"], field["coops"]
+    photo = tmp_path / "sertifikat-3.jpg"
+    photo.write_bytes(certificate(qr_code(NIK[:-4] + "7777"), scale=1))
+    context, page = open_phone(playwright, tmp_path / "profile")
+    open_tasks_online(page, base)
+    context.set_offline(True)
+    log_certified_visit(page, base, coops[COOPS[2]], NIK[:-4] + "7777", photo)
+    # The page could not send: it handed the worker the visit and the move with its photo.
+    wait_until(page, WORKER_QUEUE + ".then(count => count === 2)")
+
+    # The officer closes ppkl; the signal returns with no ppkl page open.
+    blank = context.new_page()
+    page.close()
+    context.set_offline(False)
+    dispatch_sync(context, blank, base)
+    started = time.monotonic()
+    while time.monotonic() - started < 15:
+        if certified_rows(app)["coops"][COOPS[2]]:
+            break
+        time.sleep(0.3)
+    rows = certified_rows(app)
+    assert rows["coops"][COOPS[2]] == NIK[:-4] + "7777"
+    assert (coops[COOPS[2]], NIK[:-4] + "7777") in rows["documents"]
+
+    # The next page learns what arrived: nothing is sent twice, the item shows as sent.
+    bodies = record_request_bodies(app)
+    page = blank
+    page.goto(f"{base}/tasks/")
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
+    assert not [path for _, path, _ in bodies if path.endswith("/moves")]
+    assert [path for _, path, _ in bodies if path.startswith("/api/v1/moves/")]
+    wait_until(page, WORKER_QUEUE + ".then(count => count === 0)")
+    rows = certified_rows(app)
+    assert rows["moves"].count(coops[COOPS[2]]) == 1
     context.close()

@@ -1,7 +1,7 @@
 // The field app on every signed-in page: service worker, send-queue badge and list, sync,
 // the "last refreshed" mark on pages served from the phone, and the sign-out guard.
 import * as queue from "./queue.js";
-import { currentStatus, onStatus, startSync, syncNow } from "./sync.js";
+import { currentStatus, onStatus, signingOut, startSync, syncNow } from "./sync.js";
 import { fieldLabel, formatDate, formatDateTime, stageLabel, t } from "./strings.js";
 
 const body = document.body;
@@ -242,6 +242,7 @@ function guardSignOut() {
     const pending = await queue.pendingCount(userId);
     if (pending > 0 && !window.confirm(t("signout_confirm", { count: pending }))) return;
     // The pages kept for this user go; the queue stays, for this user only, until they return.
+    signingOut();
     if ("caches" in window) {
       await caches.delete(PAGE_CACHE_PREFIX + userId);
       const meta = await caches.open("ppkl-meta");

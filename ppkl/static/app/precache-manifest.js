@@ -10,7 +10,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/main.js",
-  "revision": "b99ebba936161f45"
+  "revision": "a798ed6578a9d43f"
  },
  {
   "url": "/static/app/offline.html",
@@ -30,7 +30,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/sync.js",
-  "revision": "e2c021a704ee0fcd"
+  "revision": "4f107584fb8fbd17"
  },
  {
   "url": "/static/app/visit-form.js",

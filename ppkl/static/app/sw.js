@@ -4,9 +4,11 @@
  * tools/precache_manifest.py), so a deployment that changes a file replaces exactly that file.
  * Officer pages (Tugas saya, cooperative pages, the visit form): network first, and the copy kept
  * in a cache of the signed-in user's own (ppkl-pages-<user id>), served when the network fails.
- * The send queue lives in IndexedDB and is sent by the pages (they hold the CSRF token); this
- * worker only wakes them (Background Sync) and never touches the queue, so an update of the
- * worker cannot lose queued items. Page caches are not versioned for the same reason.
+ * The send queue lives in IndexedDB and is sent by the pages; this worker never touches it, so an
+ * update of the worker cannot lose queued items. Page caches are not versioned for the same
+ * reason. When a page cannot send (no signal), it hands this worker a copy of the requests still
+ * to make, and Workbox's Background Sync queue replays them when the signal returns, even with
+ * every ppkl page closed (see replayParts). The page's own sending stays the fallback.
  */
 /* global workbox */
 importScripts("/static/vendor/workbox-7.4.1/workbox-sw.js");
@@ -164,13 +166,82 @@ self.addEventListener("message", (event) => {
     event.waitUntil(setCurrentUser(data.id));
   } else if (data.type === "warm" && Array.isArray(data.urls)) {
     event.waitUntil(warm(data.urls).then(() => tellPages({ type: "warmed" })));
+  } else if (data.type === "parts" && Array.isArray(data.parts)) {
+    event.waitUntil(takeParts(data.owner, data.parts));
+  } else if (data.type === "parts-sent") {
+    event.waitUntil(forgetParts());
   }
 });
 
-// Background Sync where the browser has it: wake the open pages, which hold the session's CSRF
-// token and send the queue. With no page open the queue waits for the next one.
+// Background Sync where the browser has it: wake the open pages, which send the queue.
 self.addEventListener("sync", (event) => {
   if (event.tag === "ppkl-queue") {
     event.waitUntil(tellPages({ type: "sync" }));
   }
 });
+
+// --- sending with no page open ------------------------------------------------------------------
+// The copy of the requests a page could not make: each with the page's CSRF token, the item it
+// belongs to and its owner. Every request carries the id the phone made for it, so a request
+// sent by both this worker and a page is stored once. Without Background Sync (Safari) Workbox
+// replays at the worker's next start.
+const RETRY_STATUSES = [408, 429];
+
+async function hasOpenPage() {
+  return (await self.clients.matchAll({ type: "window" })).length > 0;
+}
+
+async function replayParts({ queue }) {
+  if ((await queue.size()) === 0) return;
+  // An open page sends the queue itself and drops these copies when it has: wake it, and have
+  // the browser ask again later (in case the page is closed before it is done).
+  if (await hasOpenPage()) {
+    await tellPages({ type: "sync" });
+    throw new Error("a page is sending");
+  }
+  const user = await currentUser();
+  const stopped = new Set();
+  let entry;
+  while ((entry = await queue.shiftRequest())) {
+    const { item, owner } = entry.metadata || {};
+    // Signed out, or another user on this phone: never sent under their session. After a
+    // refused part, the rest of that item waits for the officer, as on the page.
+    if (String(owner) !== user || stopped.has(item)) continue;
+    let response;
+    try {
+      response = await fetch(entry.request.clone());
+    } catch (error) {
+      await queue.unshiftRequest(entry);
+      throw error; // the browser tries again later
+    }
+    const json = (response.headers.get("Content-Type") || "").includes("json");
+    if (response.status >= 500 || RETRY_STATUSES.includes(response.status) || !json) {
+      await queue.unshiftRequest(entry);
+      throw new Error(`status ${response.status}`);
+    }
+    if (response.status !== 200 && response.status !== 201) stopped.add(item);
+  }
+}
+
+const parts = new workbox.backgroundSync.Queue("ppkl-parts", {
+  maxRetentionTime: 7 * 24 * 60,
+  onSync: replayParts,
+});
+
+async function forgetParts() {
+  while (await parts.shiftRequest());
+}
+
+// A page hands over what it could not send: the new copy replaces the old one.
+async function takeParts(owner, list) {
+  await forgetParts();
+  for (const part of list) {
+    const request = new Request(new URL(part.url, self.location.origin), {
+      method: "POST",
+      headers: part.headers,
+      body: part.body,
+      credentials: "same-origin",
+    });
+    await parts.pushRequest({ request, metadata: { item: part.item, owner } });
+  }
+}
