@@ -14,9 +14,9 @@ from tests.browser.conftest import LiveServer, has_horizontal_overflow
 from tests.browser.field import (
     COOPS,
     open_phone,
-    record_request_bodies,
     open_tasks_online,
     pending,
+    record_request_bodies,
     seed_field,
     wait_until,
 )
