@@ -110,6 +110,10 @@ COVERED_ENDPOINTS = {
     # officer's cooperative; 404 for a visit the officer never sent, as the field app expects).
     "api.add_photo",
     "api.rat_held",
+    # tests/api/test_sync_certificate.py: 403 for another officer's cooperative, 404 for a move
+    # another user sent.
+    "api.move",
+    "api.sent_move",
 }
 
 

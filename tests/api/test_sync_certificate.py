@@ -213,3 +213,19 @@ def test_the_phone_may_ask_whether_a_move_arrived(client, field, ods, officer_to
     # Another user is not told about it.
     other = {"Authorization": f"Bearer {make_token(field['boss'])}"}
     assert client.get(f"/api/v1/moves/{body['id']}", headers=other).status_code == 404
+
+
+def test_another_officers_cooperative_is_forbidden(client, field, officer_token):
+    theirs = field["theirs"]
+    body = {
+        "id": str(uuid.uuid4()),
+        "version": str(theirs.version),
+        "to_stage": "rat_held",
+        "fiscal_year": str(office_today().year - 1),
+        "held_on": YESTERDAY,
+        "members_present": "10",
+        "members_total": "20",
+    }
+    response = send(client, theirs, body, officer_token)
+    assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
+    assert count(CooperativeHistory) == 0
