@@ -61,6 +61,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = sqlite_engine_options(app.config)
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgres"):
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = postgresql_engine_options(app.config)
     if app.config["PRODUCTION"]:
         app.config.update(SESSION_COOKIE_SECURE=True, REMEMBER_COOKIE_SECURE=True)
     check_secret_key(app)
@@ -96,6 +98,19 @@ def sqlite_engine_options(config) -> dict:
     options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
     connect_args = dict(options.get("connect_args", {}))
     connect_args.setdefault("timeout", config["SQLITE_BUSY_TIMEOUT"])
+    options["connect_args"] = connect_args
+    return options
+
+
+def postgresql_engine_options(config) -> dict:
+    """PostgreSQL's JIT compiles a large query for up to 1.7 s before running it for less: the
+    app's connections turn it off unless POSTGRES_JIT is true (docs/performance.md)."""
+    options = dict(config["SQLALCHEMY_ENGINE_OPTIONS"])
+    if config["POSTGRES_JIT"]:
+        return options
+    connect_args = dict(options.get("connect_args", {}))
+    server_options = connect_args.get("options", "")
+    connect_args["options"] = f"{server_options} -c jit=off".strip()
     options["connect_args"] = connect_args
     return options
 

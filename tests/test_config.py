@@ -1,7 +1,10 @@
 import pytest
+from sqlalchemy import text
 
-from ppkl import InsecureConfiguration, create_app
+from ppkl import InsecureConfiguration, create_app, postgresql_engine_options
 from ppkl.config import DEFAULT_SECRET_KEY, normalise_database_url
+from ppkl.extensions import db
+from tests.helpers import ON_POSTGRES
 
 
 def test_refuses_to_start_with_the_default_secret_key(monkeypatch, tmp_path):
@@ -60,3 +63,43 @@ def test_sqlite_waits_for_the_write_lock(tmp_path):
     options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
     assert options["connect_args"]["timeout"] == 30
     assert options["pool_pre_ping"] is True
+
+
+def test_postgresql_connections_turn_jit_off_and_keep_other_server_options():
+    options = postgresql_engine_options(
+        {
+            "POSTGRES_JIT": False,
+            "SQLALCHEMY_ENGINE_OPTIONS": {
+                "pool_pre_ping": True,
+                "connect_args": {"options": "-c statement_timeout=5000"},
+            },
+        }
+    )
+    assert options["connect_args"]["options"] == "-c statement_timeout=5000 -c jit=off"
+    assert options["pool_pre_ping"] is True
+    left_on = postgresql_engine_options(
+        {"POSTGRES_JIT": True, "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True}}
+    )
+    assert left_on == {"pool_pre_ping": True}
+
+
+def test_jit_setting_applies_to_postgresql_urls_only(tmp_path):
+    sqlite_app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/x.sqlite"}
+    )
+    assert "options" not in sqlite_app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"]
+    pg_app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db.invalid/ppkl"}
+    )
+    assert pg_app.config["SQLALCHEMY_ENGINE_OPTIONS"]["connect_args"] == {"options": "-c jit=off"}
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="asks a PostgreSQL server for its jit setting")
+def test_the_apps_postgresql_connections_run_without_jit(app, extra_app):
+    with app.app_context():
+        assert db.session.scalar(text("SHOW jit")) == "off"
+    with extra_app(POSTGRES_JIT=True).app_context():
+        server_default = db.session.scalar(
+            text("SELECT boot_val FROM pg_settings WHERE name = 'jit'")
+        )
+        assert db.session.scalar(text("SHOW jit")) == server_default
