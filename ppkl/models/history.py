@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ppkl.clock import utcnow
@@ -22,9 +22,20 @@ class CooperativeHistory(db.Model):
     """Append-only record of every stage move and status change of a cooperative."""
 
     __tablename__ = "cooperative_history"
+    __table_args__ = (
+        # A cooperative's rows in recorded order; on PostgreSQL it carries the state columns so
+        # the as-of recap (ppkl.recap.StateAsOf) reads the index alone.
+        Index(
+            "ix_cooperative_history_cooperative_created",
+            "cooperative_id",
+            "created_at",
+            "id",
+            postgresql_include=["from_stage", "to_stage", "from_active", "to_active"],
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
+    cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"))
     kind: Mapped[str] = mapped_column(String(20))
     from_stage: Mapped[str | None] = mapped_column(String(20))
     to_stage: Mapped[str | None] = mapped_column(String(20))

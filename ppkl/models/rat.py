@@ -1,17 +1,30 @@
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ppkl.clock import utcnow
 from ppkl.extensions import db
+
+PENDING_REPORT = "report_received_on IS NULL AND voided_at IS NULL"
 
 
 class RatRecord(db.Model):
     """One Rapat Anggota Tahunan per cooperative per fiscal year."""
 
     __tablename__ = "rat_record"
-    __table_args__ = (UniqueConstraint("cooperative_id", "fiscal_year"),)
+    __table_args__ = (
+        UniqueConstraint("cooperative_id", "fiscal_year"),
+        # The deadline flags ask "who has no RAT for fiscal year Y" and "whose report is late".
+        Index("ix_rat_record_fiscal_year_cooperative", "fiscal_year", "cooperative_id"),
+        Index(
+            "ix_rat_record_report_pending",
+            "cooperative_id",
+            "held_on",
+            sqlite_where=text(PENDING_REPORT),
+            postgresql_where=text(PENDING_REPORT),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)

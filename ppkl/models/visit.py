@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Float, ForeignKey, String, Text
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ppkl.clock import utcnow
@@ -9,10 +9,12 @@ from ppkl.extensions import db
 
 class Visit(db.Model):
     __tablename__ = "visit"
+    # An officer's visits by date: the roster, officer reports and the officer's visit list.
+    __table_args__ = (Index("ix_visit_officer_visited", "officer_id", "visited_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), index=True)
-    officer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    officer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     visited_on: Mapped[date] = mapped_column(index=True)
     purposes: Mapped[list] = mapped_column(JSON, default=list)
     people_met: Mapped[str | None] = mapped_column(String(300))
