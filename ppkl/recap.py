@@ -29,6 +29,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import (
     DateTime,
     Integer,
+    Select,
+    Subquery,
     bindparam,
     case,
     cast,
@@ -40,7 +42,7 @@ from sqlalchemy import (
     true,
     union_all,
 )
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session
 
 from ppkl.clock import office_day_end
 from ppkl.models import Cooperative, CooperativeHistory, Regency
@@ -126,66 +128,9 @@ def current_recap(session: Session) -> Recap:
     return assemble(RecapRow(*row) for row in session.execute(stmt))
 
 
-def _as_of_columns(cutoff: datetime):
-    """Stage and active status at `cutoff`: the last recorded change before it; else the state
-    the first later change started from; else (no history) the cooperative's current value."""
-    h = aliased(CooperativeHistory)
-
-    def last_before(column):
-        return (
-            select(column)
-            .where(h.cooperative_id == Cooperative.id, column.is_not(None), h.created_at < cutoff)
-            .order_by(h.created_at.desc(), h.id.desc())
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    def first_after(column):
-        return (
-            select(column)
-            .where(h.cooperative_id == Cooperative.id, column.is_not(None), h.created_at >= cutoff)
-            .order_by(h.created_at, h.id)
-            .limit(1)
-            .scalar_subquery()
-        )
-
-    stage = func.coalesce(last_before(h.to_stage), first_after(h.from_stage), Cooperative.stage)
-    active = func.coalesce(last_before(h.to_active), first_after(h.from_active), Cooperative.active)
-    return stage, active
-
-
-def recap_as_of(session: Session, day: date, tz: ZoneInfo | None = None) -> Recap:
-    """The recap as it stood at the end of `day` (office time zone), in one query."""
-    cutoff = office_day_end(day, tz)
-    stage, active = _as_of_columns(cutoff)
-    state = (
-        select(
-            Cooperative.regency_id.label("regency_id"),
-            stage.label("stage"),
-            active.label("active"),
-        )
-        .where(Cooperative.created_at < cutoff)
-        .subquery()
-    )
-    is_active = state.c.active.is_(True)
-    stmt = (
-        select(
-            Regency.name,
-            func.count(case((is_active, 1))),
-            func.count(case((state.c.active.is_(False), 1))),
-            func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
-            func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
-        )
-        .select_from(Regency)
-        .outerjoin(state, state.c.regency_id == Regency.id)
-        .group_by(Regency.id, Regency.name)
-    )
-    return assemble(RecapRow(*row) for row in session.execute(stmt))
-
-
-# The timeline packs a history row's rank and a stage or status code into one integer that
-# sorts by rank (rank * SLOT + code), so MAX or MIN over a window finds the last or first
-# non-null value: SQLite has no IGNORE NULLS. Codes start at 1; 0 is never used.
+# StateAsOf and the timeline pack a history row's rank and a stage or status code into one
+# integer that sorts by rank (rank * SLOT + code), so MAX or MIN (over a window or a group) finds
+# the last or first non-null value: SQLite has no IGNORE NULLS. Codes start at 1; 0 is unused.
 SLOT = 8
 STAGE_CODES = {stage.value: index for index, stage in enumerate(STAGE_ORDER, start=1)}
 ACTIVE_CODES = {True: 2, False: 1}
@@ -202,11 +147,110 @@ def _active_code(column):
 REGENCY_IDS = bindparam("regency_ids", expanding=True)
 
 
+@dataclass(frozen=True)
+class StateAsOf:
+    """Each cooperative's stage and active status at `cutoff`: the last recorded change before
+    it; else the state the first later change started from; else (no history) the current value.
+
+    One pass over the history (a window numbering each cooperative's rows in recorded order,
+    then one aggregate per cooperative), not a lookup per cooperative: at national size the
+    history is read once, in the order of its (cooperative_id, created_at, id) index.
+    A statement outer-joins `changes` (see `join`) and reads `stage` and `active` (1 or 0).
+    """
+
+    changes: Subquery
+
+    @classmethod
+    def at(cls, cutoff: datetime, cooperative_ids=None) -> "StateAsOf":
+        h = CooperativeHistory
+        rows = select(
+            h.cooperative_id,
+            h.created_at,
+            (
+                func.row_number().over(partition_by=h.cooperative_id, order_by=(h.created_at, h.id))
+                * SLOT
+            ).label("rank"),
+            _stage_code(h.to_stage).label("to_stage"),
+            _stage_code(h.from_stage).label("from_stage"),
+            _active_code(h.to_active).label("to_active"),
+            _active_code(h.from_active).label("from_active"),
+        )
+        if cooperative_ids is not None:
+            rows = rows.where(h.cooperative_id.in_(cooperative_ids))
+        r = rows.subquery("ranked_history")
+        before, after = r.c.created_at < cutoff, r.c.created_at >= cutoff
+        # A NULL code (the row says nothing of it) makes the sum NULL, which MAX and MIN skip.
+        changes = (
+            select(
+                r.c.cooperative_id,
+                func.max(case((before, r.c.rank + r.c.to_stage))).label("stage_before"),
+                func.min(case((after, r.c.rank + r.c.from_stage))).label("stage_after"),
+                func.max(case((before, r.c.rank + r.c.to_active))).label("active_before"),
+                func.min(case((after, r.c.rank + r.c.from_active))).label("active_after"),
+            )
+            .group_by(r.c.cooperative_id)
+            .subquery("state_changes")
+        )
+        return cls(changes)
+
+    def join(self, stmt: Select) -> Select:
+        return stmt.outerjoin(self.changes, self.changes.c.cooperative_id == Cooperative.id)
+
+    @property
+    def stage(self):
+        c = self.changes.c
+        code = func.coalesce(c.stage_before, c.stage_after) % SLOT
+        named = case({code_: stage for stage, code_ in STAGE_CODES.items()}, value=code)
+        return func.coalesce(named, Cooperative.stage)
+
+    @property
+    def active(self):
+        """1 or 0 (SQLite has no boolean to compare with)."""
+        c = self.changes.c
+        code = func.coalesce(c.active_before, c.active_after) % SLOT
+        return case(
+            (code == ACTIVE_CODES[True], 1),
+            (code == ACTIVE_CODES[False], 0),
+            else_=case((Cooperative.active, 1), else_=0),
+        )
+
+
+def recap_as_of(session: Session, day: date, tz: ZoneInfo | None = None) -> Recap:
+    """The recap as it stood at the end of `day` (office time zone), in one query."""
+    cutoff = office_day_end(day, tz)
+    as_of = StateAsOf.at(cutoff)
+    state = (
+        as_of.join(
+            select(
+                Cooperative.regency_id.label("regency_id"),
+                as_of.stage.label("stage"),
+                as_of.active.label("active"),
+            )
+        )
+        .where(Cooperative.created_at < cutoff)
+        .subquery()
+    )
+    is_active = state.c.active == 1
+    stmt = (
+        select(
+            Regency.name,
+            func.count(case((is_active, 1))),
+            func.count(case((state.c.active == 0, 1))),
+            func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
+            func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
+        )
+        .select_from(Regency)
+        .outerjoin(state, state.c.regency_id == Regency.id)
+        .group_by(Regency.id, Regency.name)
+    )
+    return assemble(RecapRow(*row) for row in session.execute(stmt))
+
+
 @cache  # the construct never changes; building it costs more than running the query
 def state_timeline(scoped: bool = False):
     """Each cooperative's recorded states as intervals: rows (cooperative_id, valid_from,
     valid_to, stage, active) where the state holds for a cut-off in (valid_from, valid_to], a
-    NULL bound being open. It is the as-of rule of `_as_of_columns` over all cut-offs at once:
+    NULL bound being open. It is the as-of rule of `StateAsOf` over all cut-offs at once:
     after each history row, the last stage recorded so far, else the state the next change
     started from; before the first row, the state the first change started from. stage and
     active are codes (STAGE_CODES, ACTIVE_CODES), NULL where the history says nothing (the

@@ -7,8 +7,8 @@ from sqlalchemy import func, select
 
 from ppkl.clock import office_day_end
 from ppkl.extensions import db
-from ppkl.models import CooperativeHistory, RatRecord
-from ppkl.recap import current_recap, recap_as_of
+from ppkl.models import Cooperative, CooperativeHistory, RatRecord
+from ppkl.recap import StateAsOf, current_recap, recap_as_of
 from tests.test_recap import EXPECTED_TABLE, expected_rows
 
 
@@ -126,3 +126,34 @@ def test_demo_history_fits_any_end_date(app, end_date):
         assert rat.held_on.year > rat.fiscal_year  # held after its fiscal year ended
     rows = recap_as_of(db.session, end_date).csv_rows()
     assert [list(r) for r in rows] == expected_rows()
+
+
+def test_recorded_order_decides_not_the_row_id(app, make_regency, make_cooperative):
+    """Rows are read in recorded order (created_at, then id for the same instant), whatever
+    order they were inserted in: a backfilled older row does not hide a later change."""
+    coop = make_cooperative(
+        regency=make_regency("Tarakan"), stage="ods_entered", created_at=datetime(2019, 1, 1)
+    )
+    same_instant = datetime(2019, 2, 5, 2)
+    for created_at, from_stage, to_stage in (
+        (datetime(2019, 3, 5, 2), "report_received", "ods_entered"),  # inserted first
+        (datetime(2019, 1, 1, 1), None, "not_started"),
+        (same_instant, "not_started", "rat_held"),
+        (same_instant, "rat_held", "report_received"),  # the same instant, a later id
+    ):
+        history(coop, created_at, kind="move", from_stage=from_stage, to_stage=to_stage)
+        db.session.flush()
+    db.session.commit()
+
+    def stage_at(day: date) -> str:
+        as_of = StateAsOf.at(office_day_end(day))
+        return db.session.scalar(as_of.join(select(as_of.stage)).where(Cooperative.id == coop.id))
+
+    days = (date(2018, 12, 31), date(2019, 1, 31), date(2019, 2, 5), date(2019, 3, 5))
+    assert [stage_at(day) for day in days] == [
+        "not_started",  # before any row: what the first later row with a stage started from
+        "not_started",
+        "report_received",
+        "ods_entered",
+    ]
+    assert [recap_as_of(db.session, day).total.in_progress for day in days[1:]] == [0, 1, 1]

@@ -42,7 +42,7 @@ from ppkl.models.history import HistoryKind
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.models.user import Role
 from ppkl.progress.officer import OfficerMonth, officer_months, own_moves, own_visits
-from ppkl.recap import _as_of_columns
+from ppkl.recap import StateAsOf
 from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
 from ppkl.reports.periods import Period, ReportRefused
 from ppkl.tasks import worklist
@@ -177,15 +177,17 @@ def build_officer_report(
 
 def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[CooperativeLine]:
     ids = assigned_ids(officer_id, period).scalar_subquery()
-    stage, active = _as_of_columns(office_day_end(period.end))
+    as_of = StateAsOf.at(office_day_end(period.end), ids)
     rows = session.execute(
-        select(
-            Cooperative.id,
-            Cooperative.name,
-            Cooperative.district,
-            stage.label("stage"),
-            active.label("active"),
-            certificate_kept(period.end).label("on_file"),
+        as_of.join(
+            select(
+                Cooperative.id,
+                Cooperative.name,
+                Cooperative.district,
+                as_of.stage.label("stage"),
+                as_of.active.label("active"),
+                certificate_kept(period.end).label("on_file"),
+            )
         )
         .where(Cooperative.id.in_(ids))
         .order_by(Cooperative.name, Cooperative.id)
