@@ -12,9 +12,11 @@ no cooperatives, migrated to head every run.
 
 Through the test client in this process, signed in as `supervisor` and as the officer whose
 current cooperatives are closest to 80 in number, each page is requested once to warm up and
-then --runs times; it prints the median and the slowest time (rendering included) and the number
-of SQL statements of one request. Also: the cached officer report (the PDF download once the
-file is in the cache) and `flask recap --as-of` in-process. With --transfer, each data set is
+then --runs times; it prints the median and the slowest time (rendering included), the median
+CPU time of this process plus the database backends (read from /proc: on a loaded machine, the
+closest figure to what a quiet one would show) and the number of SQL statements of one request.
+Also: the cached officer report (the PDF download once the file is in the cache) and
+`flask recap --as-of` in-process. With --transfer, each data set is
 exported (CSV and XLSX) and the CSV imported back with --dry-run by `flask` in a subprocess,
 with its wall time and peak memory (maximum resident set size).
 """
@@ -60,15 +62,35 @@ PAGES = [
 ]
 
 
+TICK_MS = 1000 / os.sysconf("SC_CLK_TCK")
+
+
 class Counter:
-    """SQL statements run on the app's engine since the last reset."""
+    """SQL statements run on the app's engine since the last reset, and the CPU time spent by
+    this process and the engine's database backends (on this machine: /proc)."""
 
     def __init__(self, engine):
         self.count = 0
+        self.backends: set[int] = set()
         event.listen(engine, "before_cursor_execute", self._seen)
+        event.listen(engine, "connect", self._connected)
 
     def _seen(self, *args):
         self.count += 1
+
+    def _connected(self, dbapi_connection, record):
+        self.backends.add(dbapi_connection.info.backend_pid)
+
+    def cpu_ms(self) -> float:
+        """CPU time so far: what a quiet machine would take, roughly, on a loaded one."""
+        total = time.process_time() * 1000
+        for pid in self.backends:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # a backend that ended, or a server on another machine
+                continue
+            total += (int(fields[11]) + int(fields[12])) * TICK_MS
+        return total
 
 
 def csrf_token(client, path: str) -> str:
@@ -84,17 +106,18 @@ def signed_in(app, username: str):
     return client
 
 
-def timed(call, runs: int, counter: Counter) -> tuple[float, float, int]:
-    """(median ms, max ms, statements of one call) after one warm-up call."""
+def timed(call, runs: int, counter: Counter) -> tuple[float, float, float, int]:
+    """(median ms, max ms, median CPU ms, statements of one call) after one warm-up call."""
     counter.count = 0
     call()
     statements = counter.count
-    times = []
+    times, cpu = [], []
     for _ in range(runs):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), counter.cpu_ms()
         call()
         times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times), statements
+        cpu.append(counter.cpu_ms() - start_cpu)
+    return statistics.median(times), max(times), statistics.median(cpu), statements
 
 
 def page_call(client, path: str):
@@ -159,9 +182,13 @@ def measure(name: str, url: str, runs: int, as_of: date, cache_dir: str) -> dict
         assert response.status_code == 200 and response.data.startswith(b"%PDF"), response.status
         return response
 
-    first = time.perf_counter()
+    first, first_cpu, counter.count = time.perf_counter(), counter.cpu_ms(), 0
     report()  # renders and fills the cache
-    results["officer report PDF, first render"] = ((time.perf_counter() - first) * 1000,) * 2 + (
+    ms = (time.perf_counter() - first) * 1000
+    results["officer report PDF, first render"] = (
+        ms,
+        ms,
+        counter.cpu_ms() - first_cpu,
         counter.count,
     )
     results["officer report PDF, cached"] = timed(report, runs, counter)
@@ -259,17 +286,17 @@ def main() -> None:
                 prepare_provincial(url)
             results[name] = measure(name, url, args.runs, as_of, cache_dir)
     names = [name for name, _ in sets]
-    header = f"{'page':<44}" + "".join(
-        f" | {n + ' ms (median/max)':>27} {'queries':>7}" for n in names
+    header = f"{'page':<40}" + "".join(
+        f" | {n + ' ms: median / max / CPU':>32} {'queries':>7}" for n in names
     )
     print()
     print(header)
     for label in results[names[-1]]:
         cells = ""
         for name in names:
-            median, slowest, statements = results[name][label]
-            cells += f" | {median:>12,.0f} / {slowest:>12,.0f} {statements:>7}"
-        print(f"{label:<44}{cells}")
+            median, slowest, cpu, statements = results[name][label]
+            cells += f" | {median:>10,.0f} / {slowest:>8,.0f} / {cpu:>8,.0f} {statements:>7}"
+        print(f"{label:<40}{cells}")
     if args.transfer:
         print()
         print(

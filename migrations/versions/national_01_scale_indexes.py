@@ -1,4 +1,4 @@
-"""indexes for national scale: RAT deadlines, the as-of recap, officers' visits
+"""indexes for national scale: RAT deadlines, the as-of recap, officers' visits and moves
 
 Revision ID: national_01
 Revises: lost_04
@@ -27,6 +27,8 @@ def upgrade():
     op.create_index('ix_rat_record_report_pending', 'rat_record', ['cooperative_id', 'held_on'], unique=False, sqlite_where=sa.text(PENDING_REPORT), postgresql_where=sa.text(PENDING_REPORT))
     op.create_index('ix_cooperative_history_cooperative_created', 'cooperative_history', ['cooperative_id', 'created_at', 'id'], unique=False, postgresql_include=HISTORY_STATE)
     op.drop_index('ix_cooperative_history_cooperative_id', table_name='cooperative_history')
+    # An officer's own moves: the officer report and its cache stamp.
+    op.create_index('ix_cooperative_history_user_created', 'cooperative_history', ['user_id', 'created_at'], unique=False)
     op.create_index('ix_visit_officer_visited', 'visit', ['officer_id', 'visited_on'], unique=False)
     op.drop_index('ix_visit_officer_id', table_name='visit')
 
@@ -34,6 +36,7 @@ def upgrade():
 def downgrade():
     op.create_index('ix_visit_officer_id', 'visit', ['officer_id'], unique=False)
     op.drop_index('ix_visit_officer_visited', table_name='visit')
+    op.drop_index('ix_cooperative_history_user_created', table_name='cooperative_history')
     op.create_index('ix_cooperative_history_cooperative_id', 'cooperative_history', ['cooperative_id'], unique=False)
     op.drop_index('ix_cooperative_history_cooperative_created', table_name='cooperative_history')
     op.drop_index('ix_rat_record_report_pending', table_name='rat_record')

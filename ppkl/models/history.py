@@ -32,6 +32,8 @@ class CooperativeHistory(db.Model):
             "id",
             postgresql_include=["from_stage", "to_stage", "from_active", "to_active"],
         ),
+        # An officer's own moves: the officer report and its cache stamp.
+        Index("ix_cooperative_history_user_created", "user_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
