@@ -5,8 +5,11 @@ percentiles per page and errors. Not a test: a script that prints figures.
 
     .venv/bin/python bench/load.py                      # 50 users, 60 s, 4 gunicorn workers
     .venv/bin/python bench/load.py --users 20 --duration 20 --workers 3
+    .venv/bin/python bench/load.py --template ppkl_national   # the national data set
 
-It creates its own database (ppkl_bench_<pid>) on --server and drops it afterwards.
+It creates its own database (ppkl_bench_<pid>) on --server and drops it afterwards: migrated and
+seeded with the demo data, or with --template a copy of that database (bench/national_data.py
+builds one), migrated, whose officers and regencies the simulated users then take.
 """
 
 import argparse
@@ -49,14 +52,26 @@ def psql(server: str, sql: str) -> None:
     subprocess.run(["psql", server, "-q", "-v", "ON_ERROR_STOP=1", "-c", sql], check=True)
 
 
-def prepare_database(server: str, name: str, env: dict) -> None:
-    psql(server, f'CREATE DATABASE "{name}"')
+def prepare_database(server: str, name: str, env: dict, template: str | None) -> None:
+    if template:
+        # A copy: the template must have no other session at that moment.
+        psql(server, f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    else:
+        psql(server, f'CREATE DATABASE "{name}"')
     flask = [str(BIN / "flask"), "--app", "ppkl"]
     subprocess.run([*flask, "db", "upgrade"], env=env, check=True, capture_output=True, cwd=ROOT)
+    if template:
+        print(f"copied {template}")
+        return
     seeded = subprocess.run(
         [*flask, "seed-demo"], env=env, check=True, capture_output=True, text=True, cwd=ROOT
     )
     print(seeded.stdout.splitlines()[0])
+
+
+def query_column(url: str, sql: str) -> list[str]:
+    found = subprocess.run(["psql", url, "-Atc", sql], check=True, capture_output=True, text=True)
+    return found.stdout.split()
 
 
 def start_gunicorn(port: int, workers: int, threads: int, env: dict, log: Path) -> subprocess.Popen:
@@ -228,6 +243,8 @@ class Run:
         self.deadline = time.monotonic() + args.duration
         self.worklist = "/cooperatives/"
         self.visit_form = None
+        self.officers = OFFICERS
+        self.regencies = 5
 
     def record(self, page, seconds, problem):
         with self.lock:
@@ -246,8 +263,8 @@ class Run:
     def discover(self):
         """Which officer pages this version of the app has (older ones have no worklist)."""
         probe = Browser(self.port, lambda *a: None)
-        if not probe.sign_in("ppkl01"):
-            raise SystemExit("the demo officer ppkl01 cannot sign in")
+        if not probe.sign_in(self.officers[0]):
+            raise SystemExit(f"the officer {self.officers[0]} cannot sign in")
         response, _ = probe.request("probe", "GET", "/tasks/")
         if response is not None and response.status == 200:
             self.worklist = "/tasks/"
@@ -297,7 +314,7 @@ class Run:
             browser.request("recap", "GET", "/dashboard")
             self.think(rng)
             if rng.random() < 0.3 and self.going():
-                regency = rng.randint(1, 5)
+                regency = rng.randint(1, self.regencies)
                 browser.request("cooperative list", "GET", f"/cooperatives/?regency={regency}")
                 self.think(rng)
 
@@ -344,6 +361,7 @@ def main() -> None:
     parser.add_argument("--think", type=float, nargs=2, default=(1.0, 3.0), metavar=("MIN", "MAX"))
     parser.add_argument("--server", default="postgresql://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--template", help="copy this database instead of seeding the demo")
     args = parser.parse_args()
     args.duration = min(args.duration, 300)  # bounded, whatever is asked
 
@@ -359,26 +377,31 @@ def main() -> None:
     port = free_port()
     server = None
     try:
-        prepare_database(args.server, name, env)
+        prepare_database(args.server, name, env, args.template)
         log = Path(f"/tmp/{name}.log")
         server = start_gunicorn(port, args.workers, args.threads, env, log)
         print(f"gunicorn on 127.0.0.1:{port}, log in {log}")
         wait_ready(port)
         load_before = os.getloadavg()[0]
         run = Run(args, port)
+        if args.template:
+            run.officers = query_column(
+                url, "SELECT username FROM user_account WHERE role IN ('ppkl', 'dak') ORDER BY id"
+            )
+            run.regencies = int(query_column(url, "SELECT max(id) FROM regency")[0])
         run.discover()
         rng = random.Random(args.seed)
         threads = []
         # One thread per officer account (an officer signing out ends all their sessions);
         # supervisors never sign out, so they may share the supervisor account.
-        officers = min(len(OFFICERS), args.users - max(1, round(args.users * 0.25)))
+        officers = min(len(run.officers), args.users - max(1, round(args.users * 0.25)))
         supervisors = args.users - officers
         for n in range(args.users):
             user_rng = random.Random(rng.random())
             if n < supervisors:
                 target, who = run.supervisor, "supervisor"
             else:
-                target, who = run.officer, OFFICERS[(n - supervisors) % len(OFFICERS)]
+                target, who = run.officer, run.officers[(n - supervisors) % len(run.officers)]
             threads.append(threading.Thread(target=target, args=(who, user_rng), daemon=True))
         started = time.monotonic()
         for thread in threads:  # users arrive over the ramp, as at the start of a work day
