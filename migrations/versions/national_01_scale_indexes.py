@@ -1,7 +1,7 @@
 """indexes for national scale: RAT deadlines, the as-of recap, officers' visits and moves
 
 Revision ID: national_01
-Revises: lost_04
+Revises: ods_01
 Create Date: 2026-11-29 17:35:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'national_01'
-down_revision = 'lost_04'
+down_revision = 'ods_01'
 branch_labels = None
 depends_on = None
 
