@@ -67,6 +67,8 @@ def test_list_by_prefix_in_key_order(storage):
     assert [s.key for s in found] == ["officer-1_a.pdf", "officer-1_b.pdf"]
     assert found[0].size == len(b"officer-1_a.pdf") and found[0].modified > before
     assert [s.key for s in storage.list("job/")] == ["job/x.pdf"]
+    assert [s.key for s in storage.list("job/x")] == ["job/x.pdf"]
+    assert list(storage.list("nothing/here/")) == []
     assert [s.key for s in storage.list()] == [
         "job.zip",
         "job/x.pdf",

@@ -57,10 +57,14 @@ class DirectoryStorage(Storage):
 
     def list(self, prefix: str = "") -> Iterator[StoredObject]:
         check_prefix(prefix)
-        if not self.root.is_dir():
+        # Only the folder the prefix names can hold its keys: a pending/ sweep or one batch's
+        # files never walk the rest of the area.
+        within = prefix.rpartition("/")[0]
+        start = self.root.joinpath(*within.split("/")) if within else self.root
+        if not start.is_dir():
             return
         found = []
-        for folder, subfolders, files in os.walk(self.root):
+        for folder, subfolders, files in os.walk(start):
             subfolders[:] = [s for s in subfolders if not s.startswith(".")]
             base = Path(folder).relative_to(self.root)
             for name in files:
