@@ -114,6 +114,7 @@ COVERED_ENDPOINTS = {
     # another user sent.
     "api.move",
     "api.sent_move",
+    "api.certificate_reading",
     # ODS runs are the office's, not an officer's: officers get 403 on every one
     # (tests/ods/test_pages.py::test_officers_may_not_reconcile), a missing run is 404.
     "ods.run",

@@ -11,22 +11,30 @@ from flask_login import current_user
 
 from ppkl.access import requires
 from ppkl.api.blueprint import bp
-from ppkl.api.schemas import MoveInSchema, MoveOutSchema, StaleSchema
+from ppkl.api.schemas import (
+    MoveInSchema,
+    MoveOutSchema,
+    ReadingInSchema,
+    ReadingOutSchema,
+    StaleSchema,
+)
 from ppkl.api.sync import record_move_once
-from ppkl.api.views import cooperative_or_404, documents, move_answer, once
+from ppkl.api.views import cooperative_or_404, documents, forbidden, move_answer, once, refusal
 from ppkl.certification.codes import read_nik
 from ppkl.certification.documents import (
+    DocumentError,
     SentCertificate,
     certificate_storage,
     certify,
     clean_document,
 )
+from ppkl.certification.labels import reading_message
 from ppkl.certification.services import advance_stage
 from ppkl.clock import office_today
 from ppkl.extensions import db
 from ppkl.json_errors import ApiError, invalid
 from ppkl.models import ClientMove, Cooperative
-from ppkl.permissions import Permission
+from ppkl.permissions import Permission, can_view_cooperative
 from ppkl.visits.services import PhotoStore
 from ppkl.workflow import EVIDENCE_FOR, Stage, evidence_json
 
@@ -127,3 +135,25 @@ def sent_move(move_id):
     if stored is None or stored.user_id != current_user.id:
         raise ApiError(404, "not_found", _("No move with this id was sent by you."))
     return move_answer(db.session.get(Cooperative, stored.cooperative_id), False)
+
+
+@bp.route(
+    "/cooperatives/<int(max=2147483647):cooperative_id>/certificate-reading", methods=["POST"]
+)
+@requires(Permission.MOVE_STAGE)
+@bp.arguments(ReadingInSchema, location="form", content_type="multipart/form-data")
+@bp.response(200, ReadingOutSchema)
+@documents(403, 404, 413)
+def certificate_reading(data, cooperative_id):
+    """Read the code in a certificate's photo so the phone, when online, can put the NIK in the
+    field for the officer to check. Nothing is stored: the move, sent later with its photo, is
+    checked against it again."""
+    coop = cooperative_or_404(cooperative_id)
+    if not can_view_cooperative(current_user, coop):
+        raise forbidden()
+    file = uploaded(data)
+    try:
+        reading = sent_certificate(*file).reading
+    except DocumentError as error:
+        raise refusal(error) from error
+    return {"status": reading.status.value, "nik": reading.nik, "message": reading_message(reading)}

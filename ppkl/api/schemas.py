@@ -158,6 +158,22 @@ class MoveInSchema(InputSchema):
     )
 
 
+class ReadingInSchema(InputSchema):
+    certificate = fields.Raw(
+        required=True,
+        metadata={"type": "string", "format": "binary", "description": "JPEG, PNG or PDF"},
+    )
+
+
+class ReadingOutSchema(Schema):
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(["found", "no_code", "no_nik", "several_niks", "not_read"]),
+    )
+    nik = fields.String(required=True, allow_none=True)
+    message = fields.String(required=True, metadata={"description": "Translated, for people"})
+
+
 class CooperativeOutSchema(Schema):
     id = fields.Integer(required=True)
     name = fields.String(required=True)

@@ -3,7 +3,13 @@
 from flask import Blueprint
 
 from ppkl.certification.deadlines import rules_from_config
-from ppkl.certification.labels import deadline_flag_label, evidence_items, flag_label, kind_label
+from ppkl.certification.labels import (
+    deadline_flag_label,
+    evidence_items,
+    flag_label,
+    kind_label,
+    reading_message,
+)
 
 bp = Blueprint("certification", __name__)
 
@@ -22,7 +28,7 @@ def _check_settings(state) -> None:
         raise ValueError("HEALTH_CATEGORIES must list at least one category")
 
 
-for function in (deadline_flag_label, evidence_items, flag_label, kind_label):
+for function in (deadline_flag_label, evidence_items, flag_label, kind_label, reading_message):
     bp.add_app_template_filter(function)
 
 from ppkl.certification import file_views, ledger_views, lists, views  # noqa: E402,F401

@@ -2,6 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
+from ppkl.certification.codes import CodeReading, Reading
 from ppkl.certification.deadlines import DeadlineFlag, Flag
 from ppkl.i18n import format_long_date
 from ppkl.models.history import HistoryKind
@@ -81,3 +82,25 @@ def evidence_items(evidence: dict | None) -> list[tuple[str, str]]:
                 shown = value
         items.append((evidence_label(key), str(shown)))
     return items
+
+
+READING_MESSAGES = {
+    Reading.NO_CODE: _l(
+        "No barcode or QR code could be read in this picture. Type the NIK from the certificate."
+    ),
+    Reading.NO_NIK: _l("A code was read, but it holds no NIK. Type the NIK from the certificate."),
+    Reading.SEVERAL_NIKS: _l(
+        "The codes in this picture hold different NIKs. Type the NIK from the certificate."
+    ),
+    Reading.NOT_READ: _l(
+        "Codes are read from photos (JPEG or PNG), not from PDF files. Type the NIK from the "
+        "certificate."
+    ),
+}
+
+
+def reading_message(reading: CodeReading) -> str:
+    """What a certificate's code held, said to the user (the move page, the phone)."""
+    if reading.status == Reading.FOUND:
+        return str(_l("NIK read from the code: %(nik)s", nik=reading.nik))
+    return str(READING_MESSAGES[reading.status])

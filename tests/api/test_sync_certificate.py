@@ -229,3 +229,32 @@ def test_another_officers_cooperative_is_forbidden(client, field, officer_token)
     response = send(client, theirs, body, officer_token)
     assert response.status_code == 403 and response.get_json()["code"] == "forbidden"
     assert count(CooperativeHistory) == 0
+
+
+def test_the_phone_asks_the_server_to_read_the_code_and_nothing_is_stored(
+    client, field, ods, officer_token, tmp_path
+):
+    url = f"/api/v1/cooperatives/{ods.id}/certificate-reading"
+
+    def read(payload, name="sertifikat.jpg", coop_url=url):
+        return client.post(
+            coop_url,
+            data={"certificate": (io.BytesIO(payload), name)},
+            headers=officer_token,
+            content_type="multipart/form-data",
+        )
+
+    answer = read(certificate(qr_code(f"https://nik.example.go.id/cek?nik={NIK}")))
+    assert answer.status_code == 200
+    assert answer.get_json() == {
+        "status": "found",
+        "nik": NIK,
+        "message": f"NIK dibaca dari kode: {NIK}",
+    }
+    answer = read(certificate()).get_json()
+    assert (answer["status"], answer["nik"]) == ("no_code", None) and answer["message"]
+    assert read(b"\xff\xd8 broken", "rusak.jpg").get_json()["errors"]["certificate"]
+    theirs = f"/api/v1/cooperatives/{field['theirs'].id}/certificate-reading"
+    assert read(certificate(qr_code(NIK)), coop_url=theirs).status_code == 403
+    assert count(CertificateDocument) == 0 and count(CooperativeHistory) == 0
+    assert stored_files(tmp_path) == [] and not (tmp_path / "certs" / "pending").exists()

@@ -40,7 +40,7 @@ def field(databases, tmp_path_factory):
     migrate_to_head(app)
     ids = seed_field(app)
     with app.app_context():
-        for name in COOPS[:3]:
+        for name in COOPS:
             db.session.get(Cooperative, ids[name]).stage = "ods_entered"
         db.session.commit()
         db.session.remove()
@@ -97,6 +97,25 @@ def test_a_certified_move_with_its_photo_waits_offline_and_is_recorded_once(
     other.write_bytes(certificate(code128(OTHER_NIK), rotate=-2, scale=1))
     context, page = open_phone(playwright, tmp_path / "profile")
     open_tasks_online(page, base)
+
+    # With signal, the server reads the code as soon as the photo is taken: the NIK typed wrong
+    # is replaced by the code's, both said. Nothing is saved here.
+    coop = coops[COOPS[3]]
+    page.goto(f"{base}/visits/new?cooperative={coop}")
+    page.locator("#record_move").check()
+    page.locator("#move-nik").fill(OTHER_NIK)
+    page.set_input_files("#move-certificate", str(good))
+    page.locator("#certificate-reading:not([hidden])").wait_for()
+    reading = page.locator("#certificate-reading").inner_text()
+    assert f"NIK dibaca dari kode: {NIK}" in reading and OTHER_NIK in reading
+    assert page.locator("#move-nik").input_value() == NIK
+    page.screenshot(path="/tmp/ppkl-field-certificate-prefill.png", full_page=True)
+    # Required evidence is said on the phone, before anything is queued.
+    page.locator("#move-nik").fill("")
+    page.get_by_label("Verifikasi data").check()
+    page.get_by_role("button", name="Simpan kunjungan").click()
+    assert "NIK dari sertifikat" in page.locator("#move-nik + .js-error").inner_text()
+    assert pending(page) == "0"
 
     # No signal: two certificate moves, the second with a NIK mistyped against its code.
     context.set_offline(True)

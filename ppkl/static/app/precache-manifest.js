@@ -34,7 +34,7 @@ self.PPKL_PRECACHE = [
  },
  {
   "url": "/static/app/visit-form.js",
-  "revision": "22c47a01c33f4f48"
+  "revision": "ccc4cba47cb0ce32"
  },
  {
   "url": "/static/district-filter.js",

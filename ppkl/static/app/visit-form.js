@@ -79,11 +79,63 @@ function readMove(fieldset) {
   return move;
 }
 
-// The NIK typed on the phone is the officer's confirmation of the certificate: it must be there.
-function checkMove(move) {
-  if (move.to_stage !== "certified" || move.nik) return true;
-  showError(document.getElementById("move-nik"), t("nik_required"));
-  return false;
+// Every evidence field is required (the note is not). The NIK typed on the phone is the officer's
+// confirmation of the certificate: it gets its own message.
+function checkMove(fieldset, move) {
+  let ok = true;
+  fieldset.querySelectorAll("input[name^='move-']:not([type=hidden]):not([type=file]):not([type=checkbox])").forEach((input) => {
+    const name = input.name.slice("move-".length);
+    if (move[name] !== undefined) return;
+    showError(input, t(name === "nik" ? "nik_required" : "field_required"));
+    ok = false;
+  });
+  return ok;
+}
+
+// Online, the server reads the certificate's code as soon as the photo is chosen and the NIK it
+// holds goes into the field for the officer to check against the certificate. Offline (or if
+// reading fails) nothing happens here: the officer types the NIK and the server compares it with
+// the code when the move arrives.
+function readCodeWhenOnline() {
+  const input = document.getElementById("move-certificate");
+  const nik = document.getElementById("move-nik");
+  const select = document.getElementById("cooperative_id");
+  if (!input || !nik || !select) return;
+  const line = document.createElement("p");
+  line.id = "certificate-reading";
+  line.className = "form-text";
+  line.setAttribute("role", "status");
+  line.hidden = true;
+  input.after(line);
+  input.addEventListener("change", async () => {
+    line.hidden = true;
+    const file = input.files[0];
+    if (!file || !navigator.onLine || file.type === "application/pdf") return;
+    let answer;
+    try {
+      const resized = await resizePhoto(file, CERTIFICATE_SIZE);
+      const form = new FormData();
+      form.append("certificate", resized.blob, "sertifikat.jpg");
+      const csrf = document.querySelector('meta[name="csrf-token"]').content;
+      const response = await fetch(`/api/v1/cooperatives/${select.value}/certificate-reading`, {
+        method: "POST",
+        body: form,
+        headers: { Accept: "application/json", "X-CSRFToken": csrf },
+        credentials: "same-origin",
+      });
+      if (response.status !== 200) return;
+      answer = await response.json();
+    } catch (error) {
+      return; // no signal after all, or a photo the phone cannot read: typed by hand
+    }
+    const typed = nik.value.trim();
+    line.textContent = answer.message;
+    if (answer.status === "found" && typed && typed !== answer.nik) {
+      line.textContent += `. ${t("nik_typed")}: ${typed}. ${t("nik_differs_prefill")}`;
+    }
+    if (answer.status === "found") nik.value = answer.nik;
+    line.hidden = false;
+  });
 }
 
 // The certificate's photo, made smaller like visit photos (a PDF scan is kept as it is).
@@ -159,6 +211,8 @@ function resetForm(form) {
   if (moving) moving.checked = false;
   // The move's evidence goes too (a NIK left in the field could be queued again by mistake);
   // its hidden fields (the version the page showed) stay.
+  const reading = document.getElementById("certificate-reading");
+  if (reading) reading.hidden = true;
   const fieldset = document.getElementById("stage-move");
   if (fieldset) {
     fieldset.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), textarea").forEach((input) => {
@@ -184,6 +238,7 @@ export function enhance(userId) {
   const saved = document.getElementById("visit-saved");
   const submit = form.querySelector('[type="submit"]');
   watchPosition(document.getElementById("visit-location"));
+  readCodeWhenOnline();
   let busy = false;
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -194,8 +249,9 @@ export function enhance(userId) {
     const moving = document.getElementById("record_move");
     let move = null;
     if (moving && moving.checked) {
-      move = readMove(document.getElementById("stage-move"));
-      if (!checkMove(move)) return;
+      const fieldset = document.getElementById("stage-move");
+      move = readMove(fieldset);
+      if (!checkMove(fieldset, move)) return;
     }
     busy = true;
     const label = submit.textContent;
