@@ -11,6 +11,7 @@ from ppkl.admin.services import AccountDetails, AccountError, create_user
 from ppkl.backup import cli as backup_cli
 from ppkl.cli_types import parse_date
 from ppkl.clock import office_today
+from ppkl.cooperatives import cli as cooperatives_cli
 from ppkl.demo import seed as demo
 from ppkl.demo.seed import DEMO_PASSWORD
 from ppkl.extensions import db
@@ -27,6 +28,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(recap_command)
     app.cli.add_command(seed_demo_command)
     backup_cli.register(app)
+    cooperatives_cli.register(app)
     reports_cli.register(app)
     storage_cli.register(app)
     transfer_cli.register(app)

@@ -246,6 +246,7 @@ def assign(app):
 @pytest.fixture
 def make_visit(app):
     from ppkl.clock import utcnow
+    from ppkl.cooperatives.facts import refresh_facts
     from ppkl.models import Visit
 
     def make(cooperative, officer, visited_on, follow_up_on=None, **fields):
@@ -259,6 +260,8 @@ def make_visit(app):
             **fields,
         )
         db.session.add(visit)
+        # As the visit services do: the stored facts follow in the same transaction.
+        refresh_facts(db.session, [cooperative.id])
         db.session.commit()
         return visit
 

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, true
 
+from ppkl.cooperatives.facts import refresh_facts
 from ppkl.extensions import db
 from ppkl.models import CooperativeHistory, RatRecord
 from ppkl.tasks.worklist import Reason, Thresholds, reason_counts, reasons_of, worklist_query
@@ -103,6 +104,7 @@ def test_stuck_in_a_stage_for_more_than_30_days(
             effective_date=TODAY - timedelta(days=days_ago),
         )
     )
+    refresh_facts(db.session, [coop.id])  # a history row written here, not by a service
     db.session.commit()
     assert reasons_for(coop) == expected
     assert reasons_for(coop, stuck_days=days_ago - 1) == {Reason.STUCK}

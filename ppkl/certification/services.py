@@ -25,6 +25,7 @@ from ppkl.certification.deadlines import DeadlineRules, rules_from_config
 from ppkl.certification.queries import find_rat
 from ppkl.clock import utcnow
 from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
+from ppkl.cooperatives.facts import refresh_facts
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
@@ -245,8 +246,11 @@ def advance_stage(
     expected_version: int | None,
     today: date,
     settings: MoveSettings | None = None,
+    *,
+    refresh: bool = True,
 ) -> CooperativeHistory:
-    """Move a cooperative one stage forward with its evidence; flushes, never commits."""
+    """Move a cooperative one stage forward with its evidence; flushes, never commits. The
+    stored facts follow (`refresh=False`: the caller refreshes them, as bulk_advance does once)."""
     settings = settings or MoveSettings.from_app()
     check_version(cooperative, expected_version)
     problems = move_problems(actor, cooperative, to_stage, evidence, today, settings)
@@ -259,7 +263,7 @@ def advance_stage(
         cooperative.nik = evidence.nik
     _flush_cooperative(actor, cooperative, HistoryKind.MOVE)
     _apply_ledger(actor, cooperative, evidence)
-    return _record(
+    entry = _record(
         actor,
         cooperative,
         HistoryKind.MOVE,
@@ -269,6 +273,9 @@ def advance_stage(
         evidence=evidence_json(evidence),
         effective_date=_effective_date(evidence),
     )
+    if refresh:
+        refresh_facts(db.session, [cooperative.id])
+    return entry
 
 
 def correct_stage(
@@ -302,7 +309,7 @@ def correct_stage(
     evidence = evidence or None
     cooperative.stage = Stage(to_stage).value
     _flush_cooperative(actor, cooperative, HistoryKind.CORRECTION)
-    return _record(
+    entry = _record(
         actor,
         cooperative,
         HistoryKind.CORRECTION,
@@ -312,6 +319,8 @@ def correct_stage(
         evidence=evidence,
         effective_date=today,
     )
+    refresh_facts(db.session, [cooperative.id])
+    return entry
 
 
 def _void_undone_records(actor: User, cooperative: Cooperative, to_stage: Stage, reason: str):
@@ -403,10 +412,21 @@ def bulk_advance(
     for coop in cooperatives:
         try:
             moved.append(
-                advance_stage(actor, coop, to_stage, evidence, note, coop.version, today, settings)
+                advance_stage(
+                    actor,
+                    coop,
+                    to_stage,
+                    evidence,
+                    note,
+                    coop.version,
+                    today,
+                    settings,
+                    refresh=False,
+                )
             )
         except StaleEdit as error:
             refusal = {error.cooperative_id: [Problem("stage", "changed_meanwhile")]}
             raise BulkRefused(refusal, stale=[error.cooperative_id]) from error
+    refresh_facts(db.session, [coop.id for coop in cooperatives])
     audit.record(COOPERATIVES_MOVED, user=actor, to_stage=to_stage, count=len(moved))
     return moved

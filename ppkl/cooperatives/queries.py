@@ -157,7 +157,7 @@ def sort_order(flt: CooperativeFilter, facts: Facts) -> list:
     key = {
         "regency": Regency.name,
         "stage": stage_rank,
-        "last_visit": func.coalesce(facts.latest.c.last_visit_on, date(1, 1, 1)),
+        "last_visit": func.coalesce(facts.last_visit_on, date(1, 1, 1)),
     }[flt.sort]
     return [key.desc() if flt.descending else key.asc(), Cooperative.name, Cooperative.id]
 
@@ -173,20 +173,21 @@ def cooperative_rows(
     exact: bool = False,
 ) -> Page:
     """One page of cooperatives with their officers, last visit and flags: two queries (the
-    count capped unless `exact`)."""
+    count capped unless `exact`), and one for an officer's coverage."""
+    scope = cooperative_scope(user)
     facts = Facts.build()
     conds = conditions(facts, t)
     ppkl, dak = current_of(Role.PPKL), current_of(Role.DAK)
     ppkl_user, dak_user = aliased(User, name="ppkl_user"), aliased(User, name="dak_user")
     base = facts.join(select(Cooperative.id).select_from(Cooperative).join(Regency))
-    base = apply_filter(base.where(cooperative_scope(user)), flt, conds)
+    base = apply_filter(base.where(scope), flt, conds)
     stmt = (
         select(
             Cooperative,
             ppkl_user.full_name.label("ppkl_name"),
             dak_user.full_name.label("dak_name"),
-            facts.latest.c.last_visit_on,
-            facts.latest.c.follow_up_on,
+            facts.last_visit_on,
+            facts.follow_up_on,
             *flag_columns(conds),
         )
         .join(Regency, Regency.id == Cooperative.regency_id)
@@ -202,7 +203,7 @@ def cooperative_rows(
                 assignment.end_date.is_(None),
             ),
         ).outerjoin(officer, officer.id == assignment.officer_id)
-    stmt = apply_filter(stmt.where(cooperative_scope(user)), flt, conds)
+    stmt = apply_filter(stmt.where(scope), flt, conds)
     return read_page(
         session,
         stmt.order_by(*sort_order(flt, facts)),

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from ppkl import audit
 from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
+from ppkl.cooperatives.facts import refresh_facts
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
@@ -82,6 +83,7 @@ def create_cooperative(actor: User, details: CooperativeDetails) -> Cooperative:
             user_id=actor.id,
         )
     )
+    refresh_facts(db.session, [coop.id])
     audit.record(COOPERATIVE_CREATED, user=actor, target=f"cooperative:{coop.id}")
     return coop
 

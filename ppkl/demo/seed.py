@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ppkl.auth.passwords import hash_password
+from ppkl.cooperatives.facts import refresh_all
 from ppkl.demo.fieldwork import seed_fieldwork
 from ppkl.demo.history import seed_history
 from ppkl.demo.people import person_name
@@ -181,6 +182,7 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
     session.flush()
     seed_history(session, end_date)
     seed_fieldwork(session, end_date)
+    refresh_all(session)
     return DemoResult(created, [u.username for u in users])
 
 

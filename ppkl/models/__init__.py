@@ -6,6 +6,7 @@ from ppkl.models.audit import AuditEvent
 from ppkl.models.certificate_document import CertificateDocument
 from ppkl.models.client_move import ClientMove
 from ppkl.models.cooperative import Cooperative
+from ppkl.models.cooperative_facts import CooperativeFacts
 from ppkl.models.cooperative_location import CooperativeLocation
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.ods_run import OdsRun, OdsRunLine
@@ -29,6 +30,7 @@ __all__ = [
     "CertificationTarget",
     "ClientMove",
     "Cooperative",
+    "CooperativeFacts",
     "CooperativeHistory",
     "CooperativeLocation",
     "HistoryKind",

@@ -27,11 +27,13 @@ from sqlalchemy.orm import Session
 
 from ppkl.certification.deadlines import DeadlineFlag, DeadlineRules, RatFacts, deadline_flags
 from ppkl.clock import office_day_end, office_day_start
+from ppkl.cooperatives import facts
 from ppkl.location import LocationLimits, Position, location_flag, visit_position
 from ppkl.models import (
     Assignment,
     CertificateDocument,
     Cooperative,
+    CooperativeFacts,
     CooperativeHistory,
     CooperativeLocation,
     RatRecord,
@@ -45,7 +47,6 @@ from ppkl.progress.officer import OfficerMonth, officer_months, own_moves, own_v
 from ppkl.recap import StateAsOf
 from ppkl.reports.evaluation import DakEvaluation, EvaluationRules, evaluate_dak
 from ppkl.reports.periods import Period, ReportRefused
-from ppkl.tasks import worklist
 from ppkl.workflow import STAGE_ORDER, Stage
 
 
@@ -154,9 +155,11 @@ def build_officer_report(
     rules: EvaluationRules,
     deadlines: DeadlineRules,
     limits: LocationLimits | None = None,
+    today: date | None = None,
 ) -> OfficerReport:
-    """Gather every figure of the report; refused when a table would exceed max_rows."""
-    cooperatives = load_cooperatives(session, officer.id, period, max_rows, deadlines)
+    """Gather every figure of the report; refused when a table would exceed max_rows. A period
+    that reaches `today` reads the latest visits from the stored facts."""
+    cooperatives = load_cooperatives(session, officer.id, period, max_rows, deadlines, today)
     visits = load_visits(session, officer.id, period, max_rows, limits or LocationLimits())
     report = OfficerReport(
         officer_id=officer.id,
@@ -175,7 +178,9 @@ def build_officer_report(
     return report
 
 
-def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[CooperativeLine]:
+def load_cooperatives(
+    session, officer_id, period, max_rows, deadlines, today=None
+) -> list[CooperativeLine]:
     ids = assigned_ids(officer_id, period).scalar_subquery()
     as_of = StateAsOf.at(office_day_end(period.end), ids)
     rows = session.execute(
@@ -195,7 +200,7 @@ def load_cooperatives(session, officer_id, period, max_rows, deadlines) -> list[
     ).all()
     if len(rows) > max_rows:
         raise ReportRefused("too_many_cooperatives", None, max_rows=max_rows)
-    latest = latest_visits(session, ids, period.end)
+    latest = latest_visits(session, ids, period.end, today)
     rats = rats_known_on(session, ids, period.end)
     return [
         CooperativeLine(
@@ -256,9 +261,21 @@ def rats_known_on(session, cooperative_ids, day: date) -> dict[int, list[RatFact
     return found
 
 
-def latest_visits(session, cooperative_ids, day: date) -> dict[int, tuple[date, date | None]]:
-    """Each cooperative's latest visit up to day (any officer): its date and follow-up date."""
-    latest = worklist.latest_visits(up_to=day, cooperative_ids=cooperative_ids)
+def latest_visits(
+    session, cooperative_ids, day: date, today: date | None = None
+) -> dict[int, tuple[date, date | None]]:
+    """Each cooperative's latest visit up to day (any officer): its date and follow-up date.
+    Up to today or later, that is the stored latest visit (no visit is dated after today);
+    for an earlier day, the same definition runs over the visits up to that day."""
+    if today is not None and day >= today:
+        latest = CooperativeFacts.__table__
+        rows = session.execute(
+            select(latest.c.cooperative_id, latest.c.last_visit_on, latest.c.follow_up_on).where(
+                latest.c.cooperative_id.in_(cooperative_ids), latest.c.last_visit_on.is_not(None)
+            )
+        )
+        return {r.cooperative_id: (r.last_visit_on, r.follow_up_on) for r in rows}
+    latest = facts.latest_visits(up_to=day, within=lambda column: column.in_(cooperative_ids))
     rows = session.execute(select(latest))
     return {r.cooperative_id: (r.last_visit_on, r.follow_up_on) for r in rows}
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ppkl import audit
 from ppkl.certification.deadlines import rules_from_config
-from ppkl.clock import utcnow
+from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import officers as load_officers
 from ppkl.i18n import stage_label
 from ppkl.location import LocationLimits
@@ -62,6 +62,7 @@ def officer_report(session: Session, officer: User, period: Period) -> OfficerRe
         EvaluationRules.from_config(config),
         rules_from_config(config),
         LocationLimits.from_config(config),
+        office_today(),
     )
 
 

@@ -11,12 +11,14 @@ no Flask. Conditions apply to active cooperatives only.
 - not_visited: no visit for more than NOT_VISITED_DAYS days, or never visited.
 
 The open follow-up of a cooperative is the follow-up date of its latest (not removed) visit: a
-later visit settles the earlier follow-ups, whether or not it sets a new one.
+later visit settles the earlier follow-ups, whether or not it sets a new one. The conditions read
+the latest visit and the last stage change from the stored facts (ppkl.cooperatives.facts, which
+defines them and keeps them current).
 
 The same definitions, for readers: docs/fieldwork.md.
 """
 
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
@@ -26,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from ppkl.certification.deadlines import DeadlineRules, Flag, rules_from_config
 from ppkl.certification.queries import flag_condition
-from ppkl.models import CooperativeHistory, Visit
+from ppkl.models import CooperativeFacts
 from ppkl.models.cooperative import Cooperative
 from ppkl.workflow import IN_PROGRESS_STAGES
 
@@ -66,70 +68,35 @@ class Thresholds:
         )
 
 
-def latest_visits(up_to: date | None = None, cooperative_ids: Collection[int] | None = None):
-    """One row per cooperative: its latest visit's date and follow-up (removed visits ignored),
-    as of the end of `up_to` and for `cooperative_ids` when given (reports for a past period)."""
-    kept = [Visit.deleted_at.is_(None)]
-    if up_to is not None:
-        kept.append(Visit.visited_on <= up_to)
-    if cooperative_ids is not None:
-        kept.append(Visit.cooperative_id.in_(cooperative_ids))
-    ranked = (
-        select(
-            Visit.cooperative_id,
-            Visit.visited_on,
-            Visit.follow_up_on,
-            Visit.follow_up_action,
-            func.row_number()
-            .over(
-                partition_by=Visit.cooperative_id,
-                order_by=(Visit.visited_on.desc(), Visit.id.desc()),
-            )
-            .label("rank"),
-        )
-        .where(*kept)
-        .subquery()
-    )
-    return (
-        select(
-            ranked.c.cooperative_id,
-            ranked.c.visited_on.label("last_visit_on"),
-            ranked.c.follow_up_on,
-            ranked.c.follow_up_action,
-        )
-        .where(ranked.c.rank == 1)
-        .subquery("latest_visit")
-    )
-
-
-def stage_changes():
-    """One row per cooperative: the effective date of its latest recorded stage change."""
-    return (
-        select(
-            CooperativeHistory.cooperative_id,
-            func.max(CooperativeHistory.effective_date).label("stage_since"),
-        )
-        .where(CooperativeHistory.to_stage.is_not(None))
-        .group_by(CooperativeHistory.cooperative_id)
-        .subquery("stage_change")
-    )
-
-
 @dataclass(frozen=True)
 class Facts:
-    """The subqueries a statement must outer-join (see join_facts) to use the conditions."""
+    """The stored facts (ppkl.cooperatives.facts, where they are defined) a statement must
+    outer-join (see join) to use the conditions."""
 
-    latest: object
-    stages: object
+    table: object = CooperativeFacts.__table__
 
     @classmethod
     def build(cls) -> "Facts":
-        return cls(latest_visits(), stage_changes())
+        return cls()
 
     def join(self, stmt: Select) -> Select:
-        return stmt.outerjoin(
-            self.latest, self.latest.c.cooperative_id == Cooperative.id
-        ).outerjoin(self.stages, self.stages.c.cooperative_id == Cooperative.id)
+        return stmt.outerjoin(self.table, self.table.c.cooperative_id == Cooperative.id)
+
+    @property
+    def last_visit_on(self):
+        return self.table.c.last_visit_on
+
+    @property
+    def follow_up_on(self):
+        return self.table.c.follow_up_on
+
+    @property
+    def follow_up_action(self):
+        return self.table.c.follow_up_action
+
+    @property
+    def stage_since(self):
+        return self.table.c.stage_since
 
 
 def deadline_overdue(t: Thresholds) -> ColumnElement[bool]:
@@ -142,9 +109,9 @@ def deadline_overdue(t: Thresholds) -> ColumnElement[bool]:
 
 
 def conditions(facts: Facts, t: Thresholds) -> dict[Reason, ColumnElement[bool]]:
-    follow_up = facts.latest.c.follow_up_on
-    last_visit = facts.latest.c.last_visit_on
-    stage_since = facts.stages.c.stage_since
+    follow_up = facts.follow_up_on
+    last_visit = facts.last_visit_on
+    stage_since = facts.stage_since
     stuck_before = t.today - timedelta(days=t.stuck_days)
     visited_before = t.today - timedelta(days=t.not_visited_days)
     due_until = t.today + timedelta(days=t.due_soon_days - 1)
@@ -189,9 +156,12 @@ def any_reason(conds: Mapping[Reason, ColumnElement[bool]]) -> ColumnElement[boo
     return or_(*conds.values())
 
 
-def reason_counts(session: Session, scope: ColumnElement[bool], t: Thresholds) -> dict:
-    """How many cooperatives in scope meet each condition: one aggregate query."""
-    facts = Facts.build()
+def reason_counts(
+    session: Session, scope: ColumnElement[bool], t: Thresholds, facts: Facts | None = None
+) -> dict:
+    """How many cooperatives in scope meet each condition: one aggregate query. (`facts`: the
+    stored ones unless given; bench/stored_facts.py compares them with the recomputed ones.)"""
+    facts = facts or Facts.build()
     conds = conditions(facts, t)
     columns = [func.coalesce(func.sum(c.element), 0) for c in flag_columns(conds)]
     stmt = facts.join(select(*columns).select_from(Cooperative)).where(scope)
@@ -199,20 +169,20 @@ def reason_counts(session: Session, scope: ColumnElement[bool], t: Thresholds) -
     return {reason: int(value) for reason, value in zip(Reason, row, strict=True)}
 
 
-def worklist_query(scope: ColumnElement[bool], t: Thresholds) -> Select:
+def worklist_query(scope: ColumnElement[bool], t: Thresholds, facts: Facts | None = None) -> Select:
     """Cooperatives in scope that meet at least one condition, most pressing first.
 
     Rows: Cooperative, last_visit_on, follow_up_on, follow_up_action, stage_since, one 0/1
     column per Reason. The caller adds eager loading and pagination.
     """
-    facts = Facts.build()
+    facts = facts or Facts.build()
     conds = conditions(facts, t)
     stmt = select(
         Cooperative,
-        facts.latest.c.last_visit_on,
-        facts.latest.c.follow_up_on,
-        facts.latest.c.follow_up_action,
-        facts.stages.c.stage_since,
+        facts.last_visit_on,
+        facts.follow_up_on,
+        facts.follow_up_action,
+        facts.stage_since,
         *flag_columns(conds),
     ).select_from(Cooperative)
     return (
@@ -220,8 +190,8 @@ def worklist_query(scope: ColumnElement[bool], t: Thresholds) -> Select:
         .where(scope, any_reason(conds))
         .order_by(
             priority(conds),
-            func.coalesce(facts.latest.c.follow_up_on, t.today),
-            func.coalesce(facts.latest.c.last_visit_on, date(1, 1, 1)),
+            func.coalesce(facts.follow_up_on, t.today),
+            func.coalesce(facts.last_visit_on, date(1, 1, 1)),
             Cooperative.name,
             Cooperative.id,
         )

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from ppkl import audit
 from ppkl.clock import utcnow
+from ppkl.cooperatives.facts import refresh_facts
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Regency
 from ppkl.models.cooperative import search_key
 from ppkl.transfer.bulk import insert_returning_ids, insert_rows
@@ -210,6 +211,10 @@ class Writer:
         history = [row for row in history if row is not None]
         if history:
             insert_rows(self.session, CooperativeHistory.__table__, history)
+        refresh_facts(
+            self.session,
+            [c.values["id"] for c in self.creates] + [r["cooperative_id"] for r in history],
+        )
         self.creates, self.updates = [], []
 
     def finish(self) -> None:

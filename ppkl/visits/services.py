@@ -12,6 +12,7 @@ from ppkl import audit
 from ppkl.certification.documents import PendingDocument, certify
 from ppkl.certification.services import advance_stage
 from ppkl.clock import utcnow
+from ppkl.cooperatives.facts import refresh_facts
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.location import VisitLocation, location_problem
@@ -146,8 +147,10 @@ def log_visit(
             move.note,
             move.expected_version,
             today,
+            refresh=False,  # refreshed below, with the visit
         )
     adopt(visit, photos)
+    refresh_facts(db.session, [cooperative.id])
     audit.record(VISIT_LOGGED, user=actor, target=f"visit:{visit.id}", cooperative=cooperative.id)
     log.info("%s logged visit %s to cooperative %s", actor.username, visit.id, cooperative.id)
     return visit
@@ -226,6 +229,7 @@ def edit_visit(
         for photo in removed:
             db.session.delete(photo)
     db.session.flush()
+    refresh_facts(db.session, [visit.cooperative_id])
     audit.record(VISIT_EDITED, user=actor, target=f"visit:{visit.id}", changed=changed)
     return [p.stored_name for p in removed]
 
@@ -260,4 +264,5 @@ def remove_visit(
     visit.deleted_by_id = actor.id
     visit.delete_reason = reason
     db.session.flush()
+    refresh_facts(db.session, [visit.cooperative_id])
     audit.record(VISIT_REMOVED, user=actor, target=f"visit:{visit.id}", reason=reason)
