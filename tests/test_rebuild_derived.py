@@ -76,7 +76,7 @@ def test_migration_fills_the_table_from_history(databases):
     app = make_app(databases.new("facts_migration"))
     with app.app_context():
         upgrade(revision="lost_04")
-        # Core inserts into the tables as they stand at lost_04 (the models' tables but one).
+        # Core inserts into the tables as they stand at lost_04 (older than the models' tables).
         add = lambda model, rows: db.session.execute(insert(model.__table__), rows)  # noqa: E731
         add(Regency, [{"id": 1, "name": "Bulungan"}])
         add(
