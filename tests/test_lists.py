@@ -80,6 +80,7 @@ def test_no_page_lists_more_than_200_options_or_rows(client, auth, many):
         "/certification/targets",
         "/certification/deadlines",
         "/admin/audit/",
+        "/admin/users/",
     ]
     auth.login(client, "boss")
     for url in pages:
@@ -321,3 +322,34 @@ def test_a_national_list_of_regencies_becomes_a_picker(client, auth, many):
     assert response.status_code == 302, response.get_data(as_text=True)[:300]
     coop = db.session.scalar(select(Cooperative).where(Cooperative.name == "KSP Jauh Sekali"))
     assert coop.regency_id == chosen.id
+
+
+def test_accounts_page_and_search(app, client, auth, many):
+    app.config["PER_PAGE"] = 50
+    auth.login(client, "boss")
+    html = client.get("/admin/users/").get_data(as_text=True)
+    assert html.count('href="/admin/users/') <= 60 and "Halaman 1 dari 7" in html
+    html = client.get("/admin/users/?q=nomor 042").get_data(as_text=True)
+    assert "Petugas Nomor 042" in html and "Petugas Nomor 043" not in html
+
+
+def test_a_national_batch_page_lists_200_officers(client, auth, many):
+    from ppkl.models import ReportJob, ReportJobItem
+
+    job = ReportJob(
+        id="a" * 32,
+        created_by_id=many["boss"].id,
+        period_start=date(2019, 1, 1),
+        period_end=date(2019, 6, 30),
+        language="id",
+    )
+    db.session.add(job)
+    db.session.add_all(
+        ReportJobItem(job_id=job.id, position=n, officer_id=o.id, username=o.username)
+        for n, o in enumerate(many["officers"])
+    )
+    db.session.commit()
+    auth.login(client, "boss")
+    html = client.get(f"/reports/jobs/{job.id}").get_data(as_text=True)
+    assert html.count("<tr><td>officer") == 200
+    assert "… dan 100 petugas lainnya." in html and "0 dari 300" in html

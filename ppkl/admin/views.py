@@ -1,7 +1,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ppkl.access import requires
 from ppkl.admin.blueprint import bp
@@ -13,9 +13,11 @@ from ppkl.admin.services import (
     update_user,
 )
 from ppkl.auth.services import PasswordError, set_password
+from ppkl.cooperatives.queries import like_pattern
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_refusal
 from ppkl.models import User
+from ppkl.pagination import paginate
 from ppkl.permissions import Permission
 
 
@@ -30,9 +32,17 @@ def load_user_or_404(user_id: int) -> User:
 @bp.route("/users/")
 @requires(Permission.MANAGE_USERS)
 def users():
-    """All accounts."""
-    rows = db.session.scalars(select(User).order_by(User.role, User.username)).all()
-    return render_template("admin/users.html", users=rows)
+    """The accounts, a page at a time, searched by name or username (?q=)."""
+    q = request.args.get("q", "").strip()[:100]
+    stmt = select(User)
+    for word in q.lower().split()[:10]:
+        pattern = like_pattern(word)
+        stmt = stmt.where(
+            func.lower(User.full_name).like(pattern, escape="\\")
+            | func.lower(User.username).like(pattern, escape="\\")
+        )
+    page = paginate(db.session, stmt.order_by(User.role, User.username, User.id))
+    return render_template("admin/users.html", page=page, q=q)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
