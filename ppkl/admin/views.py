@@ -1,7 +1,7 @@
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ppkl.access import requires
 from ppkl.admin.blueprint import bp
@@ -13,7 +13,7 @@ from ppkl.admin.services import (
     update_user,
 )
 from ppkl.auth.services import PasswordError, set_password
-from ppkl.cooperatives.queries import like_pattern
+from ppkl.cooperatives.queries import person_matches
 from ppkl.extensions import db
 from ppkl.forms import regency_choices, show_refusal
 from ppkl.models import User
@@ -34,14 +34,8 @@ def load_user_or_404(user_id: int) -> User:
 def users():
     """The accounts, a page at a time, searched by name or username (?q=)."""
     q = request.args.get("q", "").strip()[:100]
-    stmt = select(User)
-    for word in q.lower().split()[:10]:
-        pattern = like_pattern(word)
-        stmt = stmt.where(
-            func.lower(User.full_name).like(pattern, escape="\\")
-            | func.lower(User.username).like(pattern, escape="\\")
-        )
-    page = paginate(db.session, stmt.order_by(User.role, User.username, User.id))
+    stmt = select(User).where(person_matches(q)).order_by(User.role, User.username, User.id)
+    page = paginate(db.session, stmt)
     return render_template("admin/users.html", page=page, q=q)
 
 

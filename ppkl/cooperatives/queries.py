@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
 from ppkl.inputs import db_int
@@ -273,6 +273,21 @@ def filter_options(session: Session, officer_filter=None) -> dict:
     }
 
 
+def person_matches(q: str):
+    """Every word of q in the user's name or username, ignoring case (officer pickers, the
+    roster, the accounts page)."""
+    conditions = []
+    for word in q.lower().split()[:10]:
+        pattern = like_pattern(word)
+        conditions.append(
+            or_(
+                func.lower(User.full_name).like(pattern, escape="\\"),
+                func.lower(User.username).like(pattern, escape="\\"),
+            )
+        )
+    return and_(true(), *conditions)
+
+
 def officer_matches(
     session: Session,
     q: str,
@@ -286,15 +301,7 @@ def officer_matches(
     """(the chosen officer, if any; officers whose name or username holds every word of q, in
     the order of `officers`, at most limit + 1, the extra one only saying that more exist).
     One query: the chosen officer comes first whether or not it matches."""
-    conditions = [User.role.in_([r.value for r in OFFICER_ROLES])]
-    for word in q.lower().split()[:10]:
-        pattern = like_pattern(word)
-        conditions.append(
-            or_(
-                func.lower(User.full_name).like(pattern, escape="\\"),
-                func.lower(User.username).like(pattern, escape="\\"),
-            )
-        )
+    conditions = [User.role.in_([r.value for r in OFFICER_ROLES]), person_matches(q)]
     if active_only:
         conditions.append(User.active.is_(True))
     if role is not None:

@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import Select, case, func, select
 
-from ppkl.cooperatives.queries import like_pattern
+from ppkl.cooperatives.queries import person_matches
 from ppkl.inputs import db_int
 from ppkl.models import Assignment, CooperativeHistory, User, Visit
 from ppkl.models.history import HistoryKind
@@ -80,10 +80,4 @@ def roster(flt: RosterFilter, today: date) -> Select:
         stmt = stmt.where(User.regency_id == flt.regency_id)
     if flt.active is not None:
         stmt = stmt.where(User.active.is_(flt.active))
-    for word in flt.q.lower().split()[:10]:
-        pattern = like_pattern(word)
-        stmt = stmt.where(
-            func.lower(User.full_name).like(pattern, escape="\\")
-            | func.lower(User.username).like(pattern, escape="\\")
-        )
-    return stmt.order_by(User.role.desc(), User.username)
+    return stmt.where(person_matches(flt.q)).order_by(User.role.desc(), User.username)
