@@ -105,11 +105,12 @@ def in_child(label: str, rows: int, action) -> None:
 def run(database_url: str, rows: int) -> None:
     from flask_babel import force_locale
     from flask_migrate import upgrade
+    from sqlalchemy import select
 
     from ppkl.clock import office_today
     from ppkl.cooperatives.queries import CooperativeFilter
     from ppkl.extensions import db
-    from ppkl.models import Regency
+    from ppkl.models import Province, Regency
     from ppkl.tasks.worklist import Thresholds
     from ppkl.transfer.exports import CliActor, export_cooperatives
     from ppkl.transfer.services import import_cooperatives, import_options
@@ -118,7 +119,8 @@ def run(database_url: str, rows: int) -> None:
     app = create_app(settings)
     with app.app_context():
         upgrade()
-        db.session.add_all(Regency(name=name) for name in REGENCIES)
+        home = db.session.scalar(select(Province.id))  # the migration's province
+        db.session.add_all(Regency(name=name, province_id=home) for name in REGENCIES)
         db.session.commit()
         db.engine.dispose()
     folder = tempfile.TemporaryDirectory()

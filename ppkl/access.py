@@ -9,6 +9,7 @@ from collections.abc import Callable
 from flask import abort, current_app, request
 from flask_login import current_user
 
+from ppkl.coverage import in_scope, user_in_scope
 from ppkl.extensions import db, login_manager
 from ppkl.json_errors import is_api_request
 from ppkl.models import Cooperative, User
@@ -68,7 +69,8 @@ def enforce_route_access():
 
 
 def load_cooperative(cooperative_id: int):
-    """Loader for views that take a cooperative id: 404 when absent, 403 when not the user's."""
+    """Loader for views that take a cooperative id: 404 when absent or outside the account's
+    scope (another province's), 403 when in scope but not the user's."""
     from sqlalchemy import select
     from sqlalchemy.orm import joinedload
 
@@ -77,7 +79,7 @@ def load_cooperative(cooperative_id: int):
         .options(joinedload(Cooperative.regency))
         .where(Cooperative.id == cooperative_id)
     )
-    if coop is None:
+    if coop is None or not in_scope(current_user, coop):
         abort(404)
     if not can_view_cooperative(current_user, coop):
         abort(403)
@@ -85,9 +87,14 @@ def load_cooperative(cooperative_id: int):
 
 
 def load_officer(user_id: int) -> User:
-    """Loader for views that take an officer's id: 404 unless a PPKL officer or DAK assistant."""
+    """Loader for views that take an officer's id: 404 unless a PPKL officer or DAK assistant
+    within the account's scope."""
     officer = db.session.get(User, user_id)
-    if officer is None or officer.role not in OFFICER_ROLES:
+    if (
+        officer is None
+        or officer.role not in OFFICER_ROLES
+        or not user_in_scope(current_user, officer)
+    ):
         abort(404)
     return officer
 

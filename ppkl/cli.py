@@ -5,19 +5,22 @@ import sys
 
 import click
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ppkl.admin.services import AccountDetails, AccountError, create_user
+from ppkl.auth.passwords import hash_password
 from ppkl.backup import cli as backup_cli
 from ppkl.cli_types import parse_date
 from ppkl.clock import office_today
 from ppkl.cooperatives import cli as cooperatives_cli
+from ppkl.coverage import NATION, recap_scope
+from ppkl.demo import provinces as demo_provinces
 from ppkl.demo import seed as demo
 from ppkl.demo.seed import DEMO_PASSWORD
 from ppkl.extensions import db
-from ppkl.models import Regency
+from ppkl.models import Province, Regency
 from ppkl.ods import cli as ods_cli
-from ppkl.recap import current_recap, recap_as_of
+from ppkl.recap import recap_of
 from ppkl.reports import cli as reports_cli
 from ppkl.storage import cli as storage_cli
 from ppkl.transfer import cli as transfer_cli
@@ -69,10 +72,19 @@ def create_user_command(username, role, full_name, regency, cohort_year, passwor
 @click.command("recap")
 @click.option("--format", "fmt", type=click.Choice(["table", "csv"]), default="table")
 @click.option("--as-of", callback=parse_date, help="The recap at the end of this day (YYYY-MM-DD).")
-def recap_command(fmt, as_of):
-    """Print the recap (Capaian Koperasi) by regency, today's or as of a past day."""
+@click.option("--province", help="One province's regencies (its code or name).")
+def recap_command(fmt, as_of, province):
+    """Print the recap (Capaian Koperasi) by regency, today's or as of a past day; with several
+    provinces and no --province, the national recap by province."""
 
-    recap = current_recap(db.session) if as_of is None else recap_as_of(db.session, as_of)
+    province_id = None
+    if province:
+        province_id = db.session.scalar(
+            select(Province.id).where(or_(Province.code == province, Province.name == province))
+        )
+        if province_id is None:
+            raise click.ClickException(f"unknown province {province!r}")
+    recap = recap_of(db.session, recap_scope(NATION, province_id), as_of)
     rows = recap.csv_rows()
     if fmt == "csv":
         writer = csv.writer(sys.stdout, lineterminator="\n")
@@ -88,17 +100,22 @@ def recap_command(fmt, as_of):
 @click.command("seed-demo")
 @click.option("--end-date", callback=parse_date, help="Last day of demo activity (YYYY-MM-DD).")
 @click.option("--if-empty", is_flag=True, help="Do nothing, successfully, when data exists.")
-def seed_demo_command(end_date, if_empty):
+@click.option(
+    "--provinces",
+    type=click.IntRange(0, len(demo_provinces.CATALOGUE)),
+    default=0,
+    help="Also generate this many more provinces and a national account.",
+)
+def seed_demo_command(end_date, if_empty, provinces):
     """Load the demo data: 747 cooperatives and the demo accounts."""
 
     if current_app.config["PRODUCTION"]:
         raise click.ClickException(
             "seed-demo refuses to run in production (PPKL_PRODUCTION is set)"
         )
+    hash_method = current_app.config["PASSWORD_HASH_METHOD"]
     try:
-        result = demo.seed(
-            db.session, end_date or office_today(), current_app.config["PASSWORD_HASH_METHOD"]
-        )
+        result = demo.seed(db.session, end_date or office_today(), hash_method)
     except demo.DemoRefused as error:
         db.session.rollback()
         if if_empty:
@@ -107,9 +124,20 @@ def seed_demo_command(end_date, if_empty):
         raise click.ClickException(
             "The database already has cooperatives; seed-demo only fills an empty database."
         ) from error
+    more = None
+    if provinces:
+        password_hash = hash_password(DEMO_PASSWORD, hash_method)
+        more = demo_provinces.seed_provinces(
+            db.session, provinces, end_date or office_today(), password_hash
+        )
     db.session.commit()
     click.echo(f"Loaded {result.cooperatives} cooperatives and {len(result.users)} accounts.")
     click.echo(demo_logins_text())
+    if more:
+        click.echo(
+            f"Also {len(more.provinces)} provinces ({', '.join(more.provinces)}) with "
+            f"{more.cooperatives} cooperatives; logins: {', '.join(more.users)}"
+        )
 
 
 def demo_logins_text() -> str:

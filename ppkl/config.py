@@ -19,6 +19,11 @@ class Config:
     # Set PPKL_PRODUCTION=1 in production: secure cookies, no demo data.
     PRODUCTION = False
 
+    # The first province: the migration that introduced provinces, and seed-demo, create it
+    # from these settings and the office ones below; afterwards its row (admin, Provinsi) is
+    # what pages and PDFs read.
+    PROVINCE_NAME = "Kalimantan Utara"
+    PROVINCE_CODE = "65"
     OFFICE_NAME = "Dinas Perindustrian, Perdagangan, Koperasi dan UMKM Provinsi Kalimantan Utara"
     OFFICE_PLACE = "Tanjung Selor"
     # The office time zone: office days (today, the recap's end of day, date filters, reports)
@@ -134,6 +139,14 @@ class Config:
     REPORT_SUPERVISOR_TITLE = "Kepala Bidang Koperasi dan UMKM"
     REPORT_SUPERVISOR_NAME = "Trianingsih, S.E."
     REPORT_SUPERVISOR_NIP: str | None = None
+    # The nation's reports (national accounts, the national recap): the ministry's letterhead,
+    # signature line and time zone. Each province's come from its row (admin, Provinsi).
+    NATIONAL_OFFICE_NAME = "Kementerian Koperasi Republik Indonesia"
+    NATIONAL_OFFICE_PLACE = "Jakarta"
+    NATIONAL_SIGNATORY_TITLE = "Deputi Bidang Kelembagaan dan Digitalisasi Koperasi"
+    NATIONAL_SIGNATORY_NAME = "................................"
+    NATIONAL_SIGNATORY_NIP: str | None = None
+    NATIONAL_TIMEZONE = "Asia/Jakarta"
     REPORT_MAX_DAYS = 366
     REPORT_MAX_ROWS = 1000
     REPORT_CACHE_DIR: str | None = None  # default: instance/report-cache

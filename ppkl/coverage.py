@@ -1,4 +1,15 @@
-"""Which cooperatives an officer covers: their current assignments.
+"""Who covers what: an account's scope (a province or the nation), and the cooperatives an
+officer covers within it.
+
+Scope: admins and national accounts see the nation; supervisors and officers their province
+(`user_account.province_id`; an officer recorded without one, their home regency's), and an
+account of those roles without a province sees nothing.
+Every list, count, export and print narrows by these conditions, and every loader answers 404
+for what lies outside them, as for an id that does not exist.
+
+Coverage: until the office has recorded any current assignment, officers cover the cooperatives
+of their home regency (a fresh installation stays usable); from the first assignment on, only
+their own.
 
 Until the office has recorded any current assignment, officers cover the cooperatives of their
 home regency (a fresh installation stays usable); from the first assignment on, only their own.
@@ -11,10 +22,134 @@ scan all cooperatives at national size.
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, exists, false, null, select, union_all
+from sqlalchemy import ColumnElement, and_, exists, false, null, or_, select, true, union_all
 
 from ppkl.extensions import db
-from ppkl.models import Assignment, Cooperative
+from ppkl.models import Assignment, Cooperative, Province, Regency, User
+from ppkl.models.user import Role
+
+NATION_ROLES = frozenset({Role.ADMIN, Role.NATIONAL})
+
+
+class _Nation:
+    """The acting account of a command run without one: it sees the nation."""
+
+    role = Role.NATIONAL
+    province_id = None
+    id = None
+
+
+NATION = _Nation()
+
+
+def sees_nation(user) -> bool:
+    return getattr(user, "role", None) in NATION_ROLES
+
+
+def scope_province_id(user) -> int | None:
+    """The province the account works in; None for the nation or for no province at all.
+    An officer recorded without one works in their home regency's."""
+    if sees_nation(user):
+        return None
+    province_id = getattr(user, "province_id", None)
+    if province_id is None and getattr(user, "regency_id", None) is not None:
+        regency = db.session.get(Regency, user.regency_id)
+        province_id = regency.province_id if regency is not None else None
+    return province_id
+
+
+def regency_scope(user) -> ColumnElement[bool]:
+    """SQL condition on Regency: the regencies within the account's scope."""
+    if sees_nation(user):
+        return true()
+    province_id = scope_province_id(user)
+    return Regency.province_id == province_id if province_id else false()
+
+
+def scope(user) -> ColumnElement[bool]:
+    """SQL condition on Cooperative: the cooperatives within the account's scope."""
+    if sees_nation(user):
+        return true()
+    return Cooperative.regency_id.in_(select(Regency.id).where(regency_scope(user)))
+
+
+def user_scope(user) -> ColumnElement[bool]:
+    """SQL condition on User: the accounts within the account's scope."""
+    if sees_nation(user):
+        return true()
+    province_id = scope_province_id(user)
+    if not province_id:
+        return false()
+    home = select(Regency.id).where(Regency.province_id == province_id)
+    return or_(
+        User.province_id == province_id,
+        and_(User.province_id.is_(None), User.regency_id.in_(home)),
+    )
+
+
+def made_within(column, user) -> ColumnElement[bool]:
+    """SQL condition: the row's account column (its author) is within the account's scope."""
+    if sees_nation(user):
+        return true()
+    return column.in_(select(User.id).where(user_scope(user)))
+
+
+def regency_in_scope(user, regency_id: int | None) -> bool:
+    """One regency within scope; reads the session's identity map first (the loaders join the
+    regency), so a page asking for many cooperatives of a few regencies stays at a few reads."""
+    if sees_nation(user):
+        return True
+    province_id = scope_province_id(user)
+    if not province_id or regency_id is None:
+        return False
+    regency = db.session.get(Regency, regency_id)
+    return regency is not None and regency.province_id == province_id
+
+
+def in_scope(user, cooperative) -> bool:
+    """The Python form of scope() for one cooperative."""
+    return regency_in_scope(user, cooperative.regency_id)
+
+
+def user_in_scope(user, other) -> bool:
+    """The Python form of user_scope() for one account."""
+    if sees_nation(user):
+        return True
+    province_id = scope_province_id(user)
+    return bool(province_id) and scope_province_id(other) == province_id
+
+
+@dataclass(frozen=True)
+class RecapScope:
+    """What a recap shows to an account: the regencies it counts, whether its rows are
+    provinces (the national recap) or regencies, and the province whose office heads it (None:
+    the nation, headed by the ministry's settings)."""
+
+    regencies: ColumnElement[bool]
+    by_province: bool
+    province: Province | None
+
+
+def recap_scope(user, province_id: int | None = None) -> RecapScope:
+    """A province's account: its province's regencies. The nation: one row per province, or
+    the regencies of `province_id` (the drill-down). An installation with one province shows
+    the nation that province's recap, as before provinces existed."""
+    if not sees_nation(user):
+        province_id = scope_province_id(user)
+        province = db.session.get(Province, province_id) if province_id else None
+        return RecapScope(regency_scope(user), False, province)
+    provinces = db.session.scalars(select(Province).order_by(Province.name).limit(2)).all()
+    if len(provinces) == 1:
+        province_id = provinces[0].id
+    province = db.session.get(Province, province_id) if province_id else None
+    if province is None:
+        return RecapScope(true(), True, None)
+    return RecapScope(Regency.province_id == province.id, False, province)
+
+
+def province_ids(session) -> dict[str, int]:
+    """Province name -> id, for the national recap's links to each province's regencies."""
+    return dict(session.execute(select(Province.name, Province.id)).all())
 
 
 def current_assignment_of(officer_id: int):

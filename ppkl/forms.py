@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable, Mapping
 import wtforms
 from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.form import _Auto, _is_submitted  # the defaults FlaskForm itself uses
 from sqlalchemy import select
@@ -12,10 +13,11 @@ from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation
 
+from ppkl.coverage import regency_scope
 from ppkl.domain import DomainError, Problem
 from ppkl.extensions import db
 from ppkl.inputs import FIRST_YEAR, LAST_YEAR, date_in_range, db_int, strip_bidi
-from ppkl.models import Regency
+from ppkl.models import Province, Regency
 
 
 class Form(FlaskForm):
@@ -86,9 +88,18 @@ def choices(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
 
 
 def regency_choices(blank: str | None = None) -> list[SelectChoice]:
-    """Regencies by name for a select; `blank` adds a first choice with value 0 (every regency,
-    the whole province, or none, as the form means it)."""
-    rows = db.session.execute(select(Regency.id, Regency.name).order_by(Regency.name)).all()
+    """The regencies within the account's scope by name for a select; `blank` adds a first
+    choice with value 0 (every regency, the whole province, or none, as the form means it)."""
+    rows = db.session.execute(
+        select(Regency.id, Regency.name).where(regency_scope(current_user)).order_by(Regency.name)
+    ).all()
+    first = [(0, blank)] if blank is not None else []
+    return choices(first + [(r.id, r.name) for r in rows])
+
+
+def province_choices(blank: str | None = None) -> list[SelectChoice]:
+    """Provinces by name for a select (the admin's account form); `blank` is value 0."""
+    rows = db.session.execute(select(Province.id, Province.name).order_by(Province.name)).all()
     first = [(0, blank)] if blank is not None else []
     return choices(first + [(r.id, r.name) for r in rows])
 

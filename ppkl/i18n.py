@@ -1,7 +1,8 @@
 """Language choice, translated labels of domain keys, and locale-aware formatting."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 from flask import current_app, session
 from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
@@ -26,6 +27,7 @@ ROLE_LABELS = {
     Role.SUPERVISOR: _l("Supervisor"),
     Role.PPKL: _l("PPKL (field counsellor)"),
     Role.DAK: _l("DAK assistant"),
+    Role.NATIONAL: _l("National (ministry)"),
 }
 
 PURPOSE_LABELS = {
@@ -118,11 +120,22 @@ def format_month_year(value: date) -> str:
     return format_date(value, format="MMMM y")
 
 
-def format_timestamp(value: datetime | None) -> str:
-    """A stored naive-UTC timestamp in the office's time zone: the date style, then the time."""
+def format_timestamp(value: datetime | None, zone: str | None = None) -> str:
+    """A stored naive-UTC timestamp in the office's time zone (or `zone`, a report's
+    province's): the date style, then the time."""
     if value is None:
         return ""
-    return f"{format_datetime(value, format=DATE_FORMAT)} {format_time(value, format=TIME_FORMAT)}"
+    if zone is None:
+        return (
+            f"{format_datetime(value, format=DATE_FORMAT)} {format_time(value, format=TIME_FORMAT)}"
+        )
+    from babel import dates
+
+    tz, locale = ZoneInfo(zone), get_locale()
+    aware = value.replace(tzinfo=UTC)
+    day = dates.format_datetime(aware, DATE_FORMAT, tzinfo=tz, locale=locale)
+    clock = dates.format_time(aware, TIME_FORMAT, tzinfo=tz, locale=locale)
+    return f"{day} {clock}"
 
 
 def register(app) -> None:
@@ -147,3 +160,8 @@ def register(app) -> None:
         short_select=short_select,
         count_label=lambda page: count_label(page, format_number),
     )
+
+
+def scope_label(shown) -> str:
+    """The name a recap's total row and headings carry: the province's, or the nation's."""
+    return shown.province.name if shown.province is not None else str(_l("Indonesia"))

@@ -1,11 +1,14 @@
 """Who may do what: predicates used by the route guard, the object loaders and templates.
 
-Role checks are pure; whether an officer covers a cooperative asks the database, through the
-one definition of coverage in ppkl.coverage."""
+Role checks are pure; whether a cooperative lies in the account's scope (its province or the
+nation) and whether an officer covers it ask the database, through the one definition in
+ppkl.coverage."""
 
 from enum import StrEnum
 
-from ppkl.coverage import officer_covers, officer_scope
+from sqlalchemy import and_, false
+
+from ppkl.coverage import in_scope, officer_covers, officer_scope, scope
 from ppkl.models.user import Role
 from ppkl.workflow import is_backward_move, is_forward_move
 
@@ -48,6 +51,17 @@ ROLE_PERMISSIONS: dict[str, frozenset[Permission]] = {
             Permission.IMPORT_COOPERATIVES,
         }
     ),
+    # The ministry reads every province, prints and exports; it assigns and changes nothing.
+    Role.NATIONAL: frozenset(
+        {
+            Permission.VIEW_RECAP,
+            Permission.VIEW_COOPERATIVES,
+            Permission.VIEW_ALL_COOPERATIVES,
+            Permission.VIEW_TASKS,
+            Permission.PRINT_REPORTS,
+            Permission.PRINT_ANY_REPORT,
+        }
+    ),
     Role.PPKL: frozenset(
         {
             Permission.VIEW_RECAP,
@@ -78,7 +92,10 @@ def has_permission(user, permission: Permission) -> bool:
 
 
 def can_view_cooperative(user, cooperative) -> bool:
-    """Officers see the cooperatives they cover; supervisors and admins see all."""
+    """Officers see the cooperatives they cover; supervisors all of their province's; admins
+    and national accounts all."""
+    if not in_scope(user, cooperative):
+        return False
     if has_permission(user, Permission.VIEW_ALL_COOPERATIVES):
         return True
     if not has_permission(user, Permission.VIEW_COOPERATIVES):
@@ -95,13 +112,11 @@ def can_print_officer_report(user, officer) -> bool:
 
 def cooperative_scope(user):
     """The SQL form of can_view_cooperative, for list queries."""
-    from sqlalchemy import false, true
-
     if has_permission(user, Permission.VIEW_ALL_COOPERATIVES):
-        return true()
+        return scope(user)
     if not has_permission(user, Permission.VIEW_COOPERATIVES) or not user.is_officer:
         return false()
-    return officer_scope(user)
+    return and_(scope(user), officer_scope(user))
 
 
 def covers_cooperative(user, cooperative) -> bool:
@@ -125,23 +140,28 @@ def can_move(user, cooperative, to_stage: str) -> bool:
         return can_correct(user, cooperative)
     if not is_forward_move(cooperative.stage, to_stage):
         return False
-    if has_permission(user, Permission.SUPERVISE_CERTIFICATION):
+    if supervises(user, cooperative):
         return True
     return has_permission(user, Permission.MOVE_STAGE) and covers_cooperative(user, cooperative)
 
 
+def supervises(user, cooperative) -> bool:
+    """A supervisor (or admin) whose scope holds this cooperative."""
+    return has_permission(user, Permission.SUPERVISE_CERTIFICATION) and in_scope(user, cooperative)
+
+
 def can_correct(user, cooperative) -> bool:
     """Backward moves (corrections) are for supervisors only."""
-    return has_permission(user, Permission.SUPERVISE_CERTIFICATION)
+    return supervises(user, cooperative)
 
 
 def can_set_active(user, cooperative) -> bool:
     """Deactivate or reactivate: supervisors only."""
-    return has_permission(user, Permission.SUPERVISE_CERTIFICATION)
+    return supervises(user, cooperative)
 
 
 def can_record_rat(user, cooperative) -> bool:
     """Keep the RAT ledger (yearly RAT, report, health): the same people who move it forward."""
-    if has_permission(user, Permission.SUPERVISE_CERTIFICATION):
+    if supervises(user, cooperative):
         return True
     return has_permission(user, Permission.MOVE_STAGE) and covers_cooperative(user, cooperative)

@@ -16,6 +16,10 @@ The recap at several days at once (`recap_series`, the progress charts' month en
 same rule in one query: the history becomes each cooperative's states over time, as intervals
 (`state_timeline`), and each day picks the interval it falls in.
 
+A recap covers the regencies a condition on Regency selects (an account's scope, from
+ppkl.coverage): one row per regency, or with `by_province` one row per province (the national
+recap); the total is the sum of the rows either way.
+
 The same definitions, for readers: docs/recap.md.
 """
 
@@ -27,6 +31,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
+    ColumnElement,
     DateTime,
     Integer,
     Select,
@@ -45,7 +50,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from ppkl.clock import office_day_end
-from ppkl.models import Cooperative, CooperativeHistory, Regency
+from ppkl.models import Cooperative, CooperativeHistory, Province, Regency
 from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
 
 TOTAL_LABEL = "TOTAL"
@@ -110,20 +115,37 @@ def assemble(rows: Iterable[RecapRow]) -> Recap:
     return Recap(ordered, total)
 
 
-def current_recap(session: Session) -> Recap:
+def _grouped(counts, regencies: ColumnElement[bool] | None, by_province: bool):
+    """SELECT label, counts... FROM Regency (or Province then Regency), grouped per row."""
+    if by_province:
+        return (
+            select(Province.name, *counts)
+            .select_from(Province)
+            .join(Regency, Regency.province_id == Province.id)
+            .where(regencies if regencies is not None else true())
+            .group_by(Province.id, Province.name)
+        )
+    return (
+        select(Regency.name, *counts)
+        .select_from(Regency)
+        .where(regencies if regencies is not None else true())
+        .group_by(Regency.id, Regency.name)
+    )
+
+
+def current_recap(
+    session: Session, regencies: ColumnElement[bool] | None = None, by_province: bool = False
+) -> Recap:
     """Today's recap in one aggregate query, whatever the number of cooperatives."""
     active = Cooperative.active.is_(True)
-    stmt = (
-        select(
-            Regency.name,
-            func.count(case((active, 1))),
-            func.count(case((Cooperative.active.is_(False), 1))),
-            func.count(case((active & Cooperative.nik.is_not(None), 1))),
-            func.count(case((active & Cooperative.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
-        )
-        .select_from(Regency)
-        .outerjoin(Cooperative, Cooperative.regency_id == Regency.id)
-        .group_by(Regency.id, Regency.name)
+    counts = (
+        func.count(case((active, 1))),
+        func.count(case((Cooperative.active.is_(False), 1))),
+        func.count(case((active & Cooperative.nik.is_not(None), 1))),
+        func.count(case((active & Cooperative.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
+    )
+    stmt = _grouped(counts, regencies, by_province).outerjoin(
+        Cooperative, Cooperative.regency_id == Regency.id
     )
     return assemble(RecapRow(*row) for row in session.execute(stmt))
 
@@ -215,7 +237,13 @@ class StateAsOf:
         )
 
 
-def recap_as_of(session: Session, day: date, tz: ZoneInfo | None = None) -> Recap:
+def recap_as_of(
+    session: Session,
+    day: date,
+    tz: ZoneInfo | None = None,
+    regencies: ColumnElement[bool] | None = None,
+    by_province: bool = False,
+) -> Recap:
     """The recap as it stood at the end of `day` (office time zone), in one query."""
     cutoff = office_day_end(day, tz)
     as_of = StateAsOf.at(cutoff)
@@ -231,17 +259,14 @@ def recap_as_of(session: Session, day: date, tz: ZoneInfo | None = None) -> Reca
         .subquery()
     )
     is_active = state.c.active == 1
-    stmt = (
-        select(
-            Regency.name,
-            func.count(case((is_active, 1))),
-            func.count(case((state.c.active == 0, 1))),
-            func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
-            func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
-        )
-        .select_from(Regency)
-        .outerjoin(state, state.c.regency_id == Regency.id)
-        .group_by(Regency.id, Regency.name)
+    counts = (
+        func.count(case((is_active, 1))),
+        func.count(case((state.c.active == 0, 1))),
+        func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
+        func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
+    )
+    stmt = _grouped(counts, regencies, by_province).outerjoin(
+        state, state.c.regency_id == Regency.id
     )
     return assemble(RecapRow(*row) for row in session.execute(stmt))
 
@@ -397,3 +422,10 @@ def recap_series(
             totals[name] = tuple(a + b for a, b in zip(totals[name], step, strict=True))
         recaps[day] = assemble(RecapRow(name, *totals[name]) for name in changes)
     return recaps
+
+
+def recap_of(session: Session, shown, as_of: date | None = None) -> Recap:
+    """Today's recap (as_of None) or as of a day, for a ppkl.coverage.RecapScope."""
+    if as_of is None:
+        return current_recap(session, shown.regencies, shown.by_province)
+    return recap_as_of(session, as_of, None, shown.regencies, shown.by_province)

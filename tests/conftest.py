@@ -121,11 +121,41 @@ def auth():
 
 
 @pytest.fixture
-def make_regency(app):
+def make_province(app):
+    """A province; the first one made (or found) is the default of the other factories."""
+    from ppkl.models import Province
+
+    def make(name="Kalimantan Utara", code="65", **fields):
+        fields.setdefault("office_name", f"Dinas Koperasi Provinsi {name}")
+        fields.setdefault("office_place", "Tanjung Selor")
+        fields.setdefault("signatory_name", "Trianingsih, S.E.")
+        fields.setdefault("signatory_title", "Kepala Bidang Koperasi dan UMKM")
+        fields.setdefault("timezone", "Asia/Makassar")
+        province = Province(name=name, code=code, **fields)
+        db.session.add(province)
+        db.session.commit()
+        return province
+
+    return make
+
+
+@pytest.fixture
+def default_province(app, make_province):
+    def get():
+        from ppkl.models import Province
+
+        return db.session.query(Province).order_by(Province.id).first() or make_province()
+
+    return get
+
+
+@pytest.fixture
+def make_regency(app, default_province):
     from ppkl.models import Regency
 
-    def make(name="Bulungan", code=None):
-        regency = Regency(name=name, code=code)
+    def make(name="Bulungan", code=None, province=None):
+        province = province or default_province()
+        regency = Regency(name=name, code=code, province_id=province.id)
         db.session.add(regency)
         db.session.commit()
         return regency
@@ -134,18 +164,27 @@ def make_regency(app):
 
 
 @pytest.fixture
-def make_user(app, make_regency):
+def make_user(app, make_regency, default_province):
     from ppkl.auth.passwords import hash_password
     from ppkl.models import Regency, User
 
     def make(username="user", role="supervisor", regency=None, password=TEST_PASSWORD, **fields):
         if regency is None and role in ("ppkl", "dak"):
             regency = db.session.query(Regency).first() or make_regency()
+        if "province" in fields:
+            province = fields.pop("province")
+        elif regency is not None:
+            province = db.session.get(type(regency), regency.id).province
+        elif role in ("supervisor", "ppkl", "dak"):
+            province = default_province()
+        else:
+            province = None
         user = User(
             username=username,
             full_name=fields.pop("full_name", username.title()),
             role=role,
             regency_id=regency.id if regency else None,
+            province_id=province.id if province else None,
             cohort_year=fields.pop("cohort_year", 2019 if role == "dak" else None),
             password_hash=hash_password(password, FAST_HASH),
             **fields,

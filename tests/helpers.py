@@ -146,6 +146,30 @@ def count_queries(engine) -> Iterator[list[str]]:
         event.remove(engine, "before_cursor_execute", before)
 
 
+def first_province_id() -> int:
+    """The province a fresh database's migration made (or one made now, after a test's
+    cleanup emptied the tables): the home of regencies a test makes by hand."""
+    from sqlalchemy import select
+
+    from ppkl.models import Province
+
+    found = db.session.scalar(select(Province.id).order_by(Province.id).limit(1))
+    if found is None:
+        province = Province(
+            name="Kalimantan Utara",
+            code="65",
+            office_name="Dinas Koperasi Provinsi Kalimantan Utara",
+            office_place="Tanjung Selor",
+            signatory_name="Trianingsih, S.E.",
+            signatory_title="Kepala Bidang Koperasi dan UMKM",
+            timezone="Asia/Makassar",
+        )
+        db.session.add(province)
+        db.session.flush()
+        found = province.id
+    return found
+
+
 def add_assignment(cooperative, officer, start=date(2019, 1, 1), end=None):
     """Record a current (or past) assignment directly, as history would hold it."""
 
@@ -161,13 +185,20 @@ def add_assignment(cooperative, officer, start=date(2019, 1, 1), end=None):
     return row
 
 
-def seeded_demo_database(databases: DatabaseFactory, name: str) -> str:
-    """A new database of this run with seed-demo loaded (end date 30 June 2019)."""
+def seeded_demo_database(databases: DatabaseFactory, name: str, provinces: int = 0) -> str:
+    """A new database of this run with seed-demo loaded (end date 30 June 2019), and
+    `provinces` more generated provinces (seed-demo --provinces)."""
+    from ppkl.auth.passwords import hash_password
+    from ppkl.demo.provinces import seed_provinces
+
     url = databases.new(name)
     app = make_app(url)
     migrate_to_head(app)
     with app.app_context():
         demo.seed(db.session, DEMO_END_DATE, FAST_HASH)
+        if provinces:
+            password = hash_password(demo.DEMO_PASSWORD, FAST_HASH)
+            seed_provinces(db.session, provinces, DEMO_END_DATE, password)
         db.session.commit()
         db.engine.dispose()
     return url

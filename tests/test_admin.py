@@ -1,6 +1,7 @@
 from sqlalchemy import func, select
 
 from ppkl.cooperatives.queries import officers
+from ppkl.coverage import NATION
 from ppkl.extensions import db
 from ppkl.models import AuditEvent, User
 from tests.helpers import post_form
@@ -170,7 +171,7 @@ def test_officer_lists_hold_active_officers_by_role_and_name(app, make_user, mak
     make_user("ppkl03", role="ppkl", regency=north, full_name="Agus", active=False)
 
     def names(**filters):
-        return [o.username for o in officers(db.session, **filters)]
+        return [o.username for o in officers(db.session, NATION, **filters)]
 
     assert names() == ["ppkl03", "ppkl02", "ppkl01", "dak01"]
     assert names(active_only=True) == ["ppkl02", "ppkl01", "dak01"]

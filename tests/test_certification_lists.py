@@ -70,7 +70,10 @@ def test_flagged_list_for_an_officer_stays_in_scope(demo_app):
 def test_deactivation_candidates_have_no_recent_rat(demo_app):
     today = date(2019, 6, 30)
     first, last = inactivity_window(today, DeadlineRules())
-    ids = set(db.session.scalars(deactivation_candidates(today, DeadlineRules())).all())
+    from ppkl.transfer.exports import CliActor
+
+    nation = CliActor()
+    ids = set(db.session.scalars(deactivation_candidates(nation, today, DeadlineRules())).all())
     recent = set(
         db.session.scalars(
             select(RatRecord.cooperative_id).where(RatRecord.fiscal_year.between(first, last))
@@ -79,7 +82,9 @@ def test_deactivation_candidates_have_no_recent_rat(demo_app):
     active = set(db.session.scalars(select(Cooperative.id).where(Cooperative.active.is_(True))))
     assert {c.id for c in ids} == active - recent
     assert 0 < len(ids) < len(active)
-    fewer = db.session.scalars(deactivation_candidates(today, DeadlineRules(inactivity_years=1)))
+    fewer = db.session.scalars(
+        deactivation_candidates(nation, today, DeadlineRules(inactivity_years=1))
+    )
     assert len(fewer.all()) > len(ids)  # a shorter window lists more
 
 

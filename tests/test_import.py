@@ -465,9 +465,9 @@ def test_a_cooperative_changed_meanwhile_stops_the_whole_import(
     coop = make_cooperative(name="KSP Lama", legal_entity_number="1/BH", members=3)
     real = services.load_existing
 
-    def stale(session):
+    def stale(session, user):
         # What a concurrent edit looks like: the version read is older than the row's.
-        rows = real(session)
+        rows = real(session, user)
         for row in rows:
             row.version -= 1
         return rows

@@ -26,7 +26,13 @@ def test_a_target_set_today_is_not_in_the_recap_of_an_earlier_day(
     make_cooperative(regency=bulungan, stage="certified", nik="6501000000000101")
     # In February of YEAR the office set 300 for the province.
     db.session.add(
-        TargetChange(year=YEAR, target=300, changed_by_id=boss.id, changed_at=datetime(YEAR, 2, 1))
+        TargetChange(
+            year=YEAR,
+            target=300,
+            province_id=boss.province_id,
+            changed_by_id=boss.id,
+            changed_at=datetime(YEAR, 2, 1),
+        )
     )
     db.session.commit()
     # Today it raises the province target and adds one for Bulungan.
@@ -42,12 +48,16 @@ def test_a_target_set_today_is_not_in_the_recap_of_an_earlier_day(
 
 def test_a_removed_target_leaves_the_recap_from_its_removal_on(app, make_user):
     boss = make_user("boss", role="supervisor")
-    db.session.add(
-        TargetChange(year=YEAR, target=300, changed_by_id=boss.id, changed_at=datetime(YEAR, 2, 1))
-    )
-    db.session.add(
-        TargetChange(year=YEAR, target=None, changed_by_id=boss.id, changed_at=datetime(YEAR, 8, 1))
-    )
+    for target, month in ((300, 2), (None, 8)):
+        db.session.add(
+            TargetChange(
+                year=YEAR,
+                target=target,
+                province_id=boss.province_id,
+                changed_by_id=boss.id,
+                changed_at=datetime(YEAR, month, 1),
+            )
+        )
     db.session.commit()
     with app.test_request_context():
         assert targets(date(YEAR, 7, 31)) == [("Kalimantan Utara", 300)]

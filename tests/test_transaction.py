@@ -11,6 +11,7 @@ from ppkl.access import public
 from ppkl.extensions import db
 from ppkl.models import Regency
 from ppkl.transaction import after_commit
+from tests.helpers import first_province_id
 
 PPKL = Path(__file__).resolve().parent.parent / "ppkl"
 # Where a transaction boundary of its own is right: the command line, the background report
@@ -24,7 +25,7 @@ def probe_app(extra_app):
     ran = []
 
     def write(name: str, status: int):
-        db.session.add(Regency(name=name))
+        db.session.add(Regency(name=name, province_id=first_province_id()))
         db.session.flush()
         after_commit(lambda: ran.append(name))
         if status == 302:

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from ppkl.admin import views  # noqa: E402,F401
+from ppkl.admin import province_views, views  # noqa: E402,F401

@@ -15,7 +15,7 @@ from ppkl.admin.services import (
 from ppkl.auth.services import PasswordError, set_password
 from ppkl.cooperatives.queries import person_matches
 from ppkl.extensions import db
-from ppkl.forms import regency_choices, show_refusal
+from ppkl.forms import province_choices, regency_choices, show_refusal
 from ppkl.models import User
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission
@@ -45,6 +45,7 @@ def new_user():
     """Create an account."""
     form = NewUserForm()
     form.regency_id.choices = regency_choices("—")
+    form.province_id.choices = province_choices(_("— national (none) —"))
     if form.validate_on_submit():
         try:
             user = create_user(
@@ -66,7 +67,9 @@ def render_edit(user: User, form: UserForm | None = None, password_form=None):
     if form is None:
         form = UserForm(obj=user, formdata=None)
         form.regency_id.data = user.regency_id or 0
+        form.province_id.data = user.province_id or 0
     form.regency_id.choices = regency_choices("—")
+    form.province_id.choices = province_choices(_("— national (none) —"))
     return render_template(
         "admin/user_form.html",
         form=form,
@@ -85,6 +88,7 @@ def edit_user(user_id: int):
         return render_edit(user)
     form = UserForm()
     form.regency_id.choices = regency_choices("—")
+    form.province_id.choices = province_choices(_("— national (none) —"))
     if form.validate_on_submit():
         try:
             update_user(current_user, user, form.details())

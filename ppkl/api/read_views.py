@@ -22,11 +22,12 @@ from ppkl.api.schemas import (
 from ppkl.api.views import documents
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import CooperativeFilter, cooperative_rows
+from ppkl.coverage import recap_scope
 from ppkl.extensions import db
 from ppkl.json_errors import ApiError, invalid
 from ppkl.pagination import Page, PageRequest, paginate, per_page
 from ppkl.permissions import Permission, has_permission
-from ppkl.recap import Recap, current_recap, recap_as_of
+from ppkl.recap import Recap, recap_of
 from ppkl.tasks.worklist import Thresholds
 from ppkl.visits.queries import visit_list
 
@@ -102,14 +103,16 @@ def recap_json(recap: Recap, day) -> dict:
 @bp.response(200, RecapSchema)
 @documents(403)
 def recap(args):
-    """The province recap per regency, today or as it stood at the end of `as_of`."""
+    """The recap of the account's scope, today or as it stood at the end of `as_of`: a
+    province's per regency, the nation's per province."""
     today = office_today()
     day = args.get("as_of")
     if day is not None and day > today:
         raise invalid({"as_of": [_("The date cannot be in the future.")]})
+    shown = recap_scope(current_user)
     if day is None or day == today:
-        return recap_json(current_recap(db.session), today)
-    return recap_json(recap_as_of(db.session, day), day)
+        return recap_json(recap_of(db.session, shown), today)
+    return recap_json(recap_of(db.session, shown, day), day)
 
 
 @bp.route("/visits")

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ppkl import audit
 from ppkl.cooperatives.changes import check_versions, mark_many_changed
+from ppkl.coverage import scope, user_in_scope
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Assignment, Cooperative, User
@@ -30,20 +31,28 @@ class AssignmentError(FieldError):
     """A refused assignment; field names the form field, code the reason."""
 
 
-def check_officer(officer: User) -> None:
-    if officer.role not in OFFICER_ROLES:
+def check_officer(actor: User, officer: User) -> None:
+    if officer.role not in OFFICER_ROLES or not user_in_scope(actor, officer):
         raise AssignmentError("officer", "not_an_officer")
     if not officer.active:
         raise AssignmentError("officer", "officer_inactive")
 
 
-def checked_ids(cooperative_ids: Sequence[int]) -> list[int]:
+def checked_ids(cooperative_ids: Sequence[int], *within: User) -> list[int]:
     """The distinct ids, sorted; refused as a whole when empty or when any is not a
-    cooperative (on SQLite they would become orphan rows, on PostgreSQL a failed commit)."""
+    cooperative within the scope of each account given (the actor's, and the officer's
+    province: nobody works for another province), as one that does not exist (on SQLite they
+    would become orphan rows, on PostgreSQL a failed commit)."""
     ids = sorted(set(cooperative_ids))
     if not ids:
         raise AssignmentError("cooperative_ids", "nothing_selected")
-    found = set(db.session.scalars(select(Cooperative.id).where(Cooperative.id.in_(ids))))
+    found = set(
+        db.session.scalars(
+            select(Cooperative.id).where(
+                Cooperative.id.in_(ids), *(scope(account) for account in within)
+            )
+        )
+    )
     if len(found) != len(ids):
         raise AssignmentError("cooperative_ids", "unknown_cooperative")
     return ids
@@ -80,8 +89,8 @@ def assign_officer(
 ) -> int:
     """Make officer the current PPKL/DAK of the cooperatives; returns how many changed hands.
     With the versions the page showed, a cooperative changed since refuses all (StaleEdit)."""
-    check_officer(officer)
-    ids = checked_ids(cooperative_ids)
+    check_officer(actor, officer)
+    ids = checked_ids(cooperative_ids, actor, officer)
     if expected_versions is not None:
         check_versions(ids, expected_versions)
     ended = end_current(ids, officer.role, today, keep=officer.id)
@@ -129,7 +138,7 @@ def unassign_role(
     """End the current assignments of one role (PPKL or DAK) on the cooperatives."""
     if role not in OFFICER_ROLES:
         raise AssignmentError("officer", "not_an_officer")
-    ids = checked_ids(cooperative_ids)
+    ids = checked_ids(cooperative_ids, actor)
     if expected_versions is not None:
         check_versions(ids, expected_versions)
     ended = end_current(ids, role, today, keep=None)
@@ -167,7 +176,7 @@ def deactivate_officer(actor: User, officer: User, successor: User | None, today
             raise AssignmentError("successor", "successor_required")
         if successor.id == officer.id:
             raise AssignmentError("successor", "successor_is_officer")
-        if successor.role != officer.role:
+        if successor.role != officer.role or successor.province_id != officer.province_id:
             raise AssignmentError("successor", "successor_wrong_role")
         if not successor.active:
             raise AssignmentError("successor", "officer_inactive")

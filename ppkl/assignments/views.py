@@ -97,7 +97,7 @@ def index():
         page=page,
         stale_notices=stale_notices,
         officer_picker=assignment_picker(form.officer, search_form="officer-search"),
-        **filter_options(db.session, officer_filter(flt.officer_id)),
+        **filter_options(db.session, officer_filter(flt.officer_id), current_user),
     ), status
 
 

@@ -221,6 +221,7 @@ class TargetForm(Form):
     year = WholeNumberField(
         _l("Year"), validators=[InputRequired(), NumberRange(min=2000, max=2100)]
     )
+    province_id = SelectField(_l("Province"), coerce=db_int, default=0)
     regency_id = SelectField(_l("Regency"), coerce=db_int, default=0)
     target = WholeNumberField(
         _l("Cooperatives to certify by 31 December"),
@@ -231,6 +232,7 @@ class TargetForm(Form):
 class RemoveTargetForm(Form):
     year = IntegerField(validators=[InputRequired()])
     regency_id = IntegerField(validators=[Optional()])
+    province_id = IntegerField(validators=[Optional()])
 
 
 def prefill_move(form, coop, user, today, rules) -> None:

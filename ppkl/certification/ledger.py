@@ -14,9 +14,10 @@ from ppkl import audit
 from ppkl.certification.queries import find_rat
 from ppkl.certification.services import MoveSettings
 from ppkl.cooperatives.changes import check_version, flush_changed, mark_changed
+from ppkl.coverage import regency_in_scope, scope_province_id, sees_nation
 from ppkl.domain import DomainError
 from ppkl.extensions import db
-from ppkl.models import CertificationTarget, Cooperative, RatRecord, User
+from ppkl.models import CertificationTarget, Cooperative, Province, RatRecord, User
 from ppkl.models.target_change import TargetChange
 from ppkl.permissions import Permission, can_record_rat, has_permission
 from ppkl.workflow import EvidenceContext, Problem, RatEvidence, Stage, check_evidence
@@ -102,51 +103,99 @@ def record_rat(
     return rat
 
 
-def _target_row(year: int, regency_id: int | None) -> CertificationTarget | None:
+def target_area(
+    actor: User, regency_id: int | None, province_id: int | None
+) -> tuple[int | None, int | None]:
+    """(province_id, regency_id) of the target the actor means: a regency of their scope; else
+    their own province; else, for the nation, the province chosen or (none) the nation."""
+    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
+        raise DomainError([Problem("target", "not_allowed")])
+    if regency_id is not None:
+        if not regency_in_scope(actor, regency_id):
+            raise DomainError([Problem("regency_id", "not_allowed")])
+        return None, regency_id
+    if not sees_nation(actor):
+        own = scope_province_id(actor)
+        if own is None:
+            raise DomainError([Problem("target", "not_allowed")])
+        return own, None
+    if province_id is not None and db.session.get(Province, province_id) is None:
+        raise DomainError([Problem("province_id", "not_allowed")])
+    return province_id, None
+
+
+def _target_row(year: int, province_id: int | None, regency_id: int | None):
+    def same(column, value):
+        return column.is_(None) if value is None else column == value
+
     return db.session.scalar(
         select(CertificationTarget).where(
             CertificationTarget.year == year,
-            CertificationTarget.regency_id.is_(None)
-            if regency_id is None
-            else CertificationTarget.regency_id == regency_id,
+            same(CertificationTarget.regency_id, regency_id),
+            same(CertificationTarget.province_id, province_id),
         )
     )
 
 
-def set_target(actor: User, year: int, regency_id: int | None, target: int) -> CertificationTarget:
-    """Set the number of cooperatives to certify by 31 December of `year` (supervisors)."""
-    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
-        raise DomainError([Problem("target", "not_allowed")])
+def _record_change(actor, year, province_id, regency_id, target: int | None) -> None:
+    """The target's history row (None: removed)."""
+    db.session.add(
+        TargetChange(
+            year=year,
+            regency_id=regency_id,
+            province_id=province_id,
+            target=target,
+            changed_by_id=actor.id,
+        )
+    )
+
+
+def set_target(
+    actor: User, year: int, regency_id: int | None, target: int, province_id: int | None = None
+) -> CertificationTarget:
+    """Set the number of cooperatives to certify by 31 December of `year` (supervisors; the
+    nation's and any province's: admins)."""
+    province_id, regency_id = target_area(actor, regency_id, province_id)
     if target is None or target < 1:
         raise DomainError([Problem("target", "target_positive")])
-    row = _target_row(year, regency_id)
+    row = _target_row(year, province_id, regency_id)
     if row is None:
-        row = CertificationTarget(year=year, regency_id=regency_id)
+        row = CertificationTarget(year=year, regency_id=regency_id, province_id=province_id)
         db.session.add(row)
     before = row.target
     row.target = target
     row.set_by_id = actor.id
-    db.session.add(
-        TargetChange(year=year, regency_id=regency_id, target=target, changed_by_id=actor.id)
-    )
+    _record_change(actor, year, province_id, regency_id, target)
     _flush_or_refuse(Problem("target", "changed_meanwhile"))
     audit.record(
-        TARGET_SET, user=actor, year=year, regency_id=regency_id, target=target, before=before
+        TARGET_SET,
+        user=actor,
+        year=year,
+        regency_id=regency_id,
+        province_id=province_id,
+        target=target,
+        before=before,
     )
     return row
 
 
-def remove_target(actor: User, year: int, regency_id: int | None) -> None:
+def remove_target(
+    actor: User, year: int, regency_id: int | None, province_id: int | None = None
+) -> None:
     """Remove a yearly target (supervisors); its history keeps what it was."""
-    if not has_permission(actor, Permission.SUPERVISE_CERTIFICATION):
-        raise DomainError([Problem("target", "not_allowed")])
-    row = _target_row(year, regency_id)
+    province_id, regency_id = target_area(actor, regency_id, province_id)
+    row = _target_row(year, province_id, regency_id)
     if row is None:
         raise DomainError([Problem("target", "changed_meanwhile")])
     before = row.target
     db.session.delete(row)
-    db.session.add(
-        TargetChange(year=year, regency_id=regency_id, target=None, changed_by_id=actor.id)
-    )
+    _record_change(actor, year, province_id, regency_id, None)
     db.session.flush()
-    audit.record(TARGET_REMOVED, user=actor, year=year, regency_id=regency_id, before=before)
+    audit.record(
+        TARGET_REMOVED,
+        user=actor,
+        year=year,
+        regency_id=regency_id,
+        province_id=province_id,
+        before=before,
+    )

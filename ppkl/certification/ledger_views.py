@@ -29,11 +29,13 @@ from ppkl.certification.uploads import (
 from ppkl.clock import office_today
 from ppkl.cooperatives.changes import check_version
 from ppkl.cooperatives.stale import stale_notice
+from ppkl.coverage import recap_scope, sees_nation
 from ppkl.domain import DomainError, StaleEdit
 from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
-from ppkl.forms import choices, regency_choices
-from ppkl.inputs import db_year
+from ppkl.forms import choices, province_choices, regency_choices
+from ppkl.i18n import scope_label
+from ppkl.inputs import db_int, db_year
 from ppkl.pagination import paginate
 from ppkl.permissions import Permission, can_record_rat
 from ppkl.workflow import evidence_warnings
@@ -129,13 +131,25 @@ def rat_items(rat) -> list[tuple[str, str]]:
     return evidence_items(values)
 
 
+def target_choices(form) -> None:
+    """Regencies of the user's scope; for the nation also the province (none: the nation)."""
+    form.regency_id.choices = regency_choices(_("Whole province"))
+    if sees_nation(current_user):
+        form.province_id.choices = province_choices(_("Whole nation"))
+    else:
+        del form.province_id  # a province's supervisor sets their own province's targets
+
+
 def render_targets(form, year: int, general=()):
     status = 400 if form.errors or general else 200
+    shown = recap_scope(current_user, request.args.get("province", type=db_int))
     return render_template(
         "certification/targets.html",
         form=form,
         year=year,
-        page=paginate(db.session, targets_of_year(year)),
+        page=paginate(db.session, targets_of_year(year, shown)),
+        shown=shown,
+        scope_name=scope_label(shown),
         general=list(general),
         remove_form=RemoveTargetForm(formdata=None),
     ), status
@@ -147,7 +161,7 @@ def targets():
     """The certification targets of a year (supervisors also get the form to set them)."""
     year = request.args.get("year", type=db_year) or office_today().year
     form = TargetForm(formdata=None, year=year)
-    form.regency_id.choices = regency_choices(_("Whole province"))
+    target_choices(form)
     return render_targets(form, year)
 
 
@@ -158,7 +172,12 @@ def remove_target_view():
     form = RemoveTargetForm()
     if form.validate_on_submit():
         try:
-            remove_target(current_user, form.year.data, form.regency_id.data or None)
+            remove_target(
+                current_user,
+                form.year.data,
+                form.regency_id.data or None,
+                form.province_id.data or None,
+            )
         except DomainError:
             db.session.rollback()
             flash(_("That target was already removed."), "warning")
@@ -172,11 +191,18 @@ def remove_target_view():
 def save_target():
     """Set the province's or a regency's target for a year."""
     form = TargetForm()
-    form.regency_id.choices = regency_choices(_("Whole province"))
+    target_choices(form)
     general = []
     if form.validate_on_submit():
+        province_id = form.province_id.data if "province_id" in form else None
         try:
-            set_target(current_user, form.year.data, form.regency_id.data or None, form.target.data)
+            set_target(
+                current_user,
+                form.year.data,
+                form.regency_id.data or None,
+                form.target.data,
+                province_id or None,
+            )
         except DomainError as error:
             general = show_problems(form, error)
         else:

@@ -50,7 +50,7 @@ def deadlines():
         flt=flt,
         flags=flags_of(page.items, today, rules),
         all_flags=list(Flag),
-        regencies=db.session.scalars(regencies()).all(),
+        regencies=db.session.scalars(regencies(current_user)).all(),
         today=today,
     )
 
@@ -60,7 +60,7 @@ def deadlines():
 def candidates():
     """Active cooperatives without a RAT for years: for a supervisor to review."""
     today, rules = office_today(), rules_from_config(current_app.config)
-    page = paginate(db.session, deactivation_candidates(today, rules))
+    page = paginate(db.session, deactivation_candidates(current_user, today, rules))
     first, last = inactivity_window(today, rules)
     return render_template(
         "certification/candidates.html",
@@ -93,7 +93,7 @@ def render_bulk(to_stage: Stage, form, regency_id, refusals=None, general=(), st
         from_stage=from_stage,
         bulk_stages=BULK_STAGES,
         regency_id=regency_id,
-        regencies=db.session.scalars(regencies()).all(),
+        regencies=db.session.scalars(regencies(current_user)).all(),
         refusals=refusals or [],
         general=list(general),
         stale=list(stale),

@@ -6,7 +6,7 @@ definition of overdue)."""
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from ppkl.certification.deadlines import (
@@ -22,9 +22,18 @@ from ppkl.certification.deadlines import (
 )
 from ppkl.certification.targets import TargetProgress, months_left
 from ppkl.clock import office_day_end
+from ppkl.coverage import RecapScope
 from ppkl.extensions import db
+from ppkl.i18n import scope_label
 from ppkl.inputs import db_int
-from ppkl.models import CertificationTarget, Cooperative, RatRecord, Regency, TargetChange
+from ppkl.models import (
+    CertificationTarget,
+    Cooperative,
+    Province,
+    RatRecord,
+    Regency,
+    TargetChange,
+)
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import cooperative_scope
 from ppkl.recap import Recap
@@ -108,13 +117,15 @@ def flags_of(cooperatives, today: date, rules: DeadlineRules) -> dict[int, list[
     }
 
 
-def deactivation_candidates(today: date, rules: DeadlineRules) -> Select:
-    """Active cooperatives without a RAT in the last INACTIVITY_YEARS ended fiscal years."""
+def deactivation_candidates(user, today: date, rules: DeadlineRules) -> Select:
+    """Active cooperatives of the user's scope without a RAT in the last INACTIVITY_YEARS
+    ended fiscal years."""
     first, last = inactivity_window(today, rules)
     return (
         select(Cooperative)
         .options(joinedload(Cooperative.regency))
         .where(
+            cooperative_scope(user),
             Cooperative.active.is_(True),
             ~_has_rat(RatRecord.fiscal_year.between(first, last)),
         )
@@ -149,62 +160,107 @@ def bulk_candidates(user, from_stage: str, regency_id: int | None, limit: int) -
     return stmt.order_by(Cooperative.name, Cooperative.id).limit(limit)
 
 
-def targets_of_year(year: int) -> Select:
-    """The targets of a year: the province's first, then each regency's."""
+def targets_shown(model, shown: RecapScope) -> ColumnElement[bool]:
+    """The targets a recap shows (on CertificationTarget or TargetChange): with province rows,
+    the nation's and each province's; else the province's own and its regencies'."""
+    if shown.by_province:
+        return model.regency_id.is_(None)
+    if shown.province is None:
+        return false()
+    pid = shown.province.id
+    return or_(
+        and_(model.regency_id.is_(None), model.province_id == pid),
+        model.regency_id.in_(select(Regency.id).where(Regency.province_id == pid)),
+    )
+
+
+def targets_of_year(year: int, shown: RecapScope) -> Select:
+    """The targets of `year` a recap of `shown` counts: the whole area's first."""
     return (
         select(CertificationTarget)
-        .options(joinedload(CertificationTarget.regency))
-        .where(CertificationTarget.year == year)
+        .options(joinedload(CertificationTarget.regency), joinedload(CertificationTarget.province))
+        .where(CertificationTarget.year == year, targets_shown(CertificationTarget, shown))
         .order_by(
             CertificationTarget.regency_id.is_not(None),
+            CertificationTarget.province_id.is_not(None),
+            CertificationTarget.province_id,
             CertificationTarget.regency_id,
             CertificationTarget.id,
         )
     )
 
 
-def targets_for_year(year: int) -> list[CertificationTarget]:
-    return db.session.scalars(targets_of_year(year)).all()
+def targets_for_year(year: int, shown: RecapScope) -> list[CertificationTarget]:
+    return db.session.scalars(targets_of_year(year, shown)).all()
 
 
-def targets_as_of(year: int, cutoff: datetime) -> list[tuple[str | None, int]]:
-    """(regency name or None for the province, target) of `year` as they stood just before
-    cutoff: the last change of each before it, unless that change removed the target."""
+def targets_as_of(
+    year: int, cutoff: datetime, shown: RecapScope
+) -> list[tuple[str | None, str | None, int]]:
+    """(province name, regency name, target) of `year` as they stood just before cutoff: the
+    last change of each before it, unless that change removed the target. A province's target
+    has no regency name, the nation's neither name."""
     latest = (
         select(func.max(TargetChange.id))
         .where(TargetChange.year == year, TargetChange.changed_at < cutoff)
-        .group_by(TargetChange.regency_id)
+        .group_by(TargetChange.province_id, TargetChange.regency_id)
     )
     rows = db.session.execute(
-        select(Regency.name, TargetChange.target)
+        select(Province.name.label("province"), Regency.name.label("regency"), TargetChange.target)
         .outerjoin(Regency, Regency.id == TargetChange.regency_id)
-        .where(TargetChange.id.in_(latest), TargetChange.target.is_not(None))
-        .order_by(TargetChange.regency_id.is_not(None), Regency.name)
+        .outerjoin(Province, Province.id == TargetChange.province_id)
+        .where(
+            TargetChange.id.in_(latest),
+            TargetChange.target.is_not(None),
+            targets_shown(TargetChange, shown),
+        )
+        .order_by(
+            TargetChange.regency_id.is_not(None),
+            TargetChange.province_id.is_not(None),
+            Province.name,
+            Regency.name,
+        )
     ).all()
-    return [(r.name, r.target) for r in rows]
+    return [(r.province, r.regency, r.target) for r in rows]
 
 
-def targets_in_force(day: date, today: date | None = None) -> list[tuple[str | None, int]]:
-    """(regency name or None for the province, target) of `day`'s year: for a past day (before
-    `today`) those in force at the end of that day, else the current ones."""
+def targets_in_force(
+    day: date, shown: RecapScope, today: date | None = None
+) -> list[tuple[str | None, str | None, int]]:
+    """(province name, regency name, target) of `day`'s year that a recap of `shown` counts:
+    for a past day (before `today`) those in force at the end of that day, else the current
+    ones."""
     if today is not None and day < today:
-        return targets_as_of(day.year, office_day_end(day))
-    return [(t.regency.name if t.regency else None, t.target) for t in targets_for_year(day.year)]
+        return targets_as_of(day.year, office_day_end(day), shown)
+    return [
+        (getattr(t.province, "name", None), getattr(t.regency, "name", None), t.target)
+        for t in targets_for_year(day.year, shown)
+    ]
+
+
+def targets_by_row(targets, shown: RecapScope) -> dict[str | None, int]:
+    """The targets keyed by the recap row they measure (a regency's or a province's name), the
+    whole recap's (the province's own, or the nation's) under None."""
+    found = {}
+    for province, regency, target in targets:
+        whole = regency is None and (province is None or not shown.by_province)
+        found[None if whole else regency or province] = target
+    return found
 
 
 def target_progress(
-    recap: Recap, day: date, province_label: str, today: date | None = None
+    recap: Recap, day: date, shown: RecapScope, today: date | None = None
 ) -> list[TargetProgress]:
     """Progress of the targets of `day`'s year, counted with the recap shown for `day`. For a
     past day (before `today`) the targets are those in force at the end of that day."""
-    targets = targets_in_force(day, today)
+    targets = targets_in_force(day, shown, today)
     certified = {row.regency: row.certified for row in recap.rows}
     progress = []
-    for regency, target in targets:
-        if regency is None:
-            label, achieved = province_label, recap.total.certified
+    for row, target in targets_by_row(targets, shown).items():
+        if row is None:
+            label, achieved = scope_label(shown), recap.total.certified
         else:
-            label, achieved = regency, certified.get(regency, 0)
+            label, achieved = row, certified.get(row, 0)
         progress.append(
             TargetProgress(label, day.year, target, achieved, months_left(day, day.year))
         )

@@ -27,6 +27,7 @@ def lookup_officers():
         active_only=request.args.get("active") == "1",
         role=role if role in {r.value for r in OFFICER_ROLES} else None,
         exclude=request.args.get("exclude", type=db_int),
+        within=current_user,
     )
     return matches_response([officer_choice(u) for u in found])
 
@@ -43,5 +44,5 @@ def lookup_cooperatives():
 @signed_in
 def lookup_regencies():
     """Regencies whose name matches ?q= (where a list of them is too long for a select)."""
-    found = regency_matches(db.session, query_text(), PICKER_LIMIT)
+    found = regency_matches(db.session, query_text(), PICKER_LIMIT, current_user)
     return matches_response([Choice(str(r.id), r.name) for r in found])

@@ -3,6 +3,7 @@ them and as their JSON endpoints (picker_views.py) answer while the user types."
 
 from flask import url_for
 from flask_babel import gettext as _
+from flask_login import current_user
 
 from ppkl.cooperatives.queries import cooperative_matches, officer_matches
 from ppkl.extensions import db
@@ -43,6 +44,7 @@ def officer_picker(
         role=role,
         exclude=exclude,
         chosen=selected_id,
+        within=current_user,
     )
     url = url_for(
         "cooperatives.lookup_officers",

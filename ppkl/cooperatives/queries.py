@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, and_, case, exists, func, or_, select, true
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, contains_eager, joinedload
 
+from ppkl.coverage import regency_scope, scope, user_scope
 from ppkl.inputs import db_int
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.models.cooperative import search_key
@@ -216,13 +217,15 @@ def cooperative_rows(
     )
 
 
-def regencies() -> Select:
-    return select(Regency).order_by(Regency.name)
+def regencies(within) -> Select:
+    """The regencies within the account's scope, by name."""
+    return select(Regency).where(regency_scope(within)).order_by(Regency.name)
 
 
-def regency_matches(session: Session, q: str, limit: int) -> list[Regency]:
-    """Regencies whose name holds every word of q, by name; at most limit + 1."""
-    stmt = regencies()
+def regency_matches(session: Session, q: str, limit: int, within) -> list[Regency]:
+    """Regencies of the account's scope whose name holds every word of q, by name; at most
+    limit + 1."""
+    stmt = regencies(within)
     for word in q.lower().split()[:10]:
         stmt = stmt.where(func.lower(Regency.name).like(like_pattern(word), escape="\\"))
     return list(session.scalars(stmt.order_by(Regency.id).limit(limit + 1)))
@@ -234,13 +237,13 @@ class District:
     regency_ids: tuple[int, ...]  # a district name may recur in two regencies
 
 
-def districts(session: Session) -> list[District]:
+def districts(session: Session, within) -> list[District]:
     """Every district, with the regencies it lies in (the filter offers only the districts of
     the chosen regency)."""
     found: dict[str, list[int]] = {}
     rows = session.execute(
         select(Cooperative.district, Cooperative.regency_id)
-        .where(Cooperative.district.is_not(None))
+        .where(Cooperative.district.is_not(None), scope(within))
         .distinct()
         .order_by(Cooperative.district, Cooperative.regency_id)
     )
@@ -250,11 +253,12 @@ def districts(session: Session) -> list[District]:
 
 
 def officers(
-    session: Session, *, active_only: bool = False, regency_id: int | None = None
+    session: Session, within, *, active_only: bool = False, regency_id: int | None = None
 ) -> list[User]:
-    """PPKL officers and DAK assistants, PPKL first, each by name: every officer list and
-    officer select of the app loads them here, so they agree on who counts and in what order."""
-    stmt = select(User).where(User.role.in_([r.value for r in OFFICER_ROLES]))
+    """PPKL officers and DAK assistants within the account's scope, PPKL first, each by name:
+    every officer list and officer select of the app loads them here, so they agree on who
+    counts and in what order."""
+    stmt = select(User).where(User.role.in_([r.value for r in OFFICER_ROLES]), user_scope(within))
     if active_only:
         stmt = stmt.where(User.active.is_(True))
     if regency_id is not None:
@@ -262,12 +266,12 @@ def officers(
     return list(session.scalars(stmt.order_by(User.role.desc(), User.full_name, User.username)))
 
 
-def filter_options(session: Session, officer_filter=None) -> dict:
+def filter_options(session: Session, officer_filter=None, within=None) -> dict:
     """What the cooperative filter (`cooperatives/_filter.html`) offers; no officer picker
     for users who may not filter by officer."""
     return {
-        "regencies": session.scalars(regencies()).all(),
-        "districts": districts(session),
+        "regencies": session.scalars(regencies(within)).all(),
+        "districts": districts(session, within),
         "officer_filter": officer_filter,
         "reasons": list(Reason),
     }
@@ -297,11 +301,14 @@ def officer_matches(
     role: str | None = None,
     exclude: int | None = None,
     chosen: int | None = None,
+    within=None,
 ) -> tuple[User | None, list[User]]:
     """(the chosen officer, if any; officers whose name or username holds every word of q, in
     the order of `officers`, at most limit + 1, the extra one only saying that more exist).
     One query: the chosen officer comes first whether or not it matches."""
     conditions = [User.role.in_([r.value for r in OFFICER_ROLES]), person_matches(q)]
+    # Another province's officers are neither matches nor a choice (within None: nobody).
+    scoped = user_scope(within) if within is not None else false()
     if active_only:
         conditions.append(User.active.is_(True))
     if role is not None:
@@ -309,7 +316,7 @@ def officer_matches(
     if exclude is not None:
         conditions.append(User.id != exclude)
     is_chosen = User.id == (chosen or 0)
-    stmt = select(User).where(or_(and_(*conditions), is_chosen))
+    stmt = select(User).where(or_(and_(*conditions), is_chosen), scoped)
     order = (is_chosen.desc(), User.role.desc(), User.full_name, User.username)
     rows = list(session.scalars(stmt.order_by(*order).limit(limit + 2)))
     first = rows[0] if rows and chosen and rows[0].id == chosen else None

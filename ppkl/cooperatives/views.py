@@ -55,7 +55,9 @@ def index():
         "cooperatives/index.html",
         page=page,
         flt=flt,
-        **filter_options(db.session, officer_filter(flt.officer_id) if sees_all else None),
+        **filter_options(
+            db.session, officer_filter(flt.officer_id) if sees_all else None, current_user
+        ),
         list_query=urlencode(list(request.args.items(multi=True))),
     )
 

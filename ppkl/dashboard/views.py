@@ -7,13 +7,16 @@ from flask_login import current_user
 from ppkl.access import public, requires
 from ppkl.certification.queries import target_progress
 from ppkl.clock import office_today
+from ppkl.coverage import province_ids, recap_scope, sees_nation
 from ppkl.dashboard.blueprint import bp
 from ppkl.extensions import db
+from ppkl.i18n import scope_label
+from ppkl.inputs import db_int
 from ppkl.permissions import Permission
 from ppkl.progress.display import charts, months_chart, rate_note
 from ppkl.progress.officer import own_months
 from ppkl.progress.series import area_progress
-from ppkl.recap import current_recap, recap_as_of
+from ppkl.recap import recap_of
 from ppkl.tasks.queries import dashboard_task_counts
 
 
@@ -43,19 +46,24 @@ def index():
     """The province recap (Capaian Koperasi) by regency, today's or as of a past day."""
     today = office_today()
     as_of, as_of_error = parse_as_of(request.args.get("as_of"), today)
-    recap = current_recap(db.session) if as_of is None else recap_as_of(db.session, as_of)
+    drill = request.args.get("province", type=db_int)
+    shown = recap_scope(current_user, drill)
+    recap = recap_of(db.session, shown, as_of)
     day = as_of or today
-    province = _("Kalimantan Utara")
-    targets = target_progress(recap, day, province, today)
+    targets = target_progress(recap, day, shown, today)
     return render_template(
         "dashboard/index.html",
         recap=recap,
+        shown=shown,
+        scope_name=scope_label(shown),
+        drilled=bool(drill) and sees_nation(current_user) and shown.province is not None,
+        province_ids=province_ids(db.session) if shown.by_province else {},
         today=day,
         as_of=as_of,
         as_of_error=as_of_error,
         targets=targets,
         task_counts=dashboard_task_counts(current_user),
-        progress_charts=charts(area_progress(db.session, day, today, province)),
+        progress_charts=charts(area_progress(db.session, day, today, shown)),
         progress_note=rate_note(),
         own_months=own_months_chart(day),
     )

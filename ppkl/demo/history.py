@@ -92,11 +92,21 @@ def seed_history(session: Session, end_date: date) -> None:
     set_on = datetime(end_date.year, 1, 2, 1, 0)
     session.add(
         CertificationTarget(
-            year=end_date.year, target=500, set_by_id=supervisor.id, updated_at=set_on
+            year=end_date.year,
+            target=500,
+            province_id=supervisor.province_id,
+            set_by_id=supervisor.id,
+            updated_at=set_on,
         )
     )
     session.add(
-        TargetChange(year=end_date.year, target=500, changed_by_id=supervisor.id, changed_at=set_on)
+        TargetChange(
+            year=end_date.year,
+            target=500,
+            province_id=supervisor.province_id,
+            changed_by_id=supervisor.id,
+            changed_at=set_on,
+        )
     )
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -14,7 +15,7 @@ from ppkl.cooperatives.facts import refresh_all
 from ppkl.demo.fieldwork import seed_fieldwork
 from ppkl.demo.history import seed_history
 from ppkl.demo.people import person_name
-from ppkl.models import Cooperative, Regency, User
+from ppkl.models import Cooperative, Province, Regency, User
 from ppkl.models.user import Role
 from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
 
@@ -169,7 +170,8 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
     if session.scalar(select(func.count(Cooperative.id))):
         raise DemoRefused("cooperatives already exist")
     rng = random.Random(2019)
-    regencies = ensure_regencies(session)
+    province = home_province(session)
+    regencies = ensure_regencies(session, province)
     created = 0
     used_names: set[str] = set()
     for target in june_2019_table():
@@ -177,7 +179,9 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
         for coop in build_cooperatives(rng, regency, target, end_date, used_names):
             session.add(coop)
             created += 1
-    users = build_users(rng, regencies, end_date, hash_password(DEMO_PASSWORD, hash_method))
+    users = build_users(
+        rng, regencies, province, end_date, hash_password(DEMO_PASSWORD, hash_method)
+    )
     session.add_all(users)
     session.flush()
     seed_history(session, end_date)
@@ -186,11 +190,32 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
     return DemoResult(created, [u.username for u in users])
 
 
-def ensure_regencies(session: Session) -> dict[str, Regency]:
+def home_province(session: Session) -> Province:
+    """The installation's first province (the migration made it from the settings), or one
+    made from the settings now."""
+    province = session.scalar(select(Province).order_by(Province.id).limit(1))
+    if province is None:
+        config = current_app.config
+        province = Province(
+            name=config["PROVINCE_NAME"],
+            code=config["PROVINCE_CODE"],
+            office_name=config["OFFICE_NAME"],
+            office_place=config["OFFICE_PLACE"],
+            signatory_name=config["REPORT_SUPERVISOR_NAME"],
+            signatory_title=config["REPORT_SUPERVISOR_TITLE"],
+            signatory_nip=config.get("REPORT_SUPERVISOR_NIP"),
+            timezone=config["TIMEZONE"],
+        )
+        session.add(province)
+        session.flush()
+    return province
+
+
+def ensure_regencies(session: Session, province: Province) -> dict[str, Regency]:
     existing = {r.name: r for r in session.scalars(select(Regency))}
     for name, code in REGENCY_CODES.items():
         if name not in existing:
-            existing[name] = Regency(name=name, code=code)
+            existing[name] = Regency(name=name, code=code, province_id=province.id)
             session.add(existing[name])
     session.flush()
     return existing
@@ -241,7 +266,7 @@ def unique_name(rng, prefix, district, used_names) -> str:
             return name
 
 
-def build_users(rng, regencies, end_date, password_hash) -> list[User]:
+def build_users(rng, regencies, province, end_date, password_hash) -> list[User]:
     users = [
         User(
             username="admin",
@@ -253,6 +278,7 @@ def build_users(rng, regencies, end_date, password_hash) -> list[User]:
             username="supervisor",
             full_name="Trianingsih",
             role=Role.SUPERVISOR,
+            province_id=province.id,
             password_hash=password_hash,
         ),
     ]
@@ -267,6 +293,7 @@ def build_users(rng, regencies, end_date, password_hash) -> list[User]:
                     full_name=person_name(rng),
                     role=Role.PPKL,
                     regency_id=regency.id,
+                    province_id=province.id,
                     password_hash=password_hash,
                 )
             )
@@ -278,6 +305,7 @@ def build_users(rng, regencies, end_date, password_hash) -> list[User]:
                     full_name=person_name(rng),
                     role=Role.DAK,
                     regency_id=regency.id,
+                    province_id=province.id,
                     cohort_year=end_date.year,
                     contract_end=date(end_date.year, 12, 31),
                     password_hash=password_hash,

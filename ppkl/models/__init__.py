@@ -11,6 +11,7 @@ from ppkl.models.cooperative_location import CooperativeLocation
 from ppkl.models.history import CooperativeHistory, HistoryKind
 from ppkl.models.ods_run import OdsRun, OdsRunLine
 from ppkl.models.pending_photo import PendingPhoto
+from ppkl.models.province import Province
 from ppkl.models.rat import RatRecord
 from ppkl.models.regency import Regency
 from ppkl.models.report_job import ReportJob
@@ -37,6 +38,7 @@ __all__ = [
     "OdsRun",
     "OdsRunLine",
     "PendingPhoto",
+    "Province",
     "RatRecord",
     "Regency",
     "ReportJob",

@@ -15,7 +15,9 @@ class TargetChange(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     year: Mapped[int] = mapped_column(Integer, index=True)
-    regency_id: Mapped[int | None] = mapped_column(ForeignKey("regency.id"))  # NULL: province
+    # As on CertificationTarget: a regency's, a province's (no regency) or the nation's.
+    regency_id: Mapped[int | None] = mapped_column(ForeignKey("regency.id"))
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"), index=True)
     target: Mapped[int | None] = mapped_column(Integer)  # NULL: removed
     changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ppkl.clock import utcnow
 from ppkl.extensions import db
+from ppkl.models.province import Province
 from ppkl.models.regency import Regency
 
 
@@ -15,6 +16,8 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     PPKL = "ppkl"
     DAK = "dak"
+    # The ministry: reads every province, assigns no work.
+    NATIONAL = "national"
 
 
 OFFICER_ROLES = frozenset({Role.PPKL, Role.DAK})
@@ -29,6 +32,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), index=True)
     regency_id: Mapped[int | None] = mapped_column(ForeignKey("regency.id"))
+    # Officers and supervisors work for one province; admins and national accounts for none.
+    province_id: Mapped[int | None] = mapped_column(ForeignKey("province.id"), index=True)
     cohort_year: Mapped[int | None] = mapped_column(Integer)
     contract_end: Mapped[date | None]
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -39,6 +44,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
 
     regency: Mapped[Regency | None] = relationship(lazy="joined")
+    province: Mapped[Province | None] = relationship(lazy="joined")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -3,22 +3,27 @@
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
+from ppkl.coverage import made_within
 from ppkl.extensions import db
 from ppkl.models import CertificateDocument, OdsRun, OdsRunLine
 from ppkl.ods.rules import Group
 
 
-def runs() -> Select:
+def runs(user) -> Select:
+    """The runs made within the user's scope (another province's are not theirs to see)."""
     return (
         select(OdsRun)
         .options(joinedload(OdsRun.created_by))
+        .where(made_within(OdsRun.created_by_id, user))
         .order_by(OdsRun.created_at.desc(), OdsRun.id.desc())
     )
 
 
-def load_run(run_id: int) -> OdsRun | None:
+def load_run(run_id: int, user) -> OdsRun | None:
     return db.session.scalar(
-        select(OdsRun).options(joinedload(OdsRun.created_by)).where(OdsRun.id == run_id)
+        select(OdsRun)
+        .options(joinedload(OdsRun.created_by))
+        .where(OdsRun.id == run_id, made_within(OdsRun.created_by_id, user))
     )
 
 

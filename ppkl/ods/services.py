@@ -23,6 +23,7 @@ from ppkl.certification.services import (
 )
 from ppkl.clock import utcnow
 from ppkl.cooperatives.services import CooperativeDetails, DetailsError, create_cooperative
+from ppkl.coverage import NATION, regency_scope
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.models import Cooperative, OdsRun, OdsRunLine, Regency, User
@@ -108,7 +109,13 @@ def reconcile_file(
     if not extract.ok:
         return Outcome(filename, extract, None)
     context = Context(
-        regencies={rid: name for rid, name in session.execute(select(Regency.id, Regency.name))},
+        # Another province's regencies are unknown names to this province's reconciliation.
+        regencies={
+            rid: name
+            for rid, name in session.execute(
+                select(Regency.id, Regency.name).where(regency_scope(actor or NATION))
+            )
+        },
         known=load_known(session, actor),
         extract_date=options.extract_date,
         columns=extract.columns,

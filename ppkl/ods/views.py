@@ -23,7 +23,7 @@ from ppkl.transfer.writers import CONTENT_TYPES
 
 
 def render_index(form, outcome=None, status=200):
-    page = paginate(db.session, runs())
+    page = paginate(db.session, runs(current_user))
     return render_template("ods/index.html", form=form, page=page, outcome=outcome), status
 
 
@@ -81,7 +81,7 @@ def render_run(run, group: Group, refusals=(), general=(), status=200):
 
 
 def found_run(run_id: int):
-    run = load_run(run_id)
+    run = load_run(run_id, current_user)
     if run is None:
         abort(404)
     return run

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from ppkl.cli_types import parse_date
 from ppkl.clock import office_today
 from ppkl.cooperatives.queries import officers as load_officers
+from ppkl.coverage import NATION
 from ppkl.extensions import db
 from ppkl.models import Regency, User
 from ppkl.models.user import OFFICER_ROLES
@@ -112,7 +113,7 @@ def officers_command(regency, start, end, output, lang):
         regency_id = db.session.scalar(select(Regency.id).where(Regency.name == regency))
         if regency_id is None:
             raise click.ClickException(f"unknown regency {regency!r}")
-    officers = load_officers(db.session, active_only=True, regency_id=regency_id)
+    officers = load_officers(db.session, NATION, active_only=True, regency_id=regency_id)
     failed = []
     with zipfile.ZipFile(output, "w", zipfile.ZIP_STORED) as archive:
         for officer in officers:

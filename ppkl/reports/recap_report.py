@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session
 
 from ppkl.certification.queries import target_progress
 from ppkl.clock import office_today
+from ppkl.coverage import NATION, RecapScope, recap_scope
 from ppkl.i18n import format_number, format_percent
 from ppkl.progress.display import ProgressChart, charts, rate_note
 from ppkl.progress.series import area_progress
-from ppkl.recap import Recap, current_recap, recap_as_of
+from ppkl.recap import Recap, recap_of
 from ppkl.reports.chart import Segment, stacked_bars
 from ppkl.reports.periods import ReportRefused
 
@@ -31,18 +32,20 @@ class RecapReport:
     target_chart: Markup | None = None
     progress: tuple[ProgressChart, ...] = ()  # the province, then each regency (ppkl.progress)
     progress_note: str = ""
+    shown: RecapScope | None = None
 
 
-def recap_for(session: Session, as_of: date) -> Recap:
+def recap_for(session: Session, as_of: date, shown: RecapScope) -> Recap:
     """The recap at the end of as_of, by the one recap definition (today's from current state)."""
     today = office_today()
     if as_of > today:
         raise ReportRefused("as_of_future", "as_of")
-    return current_recap(session) if as_of == today else recap_as_of(session, as_of)
+    return recap_of(session, shown, None if as_of == today else as_of)
 
 
-def recap_chart(recap: Recap) -> Markup:
-    """Per regency: active cooperatives split into certified, in progress and the rest."""
+def recap_chart(recap: Recap, by_province: bool = False) -> Markup:
+    """Per regency (or province): active cooperatives split into certified, in progress and
+    the rest."""
     certified = _("Certified with NIK")
     progress = _("In progress")
     other = _("Not started")
@@ -66,20 +69,40 @@ def recap_chart(recap: Recap) -> Markup:
     )
     return stacked_bars(
         rows,
-        title=_("Active cooperatives by regency"),
+        title=_("Active cooperatives by province")
+        if by_province
+        else _("Active cooperatives by regency"),
         legend=legend,
         value_labels=labels,
+        label_width=label_width([row.regency for row in recap.rows]),
     )
 
 
-def build_recap_report(session: Session, as_of: date) -> RecapReport:
+def label_width(labels: list[str]) -> int:
+    """Room for the longest row label (about 6.5 px a character), 120 to 220 px."""
+    return max(120, min(220, round(6.5 * max(map(len, labels), default=0)) + 10))
 
-    recap = recap_for(session, as_of)
-    today, province = office_today(), _("Kalimantan Utara")
-    targets = tuple(target_progress(recap, as_of, province, today))
+
+def build_recap_report(
+    session: Session, as_of: date, shown: RecapScope | None = None
+) -> RecapReport:
+    """The recap report of a scope (the nation's when none is given)."""
+    shown = shown or recap_scope(NATION)
+    recap = recap_for(session, as_of, shown)
+    today = office_today()
+    targets = tuple(target_progress(recap, as_of, shown, today))
     chart = target_chart(targets) if targets else None
-    progress = tuple(charts(area_progress(session, as_of, today, province)))
-    return RecapReport(as_of, recap, recap_chart(recap), targets, chart, progress, rate_note())
+    progress = tuple(charts(area_progress(session, as_of, today, shown)))
+    return RecapReport(
+        as_of,
+        recap,
+        recap_chart(recap, shown.by_province),
+        targets,
+        chart,
+        progress,
+        rate_note(),
+        shown,
+    )
 
 
 def target_chart(targets) -> Markup:
@@ -99,5 +122,9 @@ def target_chart(targets) -> Markup:
     labels = [f"{format_number(t.achieved)} / {format_number(t.target)}" for t in targets]
     legend = (Segment(0, CERTIFIED_COLOUR, achieved), Segment(0, OTHER_COLOUR, needed))
     return stacked_bars(
-        rows, title=_("Progress toward the target"), legend=legend, value_labels=labels
+        rows,
+        title=_("Progress toward the target"),
+        legend=legend,
+        value_labels=labels,
+        label_width=label_width([t.label for t in targets]),
     )

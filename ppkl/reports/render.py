@@ -9,6 +9,7 @@ import re
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -28,15 +29,32 @@ class Signature:
     supervisor_title: str
     supervisor_name: str
     supervisor_id_number: str | None
+    timezone: str = "Asia/Makassar"
 
     @classmethod
     def from_config(cls, config) -> "Signature":
+        """The nation's: the ministry's settings."""
         return cls(
-            config["OFFICE_PLACE"],
-            config["OFFICE_NAME"],
-            config["REPORT_SUPERVISOR_TITLE"],
-            config["REPORT_SUPERVISOR_NAME"],
-            config.get("REPORT_SUPERVISOR_NIP"),
+            config["NATIONAL_OFFICE_PLACE"],
+            config["NATIONAL_OFFICE_NAME"],
+            config["NATIONAL_SIGNATORY_TITLE"],
+            config["NATIONAL_SIGNATORY_NAME"],
+            config.get("NATIONAL_SIGNATORY_NIP"),
+            config["NATIONAL_TIMEZONE"],
+        )
+
+    @classmethod
+    def of(cls, province, config) -> "Signature":
+        """A province's office signs its reports; the ministry the nation's (province None)."""
+        if province is None:
+            return cls.from_config(config)
+        return cls(
+            province.office_place,
+            province.office_name,
+            province.signatory_title,
+            province.signatory_name,
+            province.signatory_nip,
+            province.timezone,
         )
 
 
@@ -61,13 +79,14 @@ def page_counter_css() -> str:
     return " ".join(css)
 
 
-def render_html(template: str, *, for_pdf: bool, **context) -> str:
+def render_html(template: str, *, for_pdf: bool, signature: Signature, **context) -> str:
+    """The report in the letterhead, signature line and time zone of `signature`."""
     return render_template(
         template,
         for_pdf=for_pdf,
         page_counter=page_counter_css() if for_pdf else "",
-        signature=Signature.from_config(current_app.config),
-        signed_on=office_today(),
+        signature=signature,
+        signed_on=office_today(ZoneInfo(signature.timezone)),
         **context,
     )
 

@@ -12,7 +12,8 @@ from ppkl import audit
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import officers as load_officers
-from ppkl.i18n import stage_label
+from ppkl.coverage import NATION, recap_scope
+from ppkl.i18n import scope_label, stage_label
 from ppkl.location import LocationLimits
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
 from ppkl.models.user import OFFICER_ROLES
@@ -77,10 +78,11 @@ def generated_by(user: User | None) -> str:
     return user.full_name if user is not None else _("ppkl command line")
 
 
-def officer_context(report: OfficerReport, viewer: User | None) -> dict:
+def officer_context(report: OfficerReport, viewer: User | None, officer: User) -> dict:
     from flask_babel import gettext as _
 
     return {
+        "signature": Signature.of(officer.province, current_app.config),
         "report": report,
         "chart": officer_chart(report, stage_label, _("Assigned cooperatives by stage")),
         "months": months_chart(report.months, report.officer_name) if report.months else None,
@@ -92,7 +94,9 @@ def officer_context(report: OfficerReport, viewer: User | None) -> dict:
 def officer_html(session: Session, officer: User, period: Period, viewer: User) -> str:
     """The officer report as a web page (the same template as the PDF)."""
     report = officer_report(session, officer, period)
-    return render_html("pdf/officer.html", for_pdf=False, **officer_context(report, viewer))
+    return render_html(
+        "pdf/officer.html", for_pdf=False, **officer_context(report, viewer, officer)
+    )
 
 
 def officer_pdf(
@@ -101,7 +105,7 @@ def officer_pdf(
     """The officer report PDF: served from the cache while its data is unchanged."""
     if officer.role not in OFFICER_ROLES:
         raise ReportRefused("not_an_officer")
-    settings = dict(Signature.from_config(current_app.config).__dict__)
+    settings = dict(Signature.of(officer.province, current_app.config).__dict__)
     settings["location_limits"] = LocationLimits.from_config(current_app.config).__dict__
     key = cache_key(officer, period, language, data_stamp(session, officer.id, period), settings)
     cache = PdfCache(storage_for(REPORT_CACHE))
@@ -117,14 +121,23 @@ def officer_pdf(
     if cached is not None:
         return PdfResult(cached, True)
     report = officer_report(session, officer, period)
-    rendered = render_pdf("pdf/officer.html", **officer_context(report, actor))
+    rendered = render_pdf("pdf/officer.html", **officer_context(report, actor, officer))
     cache.put(name, rendered.pdf)
     return PdfResult(rendered.pdf, False, rendered)
 
 
-def recap_context(session: Session, as_of, viewer: User | None) -> dict:
-    report: RecapReport = build_recap_report(session, as_of)
-    return {"recap": report, "generated_at": utcnow(), "generated_by": generated_by(viewer)}
+def recap_context(session: Session, as_of, viewer: User | None, province_id=None) -> dict:
+    """The recap of the viewer's scope (a command line's: the nation's, or `province_id`'s),
+    headed and signed by its province's office or, for the nation, the ministry."""
+    shown = recap_scope(viewer or NATION, province_id)
+    report: RecapReport = build_recap_report(session, as_of, shown)
+    return {
+        "signature": Signature.of(shown.province, current_app.config),
+        "recap": report,
+        "scope_name": scope_label(shown),
+        "generated_at": utcnow(),
+        "generated_by": generated_by(viewer),
+    }
 
 
 def recap_html(session: Session, as_of, viewer: User) -> str:
@@ -143,7 +156,7 @@ def start_batch(
 ) -> ReportJob:
     """Create a batch job with one item per active officer (of the regency, when given)."""
     regency_id = regency.id if regency else None
-    officers = load_officers(session, active_only=True, regency_id=regency_id)
+    officers = load_officers(session, actor, active_only=True, regency_id=regency_id)
     if not officers:
         raise ReportRefused("no_officers", "regency")
     job = ReportJob(

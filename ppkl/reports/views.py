@@ -14,6 +14,7 @@ from ppkl import audit
 from ppkl.access import load_officer, requires
 from ppkl.clock import office_today
 from ppkl.cooperatives.pickers import officer_picker as picker_of_officers
+from ppkl.coverage import made_within
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
 from ppkl.inputs import db_int
@@ -48,10 +49,15 @@ def load_printable_officer(officer_id: int) -> User:
 
 
 def load_job(job_id: str) -> ReportJob:
-    """404 for anything but an existing job's id (32 hex digits; junk never reaches the DB)."""
+    """404 for anything but an existing job's id (32 hex digits; junk never reaches the DB)
+    started by an account within the user's scope."""
     if not JOB_ID.fullmatch(job_id):
         abort(404)
-    job = db.session.get(ReportJob, job_id)
+    job = db.session.scalar(
+        select(ReportJob).where(
+            ReportJob.id == job_id, made_within(ReportJob.created_by_id, current_user)
+        )
+    )
     if job is None:
         abort(404)
     return job
@@ -86,7 +92,10 @@ def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
         )
         batch_form.regency.choices = regency_choices(_("All regencies"))
         recent = db.session.scalars(
-            select(ReportJob).order_by(ReportJob.created_at.desc()).limit(10)
+            select(ReportJob)
+            .where(made_within(ReportJob.created_by_id, current_user))
+            .order_by(ReportJob.created_at.desc())
+            .limit(10)
         ).all()
     page = render_template(
         "reports/index.html",

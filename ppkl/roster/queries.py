@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import Select, case, func, select
 
 from ppkl.cooperatives.queries import person_matches
+from ppkl.coverage import user_scope
 from ppkl.inputs import db_int
 from ppkl.models import Assignment, CooperativeHistory, User, Visit
 from ppkl.models.history import HistoryKind
@@ -30,9 +31,9 @@ class RosterFilter:
         )
 
 
-def roster(flt: RosterFilter, today: date) -> Select:
-    """Officers with assigned cooperatives, visits and stage moves this month, last visit
-    (the view pages it)."""
+def roster(flt: RosterFilter, today: date, within) -> Select:
+    """Officers within the account's scope with assigned cooperatives, visits and stage moves
+    this month, last visit (the view pages it)."""
     month_start = today.replace(day=1)
     assigned = (
         select(Assignment.officer_id, func.count().label("assigned"))
@@ -72,7 +73,7 @@ def roster(flt: RosterFilter, today: date) -> Select:
         .outerjoin(assigned, assigned.c.officer_id == User.id)
         .outerjoin(visits, visits.c.officer_id == User.id)
         .outerjoin(moves, moves.c.user_id == User.id)
-        .where(User.role.in_([r.value for r in OFFICER_ROLES]))
+        .where(User.role.in_([r.value for r in OFFICER_ROLES]), user_scope(within))
     )
     if flt.role:
         stmt = stmt.where(User.role == flt.role)

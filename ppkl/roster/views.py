@@ -30,10 +30,10 @@ def index():
     today = office_today()
     return render_template(
         "roster/index.html",
-        page=paginate(db.session, roster(flt, today), entities=False),
+        page=paginate(db.session, roster(flt, today, current_user), entities=False),
         flt=flt,
         today=today,
-        regencies=db.session.scalars(regencies()).all(),
+        regencies=db.session.scalars(regencies(current_user)).all(),
     )
 
 

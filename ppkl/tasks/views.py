@@ -44,5 +44,5 @@ def index():
         regency_id=regency_id,
         unassigned=unassigned,
         officer_filter=officer_filter(officer.id if officer else None) if supervisor else None,
-        regencies=db.session.scalars(regencies()).all() if supervisor else [],
+        regencies=db.session.scalars(regencies(current_user)).all() if supervisor else [],
     )

@@ -14,7 +14,12 @@ from ppkl.extensions import db
 from ppkl.models import User
 from ppkl.tasks.worklist import Thresholds
 from ppkl.transfer import exports
-from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
+from ppkl.transfer.services import (
+    ConcurrentChange,
+    UnknownProvince,
+    import_cooperatives,
+    import_options,
+)
 from ppkl.transfer.tabular import FileRefused
 
 
@@ -29,8 +34,14 @@ def register(app) -> None:
 @click.option("--create-regencies", is_flag=True, help="Create regencies the file names.")
 @click.option("--as", "username", help="The importing user, named in history and audit.")
 @click.option("--reason", help="Why rows go back a stage or are deactivated (required then).")
+@click.option("--province", help="The province (name or code) of rows that name none.")
 def import_command(
-    file: Path, dry_run: bool, create_regencies: bool, username: str | None, reason: str | None
+    file: Path,
+    dry_run: bool,
+    create_regencies: bool,
+    username: str | None,
+    reason: str | None,
+    province: str | None,
 ):
     """Import cooperatives from a CSV or XLSX file: all rows or none."""
 
@@ -39,7 +50,9 @@ def import_command(
         user = db.session.scalar(select(User).where(User.username == username))
         if user is None:
             raise click.ClickException(f"unknown user {username!r}")
-    options = import_options(current_app.config, create_regencies, dry_run, reason, cli=True)
+    options = import_options(
+        current_app.config, create_regencies, dry_run, reason, cli=True, province=province
+    )
     try:
         result = import_cooperatives(db.session, user, file.name, file.read_bytes(), options)
     except FileRefused as error:
@@ -48,6 +61,9 @@ def import_command(
     except ConcurrentChange as error:
         db.session.rollback()
         raise click.ClickException(f"{error}; nothing was imported, run it again") from error
+    except UnknownProvince as error:
+        db.session.rollback()
+        raise click.ClickException(f"unknown province {province!r}") from error
     plan = result.plan
     if plan.unknown_columns:
         names = ", ".join(plan.unknown_columns)

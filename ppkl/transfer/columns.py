@@ -15,6 +15,7 @@ FIELDS: tuple[str, ...] = (
     "members",
     "active",
     "stage",
+    "province",
 )
 REQUIRED: tuple[str, ...] = ("name", "regency")
 # The office's header names (docs/import-export.md), plus the headers of ppkl's own XLSX
@@ -30,6 +31,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "members": ("jumlah_anggota",),
     "active": ("status",),
     "stage": ("tahap",),
+    "province": ("provinsi", "nama_provinsi", "kode_provinsi"),
 }
 # Spreadsheet words for the status column, compared after normalise_word().
 ACTIVE_WORDS = {

@@ -15,12 +15,13 @@ from sqlalchemy.orm import Session
 
 from ppkl import audit
 from ppkl.cooperatives.queries import CooperativeFilter, apply_filter, sort_order
+from ppkl.coverage import recap_scope
 from ppkl.i18n import purpose_label, stage_label
 from ppkl.models import Cooperative, Regency, Visit
 from ppkl.permissions import cooperative_scope
 from ppkl.progress.pace import YearProgress
 from ppkl.progress.series import area_progress
-from ppkl.recap import current_recap, recap_as_of
+from ppkl.recap import recap_of
 from ppkl.tasks.worklist import Facts, Thresholds, conditions
 from ppkl.transfer.writers import Column, Sheet, write
 from ppkl.visits.queries import visit_list
@@ -103,6 +104,7 @@ class CliActor:
     username = "cli"
     role = "admin"
     regency_id = None
+    province_id = None
     active = True
     is_authenticated = True
 
@@ -194,8 +196,8 @@ def visit_rows(session: Session, user, period: "VisitPeriod", human: bool):
     )
 
 
-def recap_rows(session: Session, as_of: date | None = None):
-    recap = current_recap(session) if as_of is None else recap_as_of(session, as_of)
+def recap_rows(session: Session, user, as_of: date | None = None, province_id=None):
+    recap = recap_of(session, recap_scope(user, province_id), as_of)
     return [
         (r.regency, r.active, r.inactive, r.total, r.certified, r.in_progress, r.percentage)
         for r in (*recap.rows, recap.total)
@@ -233,10 +235,18 @@ def export_visits(
 
 
 def export_recap(
-    session: Session, user, fmt: str, out: BinaryIO, today: date, as_of: date | None = None
+    session: Session,
+    user,
+    fmt: str,
+    out: BinaryIO,
+    today: date,
+    as_of: date | None = None,
+    province_id: int | None = None,
 ) -> Export:
-    """The recap by regency with the province total (today's or as of a past day); audited."""
-    sheet = Sheet(str(_l("Recap")), localised(RECAP_COLUMNS), recap_rows(session, as_of))
+    """The recap of the user's scope (the nation's by province, or one province's regencies)
+    with its total, today's or as of a past day; audited."""
+    rows = recap_rows(session, user, as_of, province_id)
+    sheet = Sheet(str(_l("Recap")), localised(RECAP_COLUMNS), rows)
     day = as_of or today
     return finish(user, "recap", sheet, fmt, out, day, as_of=as_of and as_of.isoformat())
 
@@ -257,12 +267,12 @@ def export_progress(
     out: BinaryIO,
     today: date,
     as_of: date | None,
-    province_label: str,
+    province_id: int | None = None,
 ) -> Export:
-    """The dashboard's progress charts' numbers (the province and each regency, month by month,
-    today's year or as of a past day); audited."""
+    """The dashboard's progress charts' numbers (the user's province and each regency, or the
+    nation, month by month, today's year or as of a past day); audited."""
     day = as_of or today
-    areas = area_progress(session, day, today, province_label)
+    areas = area_progress(session, day, today, recap_scope(user, province_id))
     sheet = Sheet(str(_l("Progress")), localised(PROGRESS_COLUMNS), progress_rows(areas))
     return finish(user, "progress", sheet, fmt, out, day, as_of=day.isoformat())
 

@@ -29,6 +29,7 @@ MAX_LENGTHS = {
     "legal_entity_number": 100,
     "nik": 32,
     "sector": 100,
+    "province": 100,
 }
 MAX_MEMBERS = 2**31 - 1  # the column is a 32-bit integer
 # Columns written to the cooperative row; regency is resolved to regency_id by the service.
@@ -42,6 +43,13 @@ PROBLEMS = {
     "unknown_regency": N_(
         "Unknown regency. Create it first, or tick 'Create regencies that do not exist yet' "
         "(--create-regencies)."
+    ),
+    "unknown_province": N_(
+        "Unknown province. Use a province's name or official code, as listed under Provinces."
+    ),
+    "regency_outside_province": N_("This regency lies in another province: %(province)s."),
+    "province_required": N_(
+        "Which province is this new regency in? Fill the province column (or --province)."
     ),
     "unknown_stage": N_("Unknown stage. Use a stage name such as 'RAT terlaksana' or its key."),
     "unknown_status": N_("Unknown status. Use aktif, tidak aktif, yes, no, 1 or 0."),
@@ -153,6 +161,7 @@ class ImportPlan:
     problems: list[Problem] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     new_regencies: list[str] = field(default_factory=list)
+    new_regency_provinces: dict[str, int] = field(default_factory=dict)  # name -> province id
 
     @property
     def ok(self) -> bool:
@@ -173,6 +182,19 @@ class Context:
     existing: list[Existing]
     nik_pattern: str
     create_regencies: bool = False
+    # province_key(name or code) -> (id, name): the provinces the importer may write to.
+    provinces: dict[str, tuple[int, str]] = field(default_factory=dict)
+    regency_provinces: dict[int, int] = field(default_factory=dict)  # regency id -> province
+    # The province of rows that name none (--province, or the importer's own), if any.
+    default_province: int | None = None
+
+
+def province_key(text: str) -> str:
+    """A province as written: its name with or without "Provinsi", or its code."""
+    words = text.split()
+    if words and words[0].casefold() in ("provinsi", "prov", "prov."):
+        words = words[1:]
+    return " ".join(words).casefold()
 
 
 def regency_key(name: str) -> str:
@@ -287,6 +309,7 @@ class _Planner:
         self.seen: dict[str, dict[str, int]] = {"nik": {}, "legal_entity_number": {}, "name": {}}
         self.claimed: dict[int, int] = {}  # existing cooperative id -> first row updating it
         self.new_regencies: dict[str, str] = {}
+        self.province_names = {pid: name for pid, name in context.provinces.values()}
 
     def add(self, row: _Row) -> None:
         values = {name: row.text(name) for name in MAX_LENGTHS}
@@ -295,8 +318,9 @@ class _Planner:
         nik = values["nik"]
         if nik and not nik_matches(nik, self.context.nik_pattern):
             row.problem("nik", "nik_pattern", pattern=self.context.nik_pattern)
+        province = self.province_of(row, values["province"])
         if values["regency"]:
-            self.check_regency(row, values["regency"])
+            self.check_regency(row, values["regency"], province)
         self.check_repeats(row, values)
         existing = self.match(row, values)
         if existing is not None and existing.id in self.claimed:
@@ -310,15 +334,41 @@ class _Planner:
             self.claimed[existing.id] = row.number
         self.decide(row, values, active, stage, existing)
 
-    def check_regency(self, row: _Row, name: str) -> None:
+    def province_of(self, row: _Row, written: str | None) -> int | None:
+        """The row's province id: the one it names, else the file's default; None (with a
+        problem when it named one) when unknown."""
+        if not written:
+            return self.context.default_province
+        found = self.context.provinces.get(province_key(written))
+        if found is None:
+            row.problem("province", "unknown_province")
+            return None
+        return found[0]
+
+    def check_regency(self, row: _Row, name: str, province: int | None) -> None:
         key = regency_key(name)
-        if key in self.context.regencies or key in self.new_regencies:
+        known = self.context.regencies.get(key)
+        if known is not None:
+            home = self.context.regency_provinces.get(known[0])
+            if row.raw.get("province") and province is not None and home != province:
+                row.problem(
+                    "province",
+                    "regency_outside_province",
+                    province=self.province_names.get(home, ""),
+                )
+            return
+        if key in self.new_regencies:
             return
         if not self.context.create_regencies:
             row.problem("regency", "unknown_regency")
             return
+        if province is None:
+            if not row.raw.get("province"):
+                row.problem("province", "province_required")
+            return
         self.new_regencies[key] = " ".join(name.split())
         self.plan.new_regencies.append(self.new_regencies[key])
+        self.plan.new_regency_provinces[self.new_regencies[key]] = province
 
     def check_repeats(self, row: _Row, values: dict) -> None:
         for column in ("nik", "legal_entity_number"):

@@ -4,13 +4,14 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, insert, select, update
+from sqlalchemy import bindparam, false, insert, select, update
 from sqlalchemy.orm import Session
 
 from ppkl import audit
 from ppkl.clock import utcnow
 from ppkl.cooperatives.facts import refresh_facts
-from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Regency
+from ppkl.coverage import NATION, regency_scope, scope, scope_province_id, sees_nation
+from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Province, Regency
 from ppkl.models.cooperative import search_key
 from ppkl.transfer.bulk import insert_returning_ids, insert_rows
 from ppkl.transfer.planning import (
@@ -20,6 +21,7 @@ from ppkl.transfer.planning import (
     Existing,
     ImportPlan,
     plan_import,
+    province_key,
     regency_key,
 )
 from ppkl.transfer.tabular import Limits, open_table
@@ -91,10 +93,16 @@ class ImportOptions:
     # Read the file twice (check, then apply in batches) instead of keeping every change:
     # memory stays flat for a national register; the web's preview needs the changes kept.
     stream: bool = False
+    province: str | None = None  # the province of rows without one (name or code)
 
 
 def import_options(
-    config, create_regencies: bool, dry_run: bool, reason: str | None = None, cli: bool = False
+    config,
+    create_regencies: bool,
+    dry_run: bool,
+    reason: str | None = None,
+    cli: bool = False,
+    province: str | None = None,
 ) -> ImportOptions:
     """The options from the app's settings (NIK_PATTERN, IMPORT_MAX_BYTES, IMPORT_MAX_ROWS;
     the command line's own IMPORT_CLI_MAX_BYTES and IMPORT_CLI_MAX_ROWS)."""
@@ -106,7 +114,40 @@ def import_options(
         max_shared_strings_bytes=config["IMPORT_MAX_SHARED_STRINGS_BYTES"],
     )
     reason = (reason or "").strip() or None
-    return ImportOptions(config["NIK_PATTERN"], limits, create_regencies, dry_run, reason, cli)
+    return ImportOptions(
+        config["NIK_PATTERN"], limits, create_regencies, dry_run, reason, cli, province or None
+    )
+
+
+class UnknownProvince(ValueError):
+    """The --province option names no province the importer may write to."""
+
+
+def import_provinces(session: Session, user) -> dict[str, tuple[int, str]]:
+    """province_key(name) and province_key(code) -> (id, name), within the importer's scope."""
+    found: dict[str, tuple[int, str]] = {}
+    province_id = scope_province_id(user)
+    stmt = select(Province.id, Province.name, Province.code)
+    if not sees_nation(user):
+        stmt = stmt.where(Province.id == province_id) if province_id else stmt.where(false())
+    for pid, name, code in session.execute(stmt):
+        found[province_key(name)] = found[province_key(code)] = (pid, name)
+    return found
+
+
+def default_province(user, provinces: dict[str, tuple[int, str]], option: str | None) -> int | None:
+    """Rows naming no province belong to the option's province, else the importer's, else
+    (the nation) the only province there is."""
+    if option:
+        found = provinces.get(province_key(option))
+        if found is None:
+            raise UnknownProvince(option)
+        return found[0]
+    own = scope_province_id(user)
+    if own is not None:
+        return own
+    ids = {pid for pid, _name in provinces.values()}
+    return ids.pop() if len(ids) == 1 else None
 
 
 def import_cooperatives(
@@ -114,14 +155,21 @@ def import_cooperatives(
 ) -> ImportResult:
     """Plan the file's changes and, unless a dry run or a single problem, write them all."""
     table = open_table(filename, data, options.limits)
+    # The file reaches only the importer's scope: another province's regencies are unknown
+    # names and its cooperatives never match. A command without --as acts for the nation.
+    actor = user or NATION
+    regencies = session.execute(
+        select(Regency.id, Regency.name, Regency.province_id).where(regency_scope(actor))
+    ).all()
+    provinces = import_provinces(session, actor)
     context = Context(
-        regencies={
-            regency_key(name): (rid, name)
-            for rid, name in session.execute(select(Regency.id, Regency.name))
-        },
-        existing=load_existing(session),
+        regencies={regency_key(name): (rid, name) for rid, name, _pid in regencies},
+        existing=load_existing(session, actor),
         nik_pattern=options.nik_pattern,
         create_regencies=options.create_regencies,
+        provinces=provinces,
+        regency_provinces={rid: pid for rid, _name, pid in regencies},
+        default_province=default_province(actor, provinces, options.province),
     )
     # A streamed import's first pass keeps only the counts and problems.
     plan = plan_import(table, context, on_change=forget if options.stream else None)
@@ -133,7 +181,7 @@ def import_cooperatives(
         return result
     if not plan.changes_nothing:
         writer = Writer(session, user, filename, options.reason)
-        writer.create_regencies(plan.new_regencies)
+        writer.create_regencies(plan.new_regency_provinces)
         if options.stream:
             plan_import(table, context, on_change=writer.add)
         else:
@@ -155,11 +203,12 @@ def import_cooperatives(
     return result
 
 
-def load_existing(session: Session) -> list[Existing]:
+def load_existing(session: Session, user) -> list[Existing]:
     """Every cooperative's comparable columns in one query. A province's register is thousands
     of rows, read in milliseconds; looking up the file's keys instead takes thousands of bound
     parameters, which PostgreSQL's generic plans for prepared statements scan row by row."""
-    rows = session.execute(select(*EXISTING_COLUMNS).execution_options(yield_per=BATCH_ROWS))
+    stmt = select(*EXISTING_COLUMNS).where(scope(user))
+    rows = session.execute(stmt.execution_options(yield_per=BATCH_ROWS))
     # Read in batches: the driver never holds a national register's rows twice.
     return [Existing(*row) for row in rows]
 
@@ -183,11 +232,12 @@ class Writer:
         self.creates: list[Change] = []
         self.updates: list[Change] = []
 
-    def create_regencies(self, names: list[str]) -> None:
-        if names:
+    def create_regencies(self, provinces: dict[str, int]) -> None:
+        """The file's new regencies (name -> province id), each in its rows' province."""
+        if provinces:
             rows = self.session.execute(
                 insert(Regency.__table__).returning(Regency.id, Regency.name),
-                [{"name": name} for name in names],
+                [{"name": name, "province_id": pid} for name, pid in provinces.items()],
             )
             self.regency_ids = {regency_key(name): rid for rid, name in rows}
 

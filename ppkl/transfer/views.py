@@ -228,9 +228,11 @@ def export_recap():
     as_of, error = parse_as_of(request.form.get("as_of"), today)
     if not form.validate_on_submit() or error:
         return redirect(url_for("dashboard.index"))
-    fmt = form.fmt.data
+    fmt, province_id = form.fmt.data, request.form.get("province", type=db_int)
     return download(
-        lambda out: exports.export_recap(db.session, current_user, fmt, out, today, as_of)
+        lambda out: exports.export_recap(
+            db.session, current_user, fmt, out, today, as_of, province_id
+        )
     )
 
 
@@ -243,9 +245,9 @@ def export_progress():
     as_of, error = parse_as_of(request.form.get("as_of"), today)
     if not form.validate_on_submit() or error:
         return redirect(url_for("dashboard.index"))
-    province, fmt = _("Kalimantan Utara"), form.fmt.data
+    fmt, province_id = form.fmt.data, request.form.get("province", type=db_int)
     return download(
         lambda out: exports.export_progress(
-            db.session, current_user, fmt, out, today, as_of, province
+            db.session, current_user, fmt, out, today, as_of, province_id
         )
     )

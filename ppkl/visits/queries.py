@@ -6,6 +6,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session, aliased
 
+from ppkl.coverage import in_scope
 from ppkl.models import Assignment, Cooperative, User, Visit, VisitPhoto
 from ppkl.pagination import Keyset
 from ppkl.permissions import Permission, cooperative_scope, has_permission
@@ -35,7 +36,7 @@ class LostCooperative:
 def lost_cooperative(session: Session, user, cooperative_id: int | None) -> LostCooperative | None:
     """Why an existing cooperative is not the user's (any more); None when it does not exist."""
     coop = session.get(Cooperative, cooperative_id) if cooperative_id else None
-    if coop is None:
+    if coop is None or not in_scope(user, coop):
         return None
     since = session.scalar(
         select(func.max(Assignment.end_date)).where(

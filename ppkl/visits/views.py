@@ -27,6 +27,7 @@ from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.forms import LocationForm
 from ppkl.cooperatives.pickers import cooperative_picker, officer_filter
 from ppkl.cooperatives.places import describe_all
+from ppkl.coverage import in_scope
 from ppkl.domain import DomainError, Problem, StaleEdit
 from ppkl.extensions import db
 from ppkl.form_keys import already_saved, lost_race, spend
@@ -85,11 +86,14 @@ def sees_removed() -> bool:
 
 
 def load_visit(visit_id: int) -> Visit:
-    """404 when absent (or removed, for officers), 403 when not the user's cooperative."""
+    """404 when absent (or removed, for officers) or another province's, 403 when not the
+    user's cooperative."""
     visit = db.session.get(Visit, visit_id)
     if visit is None or (visit.deleted_at is not None and not sees_removed()):
         abort(404)
     coop = db.session.get(Cooperative, visit.cooperative_id)
+    if not in_scope(current_user, coop):
+        abort(404)
     if not can_view_cooperative(current_user, coop):
         abort(403)
     return visit
@@ -192,7 +196,7 @@ def preselected_cooperative() -> Cooperative | None:
     if not cooperative_id:
         return None
     coop = db.session.get(Cooperative, cooperative_id)
-    if coop is None:
+    if coop is None or not in_scope(current_user, coop):
         abort(404)
     if not can_view_cooperative(current_user, coop):
         if request.method == "POST":

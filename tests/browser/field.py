@@ -9,6 +9,7 @@ from PIL import Image, ImageFilter
 
 from tests.browser.conftest import CHROMIUM, PHONE, sign_in
 from tests.conftest import FAST_HASH, TEST_PASSWORD
+from tests.helpers import first_province_id
 
 POSITION = {"latitude": 3.5952, "longitude": 116.6534}  # Malinau
 PROFILE_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic"]
@@ -127,7 +128,7 @@ def seed_field(app) -> dict[str, int]:
     from ppkl.models import Assignment, Cooperative, Regency, User
 
     with app.app_context():
-        regency = Regency(name="Malinau", code="65.02")
+        regency = Regency(name="Malinau", code="65.02", province_id=first_province_id())
         db.session.add(regency)
         db.session.flush()
         users = {

@@ -9,7 +9,14 @@ from sqlalchemy import func, select
 
 from ppkl.clock import office_today
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
-from tests.helpers import FAST_HASH, TEST_PASSWORD, add_assignment, make_app, migrate_to_head
+from tests.helpers import (
+    FAST_HASH,
+    TEST_PASSWORD,
+    add_assignment,
+    first_province_id,
+    make_app,
+    migrate_to_head,
+)
 
 
 def jpeg(colour=(30, 120, 200)) -> bytes:
@@ -28,7 +35,7 @@ def field_site(databases, tmp_path, request):
     app = make_app(databases.new(f"lost_{request.node.name[:40]}"), VISIT_PHOTO_DIR=str(tmp_path))
     migrate_to_head(app)
     with app.app_context():
-        regency = Regency(name="Bulungan", code="65.01")
+        regency = Regency(name="Bulungan", code="65.01", province_id=first_province_id())
         db.session.add(regency)
         db.session.flush()
         users = {

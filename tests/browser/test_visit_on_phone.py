@@ -7,7 +7,13 @@ from playwright.sync_api import expect
 
 from ppkl.clock import office_today
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
-from tests.helpers import FAST_HASH, TEST_PASSWORD, make_app, migrate_to_head
+from tests.helpers import (
+    FAST_HASH,
+    TEST_PASSWORD,
+    first_province_id,
+    make_app,
+    migrate_to_head,
+)
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +26,7 @@ def field_server(databases):
     app = make_app(databases.new("fieldwork_browser"))
     migrate_to_head(app)
     with app.app_context():
-        regency = Regency(name="Bulungan", code="65.01")
+        regency = Regency(name="Bulungan", code="65.01", province_id=first_province_id())
         db.session.add(regency)
         db.session.flush()
         officer = User(

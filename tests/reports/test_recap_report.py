@@ -93,7 +93,7 @@ def test_recap_shows_progress_toward_the_year_target(
     year = office_today().year
     db.session.add_all(
         [
-            CertificationTarget(year=year, regency_id=None, target=12),
+            CertificationTarget(year=year, province_id=bulungan.province_id, target=12),
             CertificationTarget(year=year, regency_id=bulungan.id, target=4),
         ]
     )
