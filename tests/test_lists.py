@@ -10,7 +10,7 @@ from sqlalchemy import select
 from ppkl.extensions import db
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.pagination import Page, capped_count
-from tests.helpers import FAST_HASH, TEST_PASSWORD, count_queries, post_form
+from tests.helpers import FAST_HASH, TEST_PASSWORD, count_queries, first_province_id, post_form
 
 SELECT_RE = re.compile(r"<select\b.*?</select>", re.S)
 
@@ -295,7 +295,10 @@ def test_roster_pages_and_searches(app, client, auth, many):
 
 
 def test_a_national_list_of_regencies_becomes_a_picker(client, auth, many):
-    db.session.add_all(Regency(name=f"Kabupaten Contoh {n:03d}") for n in range(250))
+    home = first_province_id()
+    db.session.add_all(
+        Regency(name=f"Kabupaten Contoh {n:03d}", province_id=home) for n in range(250)
+    )
     db.session.commit()
     auth.login(client, "boss")
     for url in ("/cooperatives/", "/tasks/", "/roster/", "/cooperatives/new", "/reports/"):
