@@ -89,6 +89,7 @@ def test_the_dashboard_shows_an_officer_their_own_months_only(demo_client, auth)
     auth.login(demo_client, "ppkl06", "ppkl-demo")
     html = demo_client.get("/dashboard?as_of=2019-06-30").get_data(as_text=True)
     assert "Bulan-bulan Anda tahun 2019" in html
+    assert 'id="progress"' not in html  # the province's charts are the supervisors'
     mine = officer_months(db.session, officer("ppkl06").id, date(2019, 6, 30))
     assert own_numbers(html) == {m.day.isoformat(): str(m.visits) for m in mine}
     auth.logout(demo_client)
@@ -100,7 +101,7 @@ def test_the_dashboard_shows_an_officer_their_own_months_only(demo_client, auth)
     auth.logout(demo_client)
     auth.login(demo_client, "supervisor", "ppkl-demo")
     html = demo_client.get("/dashboard?as_of=2019-06-30").get_data(as_text=True)
-    assert "own-months" not in html
+    assert "own-months" not in html and 'id="progress"' in html
 
 
 def test_an_officer_cannot_open_another_officers_months(demo_client, auth):
