@@ -198,28 +198,36 @@ def build(conn, scale: float, end: date, password_hash: str) -> None:
 
     provinces = has_table(conn, "province") and has_column(conn, "regency", "province_id")
     if provinces:
+        # The migration made one province from the settings; the nation's replace it.
+        steps.run("settings' province", "DELETE FROM province")
         steps.run(
             "provinces",
-            """INSERT INTO province (id, name, code)
+            """INSERT INTO province (id, name, code, office_name, office_place, signatory_name,
+                                     signatory_title, timezone)
                SELECT p, 'Provinsi ' || pg_temp.word((p * 7)) || ' ' || lpad(p::text, 2, '0'),
-                      lpad((10 + p)::text, 2, '0')
+                      lpad((10 + p)::text, 2, '0'),
+                      'Dinas Koperasi dan UKM Provinsi ' || pg_temp.word((p * 7)),
+                      'Kota ' || pg_temp.word((p * 13)),
+                      pg_temp.word((p * 3)) || ' ' || pg_temp.word((p * 5)),
+                      'Kepala Bidang Koperasi',
+                      (ARRAY['Asia/Jakarta', 'Asia/Makassar', 'Asia/Jayapura'])[1 + p %% 3]
                FROM generate_series(1, 38) p""",
             params,
         )
+    # Regency r lies in province 1 + (r - 1) mod 38 (its code's first two digits say so).
     steps.run(
         "regencies",
-        """INSERT INTO regency (id, name, code)
+        f"""INSERT INTO regency (id, name, code{", province_id" if provinces else ""})
            SELECT id, 'Kabupaten ' || pg_temp.word((id * 11)) || ' ' || lpad(id::text, 3, '0'),
                   lpad((10 + (id - 1) %% 38 + 1)::text, 2, '0') || '.' || lpad(id::text, 4, '0')
+                  {", 1 + (id - 1) %% 38" if provinces else ""}
            FROM nat_regency""",
         params,
     )
-    if provinces:
-        steps.run(
-            "regencies into provinces",
-            "UPDATE regency SET province_id = 1 + (id - 1) %% 38",
-        )
     # Accounts: 1 admin, 2 supervisor, then per regency 3 PPKL and 3 DAK (ids 3 + 6(r-1) + k).
+    # With provinces the nation-wide supervisor is the national role (it sees every province);
+    # officers belong to their regency's province.
+    national_role = "'national'" if provinces else "'supervisor'"
     steps.run(
         "accounts",
         """INSERT INTO user_account (id, username, full_name, password_hash, role, regency_id,
@@ -227,8 +235,8 @@ def build(conn, scale: float, end: date, password_hash: str) -> None:
            SELECT 1, 'admin', 'Administrator ppkl', %(pw)s, 'admin', NULL::int, NULL::int,
                   NULL::date, true, 1, %(w)s::timestamp
            UNION ALL
-           SELECT 2, 'supervisor', 'Supervisor Nasional', %(pw)s, 'supervisor', NULL, NULL, NULL,
-                  true, 1, %(w)s
+           SELECT 2, 'supervisor', 'Supervisor Nasional', %(pw)s,
+                  {national_role}, NULL, NULL, NULL, true, 1, %(w)s
            UNION ALL
            SELECT 3 + 6 * (r.id - 1) + k,
                   CASE WHEN k < 3 THEN 'ppkl' ELSE 'dak' END
@@ -237,9 +245,17 @@ def build(conn, scale: float, end: date, password_hash: str) -> None:
                   %(pw)s, CASE WHEN k < 3 THEN 'ppkl' ELSE 'dak' END, r.id,
                   CASE WHEN k >= 3 THEN %(y)s END,
                   CASE WHEN k >= 3 THEN make_date(%(y)s, 12, 31) END, true, 1, %(w)s
-           FROM nat_regency r CROSS JOIN generate_series(0, 5) k""",
+           FROM nat_regency r CROSS JOIN generate_series(0, 5) k""".replace(
+            "{national_role}", national_role
+        ),
         params,
     )
+    if provinces:
+        steps.run(
+            "officers into provinces",
+            """UPDATE user_account u SET province_id = r.province_id
+               FROM regency r WHERE u.regency_id = r.id""",
+        )
     # Each cooperative's plan; ids shuffled over the regencies.
     steps.run(
         "plan cooperatives",
