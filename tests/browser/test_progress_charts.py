@@ -27,6 +27,7 @@ def expected(demo_database):
             found.setdefault("Kalimantan Utara", {})[day.isoformat()] = str(recap.total.certified)
             for row in recap.rows:
                 found.setdefault(row.regency, {})[day.isoformat()] = str(row.certified)
+        db.session.remove()  # no connection left checked out when the pool goes
         db.engine.dispose()
     return found
 
@@ -87,6 +88,7 @@ def test_an_officer_sees_their_own_months_on_a_phone(phone, demo_server, demo_da
     with app.app_context():
         person = db.session.scalar(select(User).where(User.username == "ppkl06"))
         months = officer_months(db.session, person.id, date(2019, 6, 30))
+        db.session.remove()  # no connection left checked out when the pool goes
         db.engine.dispose()
     sign_in(phone, demo_server.url, "ppkl06")
     phone.wait_for_url("**/tasks/")  # officers start on Tugas saya
