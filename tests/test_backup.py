@@ -44,7 +44,12 @@ def test_round_trip_of_the_demo_data(apps, demo_database, databases, tmp_path):
     with source.app_context():
         # A write in progress during the backup: the copy holds committed data only.
         with db.engine.connect() as writer:
-            writer.execute(text("INSERT INTO regency (name) VALUES ('Uncommitted')"))
+            writer.execute(
+                text(
+                    "INSERT INTO regency (name, province_id) "
+                    "SELECT 'Uncommitted', min(id) FROM province"
+                )
+            )
             result = source.test_cli_runner().invoke(args=["backup", str(output)])
             writer.rollback()
         db.engine.dispose()
