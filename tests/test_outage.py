@@ -54,7 +54,7 @@ def test_pages_answer_503_while_the_database_is_down_then_recover(app, client, m
 
 
 def test_a_write_interrupted_by_the_database_leaves_nothing_half_written(
-    app, client, make_user, auth
+    app, client, make_user, auth, default_province
 ):
     """Creating an account writes the user, then the audit row; the second fails."""
     make_user("root", role="admin")
@@ -70,6 +70,7 @@ def test_a_write_interrupted_by_the_database_leaves_nothing_half_written(
         "username": "newsup",
         "full_name": "Dewi",
         "role": "supervisor",
+        "province_id": str(default_province().id),
         "regency_id": "0",
         "password": "a long new passphrase",
     }
