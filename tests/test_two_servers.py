@@ -30,6 +30,7 @@ from tests.helpers import (
     S3_TEST_ENV,
     TEST_PASSWORD,
     add_assignment,
+    first_province_id,
     make_app,
     migrate_to_head,
     s3_settings,
@@ -170,7 +171,8 @@ def world(databases, s3_endpoint, s3_client, tmp_path_factory):
     app = make_app(url)
     migrate_to_head(app)
     with app.app_context():
-        bulungan = Regency(name="Bulungan")
+        province_id = first_province_id()
+        bulungan = Regency(name="Bulungan", province_id=province_id)
         db.session.add(bulungan)
         db.session.flush()
         people = {}
@@ -180,6 +182,7 @@ def world(databases, s3_endpoint, s3_client, tmp_path_factory):
                 full_name=username.title(),
                 role=role,
                 regency_id=bulungan.id if role == "ppkl" else None,
+                province_id=province_id,
                 password_hash=hash_password(TEST_PASSWORD, FAST_HASH),
             )
         db.session.add_all(people.values())
