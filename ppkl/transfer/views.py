@@ -223,23 +223,18 @@ def export_visits():
 @requires(Permission.VIEW_RECAP)
 def export_recap():
     """The recap as a file."""
-    form = ExportForm()
-    today = office_today()
-    as_of, error = parse_as_of(request.form.get("as_of"), today)
-    if not form.validate_on_submit() or error:
-        return redirect(url_for("dashboard.index"))
-    fmt, province_id = form.fmt.data, request.form.get("province", type=db_int)
-    return download(
-        lambda out: exports.export_recap(
-            db.session, current_user, fmt, out, today, as_of, province_id
-        )
-    )
+    return dashboard_export(exports.export_recap)
 
 
 @bp.route("/export/progress", methods=["POST"])
 @requires(Permission.VIEW_RECAP)
 def export_progress():
     """The dashboard's progress charts' numbers as a file."""
+    return dashboard_export(exports.export_progress)
+
+
+def dashboard_export(export):
+    """An export of what the dashboard shows, for its day (as_of) and province drill-down."""
     form = ExportForm()
     today = office_today()
     as_of, error = parse_as_of(request.form.get("as_of"), today)
@@ -247,7 +242,5 @@ def export_progress():
         return redirect(url_for("dashboard.index"))
     fmt, province_id = form.fmt.data, request.form.get("province", type=db_int)
     return download(
-        lambda out: exports.export_progress(
-            db.session, current_user, fmt, out, today, as_of, province_id
-        )
+        lambda out: export(db.session, current_user, fmt, out, today, as_of, province_id)
     )
