@@ -55,9 +55,29 @@ def browser(playwright):
     browser.close()
 
 
+def whole_bodies(app):
+    """The app with each response body read whole and closed before it is sent.
+
+    When the browser drops a connection mid-send (a navigation, a closed context), the
+    development server leaves the static file it was sending open; the garbage collector's
+    ResourceWarning then fails whichever test happens to be running. A body already read and
+    closed leaves nothing open to drop.
+    """
+
+    def wsgi(environ, start_response):
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return wsgi
+
+
 class LiveServer:
     def __init__(self, app):
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.server = make_server("127.0.0.1", 0, whole_bodies(app), threaded=True)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
