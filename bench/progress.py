@@ -43,9 +43,9 @@ def province(url: str, size: int, day: date) -> None:
     with app.app_context():
         from sqlalchemy import func, select
 
-        from ppkl.models import Cooperative, CooperativeHistory
+        from ppkl.models import Cooperative, CooperativeHistory, Regency
         from ppkl.progress.pace import series_days
-        from ppkl.recap import recap_series
+        from ppkl.recap_past import recap_series
 
         largest = (
             select(Cooperative.regency_id, func.count().label("n"))
@@ -68,11 +68,11 @@ def province(url: str, size: int, day: date) -> None:
         figures = [
             (
                 f"recap_series, {len(days)} days, scoped",
-                lambda: recap_series(db.session, days, regency_ids=ids),
+                lambda: recap_series(db.session, days, regencies=Regency.id.in_(ids)),
             ),
             (
                 f"recap_series, {len(year)} days, scoped",
-                lambda: recap_series(db.session, year, regency_ids=ids),
+                lambda: recap_series(db.session, year, regencies=Regency.id.in_(ids)),
             ),
         ]
         for name, function in figures:
@@ -102,7 +102,7 @@ def main() -> None:
         from ppkl.models import Cooperative, CooperativeHistory
         from ppkl.progress.pace import series_days
         from ppkl.progress.series import area_progress
-        from ppkl.recap import recap_as_of, recap_series
+        from ppkl.recap_past import recap_as_of, recap_series
 
         upgrade()
         demo.seed(db.session, date(2019, 6, 30), "pbkdf2:sha256:1000")

@@ -43,7 +43,8 @@ def main() -> None:
         from flask_migrate import upgrade
 
         from ppkl.demo import seed as demo
-        from ppkl.recap import current_recap, recap_as_of
+        from ppkl.recap import current_recap
+        from ppkl.recap_past import recap_as_of
 
         upgrade()
         start = time.perf_counter()

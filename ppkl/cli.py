@@ -20,7 +20,7 @@ from ppkl.demo.seed import DEMO_PASSWORD
 from ppkl.extensions import db
 from ppkl.models import Province, Regency
 from ppkl.ods import cli as ods_cli
-from ppkl.recap import recap_of
+from ppkl.recap_past import recap_of
 from ppkl.reports import cli as reports_cli
 from ppkl.storage import cli as storage_cli
 from ppkl.transfer import cli as transfer_cli

@@ -25,10 +25,9 @@ The same definitions, for readers: docs/recap.md.
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -40,16 +39,15 @@ from sqlalchemy import (
     case,
     cast,
     func,
-    literal,
     null,
     or_,
     select,
     true,
+    union,
     union_all,
 )
 from sqlalchemy.orm import Session
 
-from ppkl.clock import office_day_end
 from ppkl.models import Cooperative, CooperativeHistory, Province, Regency
 from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
 
@@ -136,18 +134,34 @@ def _grouped(counts, regencies: ColumnElement[bool] | None, by_province: bool):
 def current_recap(
     session: Session, regencies: ColumnElement[bool] | None = None, by_province: bool = False
 ) -> Recap:
-    """Today's recap in one aggregate query, whatever the number of cooperatives."""
+    """Today's recap in one query, whatever the number of cooperatives: counted per regency in
+    one pass over the register (no join, which at national size costs more than the count),
+    then summed per row."""
     active = Cooperative.active.is_(True)
-    counts = (
-        func.count(case((active, 1))),
-        func.count(case((Cooperative.active.is_(False), 1))),
-        func.count(case((active & Cooperative.nik.is_not(None), 1))),
-        func.count(case((active & Cooperative.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
+    per_regency = select(
+        Cooperative.regency_id,
+        func.count(case((active, 1))).label("active"),
+        func.count(case((Cooperative.active.is_(False), 1))).label("inactive"),
+        func.count(case((active & Cooperative.nik.is_not(None), 1))).label("certified"),
+        func.count(case((active & Cooperative.stage.in_(list(IN_PROGRESS_STAGES)), 1))).label(
+            "in_progress"
+        ),
+    ).group_by(Cooperative.regency_id)
+    if regencies is not None:
+        per_regency = per_regency.where(
+            Cooperative.regency_id.in_(select(Regency.id).where(regencies))
+        )
+    counted = per_regency.subquery("per_regency")
+    sums = [
+        func.coalesce(func.sum(counted.c[name]), 0)
+        for name in ("active", "inactive", "certified", "in_progress")
+    ]
+    stmt = _grouped(sums, regencies, by_province).outerjoin(
+        counted, counted.c.regency_id == Regency.id
     )
-    stmt = _grouped(counts, regencies, by_province).outerjoin(
-        Cooperative, Cooperative.regency_id == Regency.id
+    return assemble(
+        RecapRow(label, *(int(n) for n in numbers)) for label, *numbers in session.execute(stmt)
     )
-    return assemble(RecapRow(*row) for row in session.execute(stmt))
 
 
 # StateAsOf and the timeline pack a history row's rank and a stage or status code into one
@@ -237,42 +251,31 @@ class StateAsOf:
         )
 
 
-def recap_as_of(
-    session: Session,
-    day: date,
-    tz: ZoneInfo | None = None,
-    regencies: ColumnElement[bool] | None = None,
-    by_province: bool = False,
-) -> Recap:
-    """The recap as it stood at the end of `day` (office time zone), in one query."""
-    cutoff = office_day_end(day, tz)
-    as_of = StateAsOf.at(cutoff)
-    state = (
-        as_of.join(
-            select(
-                Cooperative.regency_id.label("regency_id"),
-                as_of.stage.label("stage"),
-                as_of.active.label("active"),
-            )
+# Which cooperatives a timeline reads (its `scope`): all of them; those of the regencies in the
+# `regency_ids` parameter; or those whose state may differ between the `since` and `until`
+# parameters (history recorded, or registered, in between: ppkl.recap_past).
+ALL, REGENCIES, CHANGED = "all", "regencies", "changed"
+SINCE = bindparam("since", type_=DateTime)
+UNTIL = bindparam("until", type_=DateTime)
+
+
+def _scope_ids(scope: str):
+    """The ids a timeline of `scope` reads, as a select (None: all)."""
+    if scope == REGENCIES:
+        return select(Cooperative.id).where(Cooperative.regency_id.in_(REGENCY_IDS))
+    if scope == CHANGED:
+        h = CooperativeHistory
+        return union(
+            select(h.cooperative_id).where(h.created_at >= SINCE, h.created_at < UNTIL),
+            select(Cooperative.id).where(
+                Cooperative.created_at >= SINCE, Cooperative.created_at < UNTIL
+            ),
         )
-        .where(Cooperative.created_at < cutoff)
-        .subquery()
-    )
-    is_active = state.c.active == 1
-    counts = (
-        func.count(case((is_active, 1))),
-        func.count(case((state.c.active == 0, 1))),
-        func.count(case((is_active & (state.c.stage == Stage.CERTIFIED.value), 1))),
-        func.count(case((is_active & state.c.stage.in_(list(IN_PROGRESS_STAGES)), 1))),
-    )
-    stmt = _grouped(counts, regencies, by_province).outerjoin(
-        state, state.c.regency_id == Regency.id
-    )
-    return assemble(RecapRow(*row) for row in session.execute(stmt))
+    return None
 
 
 @cache  # the construct never changes; building it costs more than running the query
-def state_timeline(scoped: bool = False):
+def state_timeline(scope: str = ALL):
     """Each cooperative's recorded states as intervals: rows (cooperative_id, valid_from,
     valid_to, stage, active) where the state holds for a cut-off in (valid_from, valid_to], a
     NULL bound being open. It is the as-of rule of `StateAsOf` over all cut-offs at once:
@@ -280,10 +283,22 @@ def state_timeline(scoped: bool = False):
     started from; before the first row, the state the first change started from. stage and
     active are codes (STAGE_CODES, ACTIVE_CODES), NULL where the history says nothing (the
     cooperative's present value counts). A cooperative without history has one row, open at
-    both ends. `scoped`: only the cooperatives of the regencies in the `regency_ids` parameter,
-    so a province reads its own history only."""
+    both ends. `scope` says which cooperatives are read (ALL, REGENCIES or CHANGED).
+
+    Returns the timeline and the cooperatives of the scope (a CTE: id, regency_id, created_at,
+    active, stage), read once, so that a small scope never reads the whole register."""
     h = CooperativeHistory
-    in_scope = Cooperative.regency_id.in_(REGENCY_IDS) if scoped else true()
+    ids = _scope_ids(scope)
+    cooperatives = select(
+        Cooperative.id,
+        Cooperative.regency_id,
+        Cooperative.created_at,
+        Cooperative.active,
+        Cooperative.stage,
+    )
+    if ids is not None:
+        cooperatives = cooperatives.where(Cooperative.id.in_(ids))
+    cooperatives = cooperatives.cte("scoped")
     ranked = select(
         h.cooperative_id,
         h.created_at,
@@ -296,8 +311,8 @@ def state_timeline(scoped: bool = False):
         _active_code(h.to_active).label("to_active"),
         _active_code(h.from_active).label("from_active"),
     )
-    if scoped:
-        ranked = ranked.where(h.cooperative_id.in_(select(Cooperative.id).where(in_scope)))
+    if ids is not None:
+        ranked = ranked.where(h.cooperative_id.in_(select(cooperatives.c.id)))
     ranked = ranked.subquery()
     r = ranked.c
     upto = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (None, 0)}
@@ -331,48 +346,52 @@ def state_timeline(scoped: bool = False):
         func.coalesce(w.active_here, w.active_after) % SLOT,
     ).where(w.rank == SLOT)
     without_history = select(
-        Cooperative.id,
+        cooperatives.c.id,
         cast(null(), DateTime),
         cast(null(), DateTime),
         cast(null(), Integer),
         cast(null(), Integer),
-    ).where(in_scope, ~select(h.id).where(h.cooperative_id == Cooperative.id).exists())
-    return after_each_row.union_all(before_first_row, without_history).subquery("timeline")
+    ).where(~select(h.id).where(h.cooperative_id == cooperatives.c.id).exists())
+    timeline = after_each_row.union_all(before_first_row, without_history).subquery("timeline")
+    return timeline, cooperatives
 
 
-def recap_series(
-    session: Session,
-    days: Sequence[date],
-    tz: ZoneInfo | None = None,
-    regency_ids: Iterable[int] | None = None,
-) -> dict[date, Recap]:
-    """The recap as it stood at the end of each day (as `recap_as_of` has it), in one query
-    whatever the number of days; `regency_ids` limits the regencies (all when None).
+# A regency's four recap counts: (active, inactive, certified, in_progress).
+Counts = tuple[int, int, int, int]
+ZERO: Counts = (0, 0, 0, 0)
 
-    Each interval of `state_timeline` counts for the days whose cut-off falls in it, from when
-    both it and its cooperative exist (`start`) to its end. Rather than pairing every interval
-    with every day, each start adds one and each end takes one away in the bucket of the first
-    day it precedes; the running sum of the buckets, day by day, is the recap."""
-    days = sorted(days)
-    if not days:
-        return {}
-    scoped = regency_ids is not None
-    t = state_timeline(scoped)
-    cutoffs = [office_day_end(day, tz) for day in days]
+
+def add(a: Counts, b: Counts, sign: int = 1) -> Counts:
+    return tuple(x + sign * y for x, y in zip(a, b, strict=True))  # type: ignore[return-value]
+
+
+def regency_counts(
+    session: Session, cutoffs: Sequence[datetime], scope: str = ALL, **params
+) -> list[dict[int, Counts]]:
+    """The recap counts per regency id at each cut-off (as `recap_as_of` has them), over the
+    cooperatives of `scope` (its parameters in `params`), in one query whatever the number of
+    cut-offs. Regencies without cooperatives then are left out.
+
+    Each interval of `state_timeline` counts for the cut-offs that fall in it, from when both
+    it and its cooperative exist (`start`) to its end. Rather than pairing every interval with
+    every cut-off, each start adds one and each end takes one away in the bucket of the first
+    cut-off it precedes; the running sum of the buckets, cut-off by cut-off, is the recap."""
+    if not cutoffs:
+        return []
+    t, c = state_timeline(scope)
 
     def bucket(moment):
-        """The first day whose cut-off is after `moment`; len(days) when none (or NULL)."""
-        return case(*((moment < cutoff, i) for i, cutoff in enumerate(cutoffs)), else_=len(days))
+        """The first cut-off after `moment`; len(cutoffs) when none (or NULL)."""
+        return case(*((moment < cutoff, i) for i, cutoff in enumerate(cutoffs)), else_=len(cutoffs))
 
-    created = Cooperative.created_at
+    created = c.c.created_at
     start = case(
         (or_(t.c.valid_from.is_(None), t.c.valid_from < created), created), else_=t.c.valid_from
     )
     active = func.coalesce(
-        t.c.active,
-        case((Cooperative.active.is_(True), ACTIVE_CODES[True]), else_=ACTIVE_CODES[False]),
+        t.c.active, case((c.c.active.is_(True), ACTIVE_CODES[True]), else_=ACTIVE_CODES[False])
     )
-    stage = func.coalesce(t.c.stage, _stage_code(Cooperative.stage))
+    stage = func.coalesce(t.c.stage, _stage_code(c.c.stage))
     is_active = active == ACTIVE_CODES[True]
     counted = (
         is_active,
@@ -382,16 +401,11 @@ def recap_series(
     )
     flags = [case((condition, 1), else_=0).label(f"n{i}") for i, condition in enumerate(counted)]
     intervals = (
-        select(
-            Cooperative.regency_id, start.label("start_at"), t.c.valid_to.label("end_at"), *flags
-        )
+        select(c.c.regency_id, start.label("start_at"), t.c.valid_to.label("end_at"), *flags)
         .select_from(t)
-        .join(Cooperative, Cooperative.id == t.c.cooperative_id)
-        .where(
-            or_(t.c.valid_to.is_(None), start < t.c.valid_to),
-            Cooperative.regency_id.in_(REGENCY_IDS) if scoped else true(),
-        )
-        .subquery()
+        .join(c, c.c.id == t.c.cooperative_id)
+        .where(or_(t.c.valid_to.is_(None), start < t.c.valid_to))
+        .cte("intervals")  # read twice below, computed once
     )
     i = intervals.c
     names = ("n0", "n1", "n2", "n3")
@@ -399,33 +413,16 @@ def recap_series(
     ends = select(i.regency_id, bucket(i.end_at), *(-i[n] for n in names)).where(
         i.end_at.is_not(None)
     )
-    # A row per regency past the last day, so a regency without cooperatives shows zeros.
-    regencies = select(Regency.id, literal(len(days)), *(literal(0) for _ in names))
-    if scoped:
-        regencies = regencies.where(Regency.id.in_(REGENCY_IDS))
-    deltas = union_all(starts, ends, regencies).subquery("deltas")
+    deltas = union_all(starts, ends).subquery("deltas")
     d = deltas.c
-    stmt = (
-        select(Regency.name, d[1], *(func.sum(d[k]) for k in range(2, 6)))
-        .join(Regency, Regency.id == d[0])
-        .group_by(Regency.id, Regency.name, d[1])
-    )
-    params = {"regency_ids": list(regency_ids)} if scoped else {}
-    changes: dict[str, dict[int, tuple[int, ...]]] = {}
-    for name, index, *sums in session.execute(stmt, params):
-        changes.setdefault(name, {})[index] = tuple(int(n) for n in sums)
-    recaps = {}
-    totals = {name: (0, 0, 0, 0) for name in changes}
-    for index, day in enumerate(days):
-        for name, by_index in changes.items():
-            step = by_index.get(index, (0, 0, 0, 0))
-            totals[name] = tuple(a + b for a, b in zip(totals[name], step, strict=True))
-        recaps[day] = assemble(RecapRow(name, *totals[name]) for name in changes)
-    return recaps
-
-
-def recap_of(session: Session, shown, as_of: date | None = None) -> Recap:
-    """Today's recap (as_of None) or as of a day, for a ppkl.coverage.RecapScope."""
-    if as_of is None:
-        return current_recap(session, shown.regencies, shown.by_province)
-    return recap_as_of(session, as_of, None, shown.regencies, shown.by_province)
+    stmt = select(d[0], d[1], *(func.sum(d[k]) for k in range(2, 6))).group_by(d[0], d[1])
+    steps: dict[int, dict[int, Counts]] = {}
+    for regency_id, index, *sums in session.execute(stmt, params):
+        steps.setdefault(regency_id, {})[index] = tuple(int(n) for n in sums)
+    result: list[dict[int, Counts]] = []
+    running = {regency_id: ZERO for regency_id in steps}
+    for index in range(len(cutoffs)):
+        for regency_id, by_index in steps.items():
+            running[regency_id] = add(running[regency_id], by_index.get(index, ZERO))
+        result.append({r: c for r, c in running.items() if c != ZERO})
+    return result

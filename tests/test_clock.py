@@ -12,7 +12,7 @@ from ppkl.clock import office_date, office_day_end, office_day_start, office_tod
 from ppkl.extensions import db
 from ppkl.i18n import format_timestamp
 from ppkl.models import AuditEvent
-from ppkl.recap import recap_as_of
+from ppkl.recap_past import recap_as_of
 from ppkl.reports.evaluation import EvaluationRules, evaluate_dak
 from ppkl.reports.periods import Period
 

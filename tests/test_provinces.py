@@ -126,7 +126,7 @@ def test_targets_per_nation_province_and_regency(app, two):
     from ppkl.certification.queries import target_progress
     from ppkl.coverage import recap_scope
     from ppkl.domain import DomainError
-    from ppkl.recap import recap_of
+    from ppkl.recap_past import recap_of
 
     root = db.session.scalar(select(User).where(User.username == "root"))
     boss = db.session.scalar(select(User).where(User.username == "boss"))

@@ -27,7 +27,8 @@ from ppkl.extensions import db
 from ppkl.json_errors import ApiError, invalid
 from ppkl.pagination import Page, PageRequest, paginate, per_page
 from ppkl.permissions import Permission, has_permission
-from ppkl.recap import Recap, recap_of
+from ppkl.recap import Recap
+from ppkl.recap_past import recap_of
 from ppkl.tasks.worklist import Thresholds
 from ppkl.visits.queries import visit_list
 

@@ -31,6 +31,7 @@ from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, RatRecord, User
 from ppkl.models.rat import RAT_IN_FORCE
 from ppkl.permissions import can_correct, can_move, can_set_active, can_view_cooperative
+from ppkl.recap_past import store_month_ends
 from ppkl.workflow import (
     CertificateEvidence,
     Evidence,
@@ -233,6 +234,7 @@ def _record(
         to_active=fields.get("to_active"),
     )
     db.session.flush()
+    store_month_ends(db.session)
     log.info("%s cooperative %s by %s", kind.value, cooperative.id, actor.username)
     return entry
 

@@ -1,10 +1,12 @@
-"""flask --app ppkl rebuild-derived: recompute the stored facts of every cooperative."""
+"""flask --app ppkl rebuild-derived: recompute the stored facts of every cooperative and the
+stored month-end recaps."""
 
 import click
 from sqlalchemy import text
 
 from ppkl.cooperatives.facts import BATCH, differences, id_between, id_ranges, store
 from ppkl.extensions import db
+from ppkl.recap_past import month_end_differences, rebuild_month_ends
 
 SHOWN = 10
 
@@ -23,21 +25,28 @@ def register(app) -> None:
     help="Cooperative ids per statement.",
 )
 def rebuild_derived_command(check: bool, batch: int):
-    """Recompute the stored facts (latest visit, open follow-up, last stage change) from the
-    visits and the history; with --check, report differences and exit 1 when there are any."""
+    """Recompute the stored facts (latest visit, open follow-up, last stage change) and the
+    month-end recaps from the visits and the history; with --check, report differences and
+    exit 1 when there are any."""
     if check:
         found = []
         for low, high in id_ranges(db.session, batch):
             found += differences(db.session, low, high)
+        months = month_end_differences(db.session)
         db.session.rollback()
-        if not found:
-            click.echo("stored facts match the history")
+        if not found and not months:
+            click.echo("stored facts and month ends match the history")
             return
-        click.echo(f"{len(found)} cooperatives differ from the history:", err=True)
+        if found:
+            click.echo(f"{len(found)} cooperatives differ from the history:", err=True)
         for difference in found[:SHOWN]:
             click.echo(f"  {difference.cooperative_id}: {', '.join(difference.fields)}", err=True)
         if len(found) > SHOWN:
             click.echo(f"  ... and {len(found) - SHOWN} more", err=True)
+        if months:
+            click.echo(f"{len(months)} stored month ends differ from the history:", err=True)
+        for cutoff, regency_id in months[:SHOWN]:
+            click.echo(f"  regency {regency_id} at {cutoff:%Y-%m-%d %H:%M} UTC", err=True)
         raise SystemExit(1)
     ranges = 0
     for low, high in id_ranges(db.session, batch):
@@ -48,4 +57,6 @@ def rebuild_derived_command(check: bool, batch: int):
         # Fresh statistics: a planner that thinks the table small picks slow joins.
         db.session.execute(text("ANALYZE cooperative_facts"))
         db.session.commit()
-    click.echo(f"rebuilt the stored facts in {ranges} batches")
+    months = rebuild_month_ends(db.session)
+    db.session.commit()
+    click.echo(f"rebuilt the stored facts in {ranges} batches and {months} month-end recaps")

@@ -15,6 +15,7 @@ from ppkl.cooperatives.facts import refresh_facts
 from ppkl.domain import FieldError
 from ppkl.extensions import db
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, User
+from ppkl.recap_past import restate_regencies, store_month_ends
 from ppkl.workflow import Stage
 
 log = logging.getLogger(__name__)
@@ -84,6 +85,7 @@ def create_cooperative(actor: User, details: CooperativeDetails) -> Cooperative:
         )
     )
     refresh_facts(db.session, [coop.id])
+    store_month_ends(db.session)
     audit.record(COOPERATIVE_CREATED, user=actor, target=f"cooperative:{coop.id}")
     return coop
 
@@ -94,7 +96,10 @@ def update_details(
     """Change register details; refuses when the cooperative changed since the form opened."""
     check_version(coop, expected_version)
     check_legal_entity_number(clean(details.legal_entity_number), coop.id)
+    regency_before = coop.regency_id
     apply_details(coop, details)
     mark_changed(coop, actor, COOPERATIVE_UPDATED)
     flush_changed(coop)
+    if coop.regency_id != regency_before:
+        restate_regencies(db.session, [regency_before, coop.regency_id])
     audit.record(COOPERATIVE_UPDATED, user=actor, target=f"cooperative:{coop.id}")

@@ -16,7 +16,7 @@ from ppkl.permissions import Permission
 from ppkl.progress.display import charts, months_chart, rate_note
 from ppkl.progress.officer import own_months
 from ppkl.progress.series import area_progress
-from ppkl.recap import recap_of
+from ppkl.recap_past import recap_of
 from ppkl.tasks.queries import dashboard_task_counts
 
 

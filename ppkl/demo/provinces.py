@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
+from ppkl.cooperatives.facts import refresh_all
 from ppkl.demo.people import person_name
 from ppkl.models import (
     Assignment,
@@ -24,6 +25,7 @@ from ppkl.models import (
     Visit,
 )
 from ppkl.models.user import Role
+from ppkl.recap_past import rebuild_month_ends
 from ppkl.workflow import IN_PROGRESS_STAGES, Stage
 
 # (name, official code, the office's city, time zone): real provinces, in all three zones.
@@ -134,6 +136,9 @@ def seed_provinces(
     session.add(national)
     result.users.append(national.username)
     session.flush()
+    # Visits and history written with past times: the stored facts and month ends follow.
+    refresh_all(session)
+    rebuild_month_ends(session)
     return result
 
 

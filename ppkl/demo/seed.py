@@ -17,6 +17,7 @@ from ppkl.demo.history import seed_history
 from ppkl.demo.people import person_name
 from ppkl.models import Cooperative, Province, Regency, User
 from ppkl.models.user import Role
+from ppkl.recap_past import rebuild_month_ends
 from ppkl.workflow import IN_PROGRESS_STAGES, STAGE_ORDER, Stage
 
 DEMO_PASSWORD = "ppkl-demo"
@@ -187,6 +188,7 @@ def seed(session: Session, end_date: date, hash_method: str) -> DemoResult:
     seed_history(session, end_date)
     seed_fieldwork(session, end_date)
     refresh_all(session)
+    rebuild_month_ends(session)  # the history above was written with past times
     return DemoResult(created, [u.username for u in users])
 
 

@@ -13,6 +13,7 @@ from ppkl.models.ods_run import OdsRun, OdsRunLine
 from ppkl.models.pending_photo import PendingPhoto
 from ppkl.models.province import Province
 from ppkl.models.rat import RatRecord
+from ppkl.models.recap_month_end import RecapMonthEnd
 from ppkl.models.regency import Regency
 from ppkl.models.report_job import ReportJob
 from ppkl.models.report_job_item import ReportJobItem
@@ -40,6 +41,7 @@ __all__ = [
     "PendingPhoto",
     "Province",
     "RatRecord",
+    "RecapMonthEnd",
     "Regency",
     "ReportJob",
     "ReportJobItem",

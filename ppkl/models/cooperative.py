@@ -35,13 +35,20 @@ class Cooperative(db.Model):
             postgresql_using="gin",
             postgresql_ops={"search_name": "gin_trgm_ops"},
         ),
+        # A province's recap counts its cooperatives from this index alone on PostgreSQL
+        # (ppkl.recap.current_recap), without visiting rows spread over the whole table.
+        Index(
+            "ix_cooperative_regency_id",
+            "regency_id",
+            postgresql_include=["active", "stage", "nik"],
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX), index=True)
     # search_key(name), kept by the validator below (and by the bulk import's rows).
     search_name: Mapped[str] = mapped_column(String(NAME_MAX), default="")
-    regency_id: Mapped[int] = mapped_column(ForeignKey("regency.id"), index=True)
+    regency_id: Mapped[int] = mapped_column(ForeignKey("regency.id"))
     district: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(String(300))
     legal_entity_number: Mapped[str | None] = mapped_column(String(100), unique=True)
@@ -52,7 +59,7 @@ class Cooperative(db.Model):
     stage: Mapped[str] = mapped_column(String(20), default=Stage.NOT_STARTED.value, index=True)
     # Optimistic concurrency: SQLAlchemy adds "AND version = :old" to every UPDATE.
     version: Mapped[int] = mapped_column(Integer, default=1)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     # Who made the latest change and which (an audit action code): a page refused as stale
     # names them without searching every table that can change a cooperative.

@@ -14,7 +14,8 @@ from ppkl.coverage import NATION, RecapScope, recap_scope
 from ppkl.i18n import format_number, format_percent
 from ppkl.progress.display import ProgressChart, charts, rate_note
 from ppkl.progress.series import area_progress
-from ppkl.recap import Recap, recap_of
+from ppkl.recap import Recap
+from ppkl.recap_past import recap_of
 from ppkl.reports.chart import Segment, stacked_bars
 from ppkl.reports.periods import ReportRefused
 

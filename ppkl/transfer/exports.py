@@ -21,7 +21,7 @@ from ppkl.models import Cooperative, Regency, Visit
 from ppkl.permissions import cooperative_scope
 from ppkl.progress.pace import YearProgress
 from ppkl.progress.series import area_progress
-from ppkl.recap import recap_of
+from ppkl.recap_past import recap_of
 from ppkl.tasks.worklist import Facts, Thresholds, conditions
 from ppkl.transfer.writers import Column, Sheet, write
 from ppkl.visits.queries import visit_list

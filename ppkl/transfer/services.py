@@ -13,6 +13,7 @@ from ppkl.cooperatives.facts import refresh_facts
 from ppkl.coverage import NATION, regency_scope, scope, scope_province_id, sees_nation
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Province, Regency
 from ppkl.models.cooperative import search_key
+from ppkl.recap_past import restate_regencies, store_month_ends
 from ppkl.transfer.bulk import insert_returning_ids, insert_rows
 from ppkl.transfer.planning import (
     STORED,
@@ -231,6 +232,7 @@ class Writer:
         self.regency_ids: dict[str, int] = {}
         self.creates: list[Change] = []
         self.updates: list[Change] = []
+        self.moved_between: set[int] = set()  # regencies a cooperative left or joined
 
     def create_regencies(self, provinces: dict[str, int]) -> None:
         """The file's new regencies (name -> province id), each in its rows' province."""
@@ -265,10 +267,15 @@ class Writer:
             self.session,
             [c.values["id"] for c in self.creates] + [r["cooperative_id"] for r in history],
         )
+        for change in self.updates:
+            if change.existing.regency_id != change.values["regency_id"]:
+                self.moved_between.update((change.existing.regency_id, change.values["regency_id"]))
         self.creates, self.updates = [], []
 
     def finish(self) -> None:
         self.write()
+        restate_regencies(self.session, self.moved_between)
+        store_month_ends(self.session)
         self.session.flush()
         self.session.expire_all()
 

@@ -16,7 +16,7 @@ JUNE = "2019-06-30"
 def expected(demo_database):
     """{area: {day: certified}} from recap_as_of at each month end of 2019 up to June."""
     from ppkl.extensions import db
-    from ppkl.recap import recap_as_of
+    from ppkl.recap_past import recap_as_of
 
     app = make_app(demo_database)
     found: dict[str, dict[str, str]] = {}

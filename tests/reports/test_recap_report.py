@@ -119,7 +119,7 @@ def test_recap_pdf_download(app, report_dirs, make_user, make_regency, client, a
 def test_recap_pdf_shows_the_progress_over_the_year(demo_report_app):
     from datetime import date
 
-    from ppkl.recap import recap_as_of
+    from ppkl.recap_past import recap_as_of
 
     with report_context("id"):
         report = services.build_recap_report(db.session, date(2019, 6, 30))
