@@ -241,15 +241,18 @@ def districts(session: Session, within) -> list[District]:
     """Every district, with the regencies it lies in (the filter offers only the districts of
     the chosen regency)."""
     found: dict[str, list[int]] = {}
+    # Read in the order of ix_cooperative_regency_district, so the database walks that index
+    # alone (the nation's 16,000 pairs in milliseconds, where sorting by name first read every
+    # cooperative); each name's regencies come in order, and the names are sorted here.
     rows = session.execute(
         select(Cooperative.district, Cooperative.regency_id)
         .where(Cooperative.district.is_not(None), scope(within))
         .distinct()
-        .order_by(Cooperative.district, Cooperative.regency_id)
+        .order_by(Cooperative.regency_id, Cooperative.district)
     )
     for name, regency_id in rows:
         found.setdefault(name, []).append(regency_id)
-    return [District(name, tuple(ids)) for name, ids in found.items()]
+    return [District(name, tuple(found[name])) for name in sorted(found)]
 
 
 def officers(

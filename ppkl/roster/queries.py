@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, func, select
 
 from ppkl.cooperatives.queries import person_matches
 from ppkl.coverage import user_scope
@@ -35,46 +35,38 @@ def roster(flt: RosterFilter, today: date, within) -> Select:
     """Officers within the account's scope with assigned cooperatives, visits and stage moves
     this month, last visit (the view pages it)."""
     month_start = today.replace(day=1)
+    # Each figure is a subquery on the row's officer, read through the officer's own indexes,
+    # so the database works out only the page's officers; grouping every visit of the nation
+    # by officer for a page of twenty took a quarter of a second.
+    kept = (Visit.officer_id == User.id) & Visit.deleted_at.is_(None)
     assigned = (
-        select(Assignment.officer_id, func.count().label("assigned"))
-        .where(Assignment.end_date.is_(None))
-        .group_by(Assignment.officer_id)
-        .subquery()
+        select(func.count())
+        .where(Assignment.officer_id == User.id, Assignment.end_date.is_(None))
+        .scalar_subquery()
     )
-    in_month = (Visit.visited_on >= month_start) & (Visit.visited_on <= today)
-    visits = (
-        select(
-            Visit.officer_id,
-            func.sum(case((in_month, 1), else_=0)).label("visits_month"),
-            func.max(Visit.visited_on).label("last_visit_on"),
-        )
-        .where(Visit.deleted_at.is_(None))
-        .group_by(Visit.officer_id)
-        .subquery()
+    visits_month = (
+        select(func.count())
+        .where(kept, Visit.visited_on >= month_start, Visit.visited_on <= today)
+        .scalar_subquery()
     )
-    moves = (
-        select(CooperativeHistory.user_id, func.count().label("moves_month"))
+    last_visit_on = select(func.max(Visit.visited_on)).where(kept).scalar_subquery()
+    moves_month = (
+        select(func.count())
         .where(
+            CooperativeHistory.user_id == User.id,
             CooperativeHistory.kind == HistoryKind.MOVE.value,
             CooperativeHistory.effective_date >= month_start,
             CooperativeHistory.effective_date <= today,
         )
-        .group_by(CooperativeHistory.user_id)
-        .subquery()
+        .scalar_subquery()
     )
-    stmt = (
-        select(
-            User,
-            func.coalesce(assigned.c.assigned, 0).label("assigned"),
-            func.coalesce(visits.c.visits_month, 0).label("visits_month"),
-            func.coalesce(moves.c.moves_month, 0).label("moves_month"),
-            visits.c.last_visit_on,
-        )
-        .outerjoin(assigned, assigned.c.officer_id == User.id)
-        .outerjoin(visits, visits.c.officer_id == User.id)
-        .outerjoin(moves, moves.c.user_id == User.id)
-        .where(User.role.in_([r.value for r in OFFICER_ROLES]), user_scope(within))
-    )
+    stmt = select(
+        User,
+        assigned.label("assigned"),
+        visits_month.label("visits_month"),
+        moves_month.label("moves_month"),
+        last_visit_on.label("last_visit_on"),
+    ).where(User.role.in_([r.value for r in OFFICER_ROLES]), user_scope(within))
     if flt.role:
         stmt = stmt.where(User.role == flt.role)
     if flt.regency_id:
