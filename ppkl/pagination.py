@@ -192,20 +192,27 @@ def read_page(
     exact: bool = False,
     wanted: PageRequest | None = None,
     size: int | None = None,
+    counted: int | None = None,
+    window: Callable[[int, int], Select] | None = None,
 ) -> Page:
     """One page of an ordered stmt, in two queries: the count (of count_stmt, stmt by
     default; capped unless `exact`), then the rows (one extra row tells whether a next page
     exists). On a list page (capped count) a page past the end shows the last page, with a
-    note; with an exact count (the API, whose clients page until an empty page) it stays empty."""
+    note; with an exact count (the API, whose clients page until an empty page) it stays empty.
+
+    `counted`: the number of rows, already known (no count query; shown capped all the same).
+    `window(offset, limit)`: the statement of those rows, where the list reads them its own way.
+    """
     wanted = wanted or page_request()
     size = size or per_page()
     counting = stmt if count_stmt is None else count_stmt
-    if exact:
+    cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
+    if counted is not None:
+        total, is_exact = (counted, True) if exact or counted <= cap else (cap, False)
+    elif exact:
         total, is_exact = count_of(session, counting), True
     else:
-        total, is_exact = capped_count(
-            session, counting, current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
-        )
+        total, is_exact = capped_count(session, counting, cap)
     number, note = wanted.number, wanted.note
     last = max(1, math.ceil(total / size))
     cursor = wanted.after or wanted.before if keyset is not None else None
@@ -213,6 +220,8 @@ def read_page(
         number, note = last, str(_l("That page number does not exist; showing the last page."))
     if cursor:
         limited = keyset.seek(stmt, cursor, backwards=bool(wanted.before)).limit(size + 1)
+    elif window is not None:
+        limited = window((number - 1) * size, size + 1)
     else:
         limited = stmt.limit(size + 1).offset((number - 1) * size)
     rows = list(session.scalars(limited).all() if entities else session.execute(limited).all())

@@ -8,7 +8,15 @@ from sqlalchemy import select, true
 from ppkl.cooperatives.facts import refresh_facts
 from ppkl.extensions import db
 from ppkl.models import CooperativeHistory, RatRecord
-from ppkl.tasks.worklist import Reason, Thresholds, reason_counts, reasons_of, worklist_query
+from ppkl.tasks.worklist import (
+    Reason,
+    Thresholds,
+    reason_counts,
+    reasons_of,
+    tally,
+    worklist_query,
+    worklist_window,
+)
 
 TODAY = date(2019, 6, 30)
 
@@ -215,3 +223,34 @@ def test_worklist_deadline_reason_agrees_with_deadlines_flags_for(make_cooperati
         flags = flags_for(coop.active, rats, TODAY, DeadlineRules())
         expected = bool(flags & {Flag.RAT_OVERDUE, Flag.REPORT_OVERDUE})
         assert (Reason.DEADLINE_OVERDUE in reasons_for(coop, deadlines=True)) is expected
+
+
+def test_a_window_reads_the_rows_of_the_whole_worklist_at_its_place(
+    make_cooperative, make_visit, officer
+):
+    """Pages read group by group (worklist_window) give the worklist's own rows and order, at
+    every offset, across the groups' boundaries; the tally's groups add up to its length."""
+    for n in range(3):
+        coop = make_cooperative(name=f"Overdue {n}")
+        make_visit(coop, officer, TODAY - timedelta(days=9), follow_up_on=TODAY - timedelta(n + 1))
+        rat(coop, 2017, date(2018, 3, 1), received=date(2018, 3, 10))
+    for n in range(3):  # no RAT for 2017: the deadline is their first reason
+        make_visit(make_cooperative(name=f"Late {n}"), officer, TODAY - timedelta(days=2))
+    for n in range(2):
+        coop = make_cooperative(name=f"Due {n}")
+        make_visit(coop, officer, TODAY - timedelta(days=2), follow_up_on=TODAY + timedelta(n))
+        rat(coop, 2017, date(2018, 3, 1), received=date(2018, 3, 10))
+    for n in range(3):
+        rat(make_cooperative(name=f"Idle {n}"), 2017, date(2018, 3, 1), received=date(2018, 3, 10))
+    make_cooperative(name="Inactive", active=False)
+    t = Thresholds(TODAY)
+    whole = [row[0].id for row in db.session.execute(worklist_query(true(), t)).all()]
+    counted = tally(db.session, true(), t)
+    assert counted.total == len(whole) == 11
+    assert [counted.firsts[r] for r in Reason] == [3, 3, 2, 0, 3]
+    assert counted.counts == reason_counts(db.session, true(), t)
+    for limit in (1, 2, 4):
+        for offset in range(len(whole) + 2):
+            stmt = worklist_window(true(), t, counted.firsts, offset, limit)
+            rows = [row[0].id for row in db.session.execute(stmt).all()]
+            assert rows == whole[offset : offset + limit], (offset, limit)

@@ -44,6 +44,11 @@ class Cooperative(db.Model):
         ),
         # The list filter's districts of each regency, read from the index alone.
         Index("ix_cooperative_regency_district", "regency_id", "district"),
+        # The worklist counts read every active cooperative: from this index alone, in id order
+        # beside ix_cooperative_facts_worklist, with no sort and no hash.
+        Index(
+            "ix_cooperative_active_worklist", "active", "id", "regency_id", "stage", "created_at"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

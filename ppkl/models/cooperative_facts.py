@@ -1,6 +1,6 @@
 from datetime import date
 
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ppkl.extensions import db
@@ -16,6 +16,16 @@ class CooperativeFacts(db.Model):
     """
 
     __tablename__ = "cooperative_facts"
+    __table_args__ = (
+        # The worklist counts read these facts of every active cooperative from the index alone.
+        Index(
+            "ix_cooperative_facts_worklist",
+            "cooperative_id",
+            "follow_up_on",
+            "last_visit_on",
+            "stage_since",
+        ),
+    )
 
     cooperative_id: Mapped[int] = mapped_column(ForeignKey("cooperative.id"), primary_key=True)
     # The latest kept (not removed) visit: its date, officer and the follow-up it asked for,

@@ -10,7 +10,14 @@ from ppkl.extensions import db
 from ppkl.models import Cooperative, Regency
 from ppkl.pagination import Page, read_page
 from ppkl.permissions import Permission, cooperative_scope, has_permission
-from ppkl.tasks.worklist import Thresholds, reason_counts, worklist_query
+from ppkl.tasks.worklist import (
+    Tally,
+    Thresholds,
+    reason_counts,
+    tally,
+    worklist_query,
+    worklist_window,
+)
 
 
 def scope_for(viewer, officer=None, regency_id: int | None = None, unassigned=False):
@@ -25,17 +32,23 @@ def scope_for(viewer, officer=None, regency_id: int | None = None, unassigned=Fa
     return and_(*clauses)
 
 
-def task_page(session: Session, scope, t: Thresholds) -> Page:
-    """The requested page of the worklist: two queries whatever its length (the count capped)."""
+def task_page(session: Session, scope, t: Thresholds, counted: Tally) -> Page:
+    """The requested page of the worklist in one query: the tally, read for the counts, gives
+    its length and the groups the page lies in."""
+
+    def window(offset: int, limit: int):
+        return (
+            worklist_window(scope, t, counted.firsts, offset, limit)
+            .join(Regency, Regency.id == Cooperative.regency_id)
+            .options(contains_eager(Cooperative.regency))
+        )
+
     stmt = worklist_query(scope, t)
-    shown = stmt.join(Regency, Regency.id == Cooperative.regency_id).options(
-        contains_eager(Cooperative.regency)
-    )
-    return read_page(session, shown, stmt, entities=False)
+    return read_page(session, stmt, entities=False, counted=counted.total, window=window)
 
 
-def task_counts(session: Session, scope, t: Thresholds) -> dict:
-    return reason_counts(session, scope, t)
+def task_tally(session: Session, scope, t: Thresholds) -> Tally:
+    return tally(session, scope, t)
 
 
 def dashboard_task_counts(user) -> dict | None:

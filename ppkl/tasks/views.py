@@ -10,7 +10,7 @@ from ppkl.extensions import db
 from ppkl.inputs import db_int
 from ppkl.permissions import Permission, has_permission
 from ppkl.tasks.blueprint import bp
-from ppkl.tasks.queries import scope_for, task_counts, task_page
+from ppkl.tasks.queries import scope_for, task_page, task_tally
 from ppkl.tasks.worklist import Reason, Thresholds, reasons_of
 
 
@@ -29,13 +29,14 @@ def index():
         unassigned = request.args.get("unassigned") == "1"
     scope = scope_for(current_user, officer, regency_id, unassigned)
     thresholds = Thresholds.from_config(current_app.config, office_today())
-    page = task_page(db.session, scope, thresholds)
+    counted = task_tally(db.session, scope, thresholds)
+    page = task_page(db.session, scope, thresholds, counted)
     return render_template(
         "tasks/index.html",
         page=page,
         # The deadline flags name their fiscal year here as on the cooperative page.
         flags=flags_of([row[0] for row in page.items], thresholds.today, thresholds.deadlines),
-        counts=task_counts(db.session, scope, thresholds),
+        counts=counted.counts,
         reasons_of=reasons_of,
         reasons=list(Reason),
         thresholds=thresholds,
