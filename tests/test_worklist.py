@@ -7,7 +7,7 @@ from sqlalchemy import select, true
 
 from ppkl.cooperatives.facts import refresh_facts
 from ppkl.extensions import db
-from ppkl.models import CooperativeHistory, RatRecord
+from ppkl.models import Cooperative, CooperativeHistory, RatRecord
 from ppkl.tasks.worklist import (
     Reason,
     Thresholds,
@@ -212,7 +212,10 @@ def test_worklist_deadline_reason_agrees_with_deadlines_flags_for(make_cooperati
     rat(with_rat, 2018, date(2019, 3, 1))
     late_report = make_cooperative()
     rat(late_report, 2018, date(2019, 1, 2))
-    cases += [with_rat, late_report]
+    twice_late = make_cooperative()  # two late reports: still one cooperative to count
+    rat(twice_late, 2017, date(2018, 1, 2))
+    rat(twice_late, 2018, date(2019, 1, 2))
+    cases += [with_rat, late_report, twice_late]
     for coop in cases:
         rats = [
             RatFacts(r.fiscal_year, r.held_on, r.report_received_on)
@@ -223,6 +226,9 @@ def test_worklist_deadline_reason_agrees_with_deadlines_flags_for(make_cooperati
         flags = flags_for(coop.active, rats, TODAY, DeadlineRules())
         expected = bool(flags & {Flag.RAT_OVERDUE, Flag.REPORT_OVERDUE})
         assert (Reason.DEADLINE_OVERDUE in reasons_for(coop, deadlines=True)) is expected
+        # The counts read the same records through outer joins: they agree cooperative by one.
+        counted = reason_counts(db.session, Cooperative.id == coop.id, Thresholds(TODAY))
+        assert counted[Reason.DEADLINE_OVERDUE] == int(expected)
 
 
 def test_a_window_reads_the_rows_of_the_whole_worklist_at_its_place(

@@ -43,18 +43,45 @@ def _has_rat(condition) -> exists:
     return exists().where(RatRecord.cooperative_id == Cooperative.id, RAT_IN_FORCE, condition)
 
 
-def flag_condition(flag: Flag, today: date, rules: DeadlineRules):
-    """The SQL form of one flag of deadlines.flags_for (same fiscal years, same cut-off)."""
-    active = Cooperative.active.is_(True)
+# The flags raised by the absence of a RAT record; the others by its presence.
+FLAGGED_WITHOUT = frozenset({Flag.RAT_OVERDUE, Flag.RAT_DUE_SOON})
+
+
+def deciding_rats(flag: Flag, today: date, rules: DeadlineRules) -> Select | None:
+    """The cooperative ids of the RAT records in force that decide one flag of
+    deadlines.flags_for (same fiscal years, same cut-off); None when the flag is off today."""
     if flag == Flag.RAT_OVERDUE:
-        return active & ~_has_rat(RatRecord.fiscal_year == overdue_fiscal_year(today, rules))
-    if flag == Flag.RAT_DUE_SOON:
+        decides = RatRecord.fiscal_year == overdue_fiscal_year(today, rules)
+    elif flag == Flag.RAT_DUE_SOON:
         year = warning_fiscal_year(today, rules)
         if year is None:
-            return false()
-        return active & ~_has_rat(RatRecord.fiscal_year == year)
-    cut_off = report_overdue_before(today, rules)
-    return active & _has_rat(RatRecord.report_received_on.is_(None) & (RatRecord.held_on < cut_off))
+            return None
+        decides = RatRecord.fiscal_year == year
+    else:
+        cut_off = report_overdue_before(today, rules)
+        decides = RatRecord.report_received_on.is_(None) & (RatRecord.held_on < cut_off)
+    return select(RatRecord.cooperative_id).where(RAT_IN_FORCE, decides)
+
+
+def flag_condition(flag: Flag, today: date, rules: DeadlineRules):
+    """The SQL form of one flag of deadlines.flags_for, on Cooperative."""
+    rats = deciding_rats(flag, today, rules)
+    if rats is None:
+        return false()
+    found = rats.where(RatRecord.cooperative_id == Cooperative.id).exists()
+    return Cooperative.active.is_(True) & (~found if flag in FLAGGED_WITHOUT else found)
+
+
+def flag_join(flag: Flag, today: date, rules: DeadlineRules):
+    """flag_condition as an outer join, for statements over many cooperatives (the database
+    then merges the records in id order rather than looking them up one cooperative at a
+    time): (the records to outer-join on their cooperative_id, the condition on the join)."""
+    rats = deciding_rats(flag, today, rules)
+    if rats is None:
+        return None, false()
+    joined = rats.distinct().subquery(f"rats_{flag.value}")
+    found = joined.c.cooperative_id.is_not(None)
+    return joined, Cooperative.active.is_(True) & (~found if flag in FLAGGED_WITHOUT else found)
 
 
 @dataclass(frozen=True)
