@@ -310,3 +310,49 @@ def test_the_recap_export_follows_the_drill_down(client, auth, two):
     response = post_form(client, "/export/recap", {"fmt": "csv"}, page="/dashboard")
     text = response.get_data(as_text=True)
     assert "Gorontalo" in text and "Kalimantan Utara" in text and "Bulungan" not in text
+
+
+def test_a_national_account_prints_one_provinces_recap(client, auth, two):
+    from tests.reports.conftest import pdf_text
+
+    auth.login(client, "menteri")
+    gorontalo = two["gorontalo"]
+    form = client.get("/reports/").get_data(as_text=True)
+    assert f'<option value="{gorontalo.id}">Gorontalo</option>' in form
+    today = date.today().isoformat()
+    page = client.get(f"/reports/recap?as_of={today}&province={gorontalo.id}")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Kota Gorontalo" in html and "Bulungan" not in html
+    assert f'name="province" value="{gorontalo.id}"' in html  # the download keeps the choice
+    pdf = post_form(
+        client,
+        "/reports/recap/pdf",
+        {"as_of": today, "province": str(gorontalo.id)},
+        page=f"/reports/recap?as_of={today}&province={gorontalo.id}",
+    )
+    assert pdf.status_code == 200
+    assert f"capaian-koperasi-75-{today}.pdf" in pdf.headers["Content-Disposition"]
+    text = pdf_text(pdf.data)
+    assert "CAPAIAN KOPERASI PROVINSI GORONTALO" in text and "Bulungan" not in text
+
+
+def test_a_province_account_cannot_choose_another_province(client, auth, two):
+    auth.login(client, "boss")
+    form = client.get("/reports/").get_data(as_text=True)
+    assert 'name="province"' not in form
+    today = date.today().isoformat()
+    page = client.get(f"/reports/recap?as_of={today}&province={two['gorontalo'].id}")
+    assert page.status_code == 400
+    assert "Kota Gorontalo" not in page.get_data(as_text=True)
+
+
+def test_the_sign_in_page_names_the_province_only_when_there_is_one(
+    client, default_province, make_province
+):
+    default_province()
+    html = client.get("/login").get_data(as_text=True)
+    assert "Pemantauan sertifikasi koperasi, Kalimantan Utara" in html
+    make_province("Gorontalo", "75")
+    html = client.get("/login").get_data(as_text=True)
+    assert "Pemantauan sertifikasi koperasi" in html and "Kalimantan Utara" not in html

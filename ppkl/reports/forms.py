@@ -75,10 +75,14 @@ class RecapForm(Form):
         csrf = False
 
     as_of = DateField(_l("As of"), validators=[InputRequired()])
+    # Offered to national accounts only (a province's account always gets its own province):
+    # 0 is the nation, one row per province.
+    province = SelectField(_l("Province"), coerce=db_int, default=0)
 
 
 class RecapPostForm(Form):
     as_of = DateField(_l("As of"), validators=[InputRequired()])
+    province = SelectField(_l("Province"), coerce=db_int, default=0)
 
 
 class BatchForm(PeriodMixin, Form):

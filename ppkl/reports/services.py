@@ -12,7 +12,7 @@ from ppkl import audit
 from ppkl.certification.deadlines import rules_from_config
 from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import officers as load_officers
-from ppkl.coverage import NATION, recap_scope
+from ppkl.coverage import NATION, recap_scope, sees_nation
 from ppkl.i18n import scope_label, stage_label
 from ppkl.location import LocationLimits
 from ppkl.models import Regency, ReportJob, ReportJobItem, User
@@ -134,21 +134,26 @@ def recap_context(session: Session, as_of, viewer: User | None, province_id=None
     return {
         "signature": Signature.of(shown.province, current_app.config),
         "recap": report,
+        # The page's download repeats a national account's choice of province.
+        "chosen_province": province_id if province_id and sees_nation(viewer or NATION) else None,
         "scope_name": scope_label(shown),
         "generated_at": utcnow(),
         "generated_by": generated_by(viewer),
     }
 
 
-def recap_html(session: Session, as_of, viewer: User) -> str:
-    """The province recap as a web page."""
-    return render_html("pdf/recap.html", for_pdf=False, **recap_context(session, as_of, viewer))
+def recap_html(session: Session, as_of, viewer: User, province_id: int | None = None) -> str:
+    """The province recap as a web page (a national account may choose a province)."""
+    context = recap_context(session, as_of, viewer, province_id)
+    return render_html("pdf/recap.html", for_pdf=False, **context)
 
 
-def recap_pdf(session: Session, as_of, actor: User | None) -> Rendered:
+def recap_pdf(
+    session: Session, as_of, actor: User | None, province_id: int | None = None
+) -> Rendered:
     """The province recap PDF (Capaian Koperasi Provinsi)."""
-    audit.record(RECAP_REPORT_MADE, user=actor, as_of=as_of.isoformat())
-    return render_pdf("pdf/recap.html", **recap_context(session, as_of, actor))
+    audit.record(RECAP_REPORT_MADE, user=actor, as_of=as_of.isoformat(), province=province_id)
+    return render_pdf("pdf/recap.html", **recap_context(session, as_of, actor, province_id))
 
 
 def start_batch(

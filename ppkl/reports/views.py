@@ -14,11 +14,11 @@ from ppkl import audit
 from ppkl.access import load_officer, requires
 from ppkl.clock import office_today
 from ppkl.cooperatives.pickers import officer_picker as picker_of_officers
-from ppkl.coverage import made_within
+from ppkl.coverage import made_within, sees_nation
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
 from ppkl.inputs import db_int
-from ppkl.models import Regency, ReportJob, ReportJobItem, User
+from ppkl.models import Province, Regency, ReportJob, ReportJobItem, User
 from ppkl.permissions import Permission, can_print_officer_report, has_permission
 from ppkl.reports import jobs, services
 from ppkl.reports.blueprint import bp
@@ -85,6 +85,7 @@ def index_page(officer_form=None, recap_form=None, batch_form=None, status=200):
             search_form="officer-report-search",
         )
     recap_form = recap_form or RecapForm(formdata=None, as_of=office_today())
+    recap_form.province.choices = province_choices()
     recent = []
     if has_permission(current_user, Permission.PRINT_ANY_REPORT):
         batch_form = batch_form or BatchForm(
@@ -149,15 +150,28 @@ def officer_pdf(officer_id: int):
     return pdf_response(result.pdf, f"laporan-{officer.username}-{period.slug()}.pdf")
 
 
+def province_choices() -> list[tuple[int, str]]:
+    """The recaps an account may print: its own; a national account the nation's or one
+    province's."""
+    choices = [(0, _("Indonesia (one row per province)"))]
+    if sees_nation(current_user):
+        rows = db.session.execute(select(Province.id, Province.name).order_by(Province.name))
+        choices += [(province_id, name) for province_id, name in rows]
+    return choices
+
+
 @bp.route("/recap")
 @requires(Permission.VIEW_RECAP)
 def recap():
     """The province recap (Capaian Koperasi Provinsi) as a web page."""
     form = RecapForm(request.args)
+    form.province.choices = province_choices()
     if not form.validate():
         return index_page(recap_form=form, status=400)
     try:
-        return services.recap_html(db.session, form.as_of.data, current_user)
+        return services.recap_html(
+            db.session, form.as_of.data, current_user, form.province.data or None
+        )
     except ReportRefused as error:
         form.as_of.errors = [refusal_message(error)]
         return index_page(recap_form=form, status=400)
@@ -168,14 +182,19 @@ def recap():
 def recap_pdf():
     """Download the province recap PDF."""
     form = RecapPostForm()
+    form.province.choices = province_choices()
     if not form.validate():
         return index_page(status=400)
     try:
-        rendered = services.recap_pdf(db.session, form.as_of.data, current_user)
+        rendered = services.recap_pdf(
+            db.session, form.as_of.data, current_user, form.province.data or None
+        )
     except ReportRefused as error:
         form.as_of.errors = [refusal_message(error)]
         return index_page(recap_form=RecapForm(formdata=None, as_of=form.as_of.data), status=400)
-    return pdf_response(rendered.pdf, f"capaian-koperasi-{form.as_of.data.isoformat()}.pdf")
+    province = db.session.get(Province, form.province.data) if form.province.data else None
+    place = f"{province.code}-" if province else ""
+    return pdf_response(rendered.pdf, f"capaian-koperasi-{place}{form.as_of.data.isoformat()}.pdf")
 
 
 @bp.route("/batch", methods=["POST"])

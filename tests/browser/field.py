@@ -16,7 +16,12 @@ PROFILE_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-qu
 COOPS = ("KSU Anggrek Malinau", "Koperasi Bakau Lestari", "KSP Cempaka Jaya", "Koperasi Durian")
 
 
-def wait_until(page, expression: str, seconds: float = 15) -> float:
+# How long a test waits for the phone to do something before it fails. Generous: the tests
+# assert that things happen (and once), not how fast; a loaded CI machine is slow.
+PATIENCE = 60
+
+
+def wait_until(page, expression: str, seconds: float = PATIENCE) -> float:
     """Poll an expression in the page (the CSP forbids Playwright's eval-based waiting)."""
     start = time.monotonic()
     while time.monotonic() - start < seconds:
@@ -41,7 +46,7 @@ def open_phone(playwright, profile, offline=False):
         permissions=["geolocation"],
         offline=offline,
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PATIENCE * 1000)
     page = context.pages[0] if context.pages else context.new_page()
     page.on("dialog", lambda dialog: dialog.accept())
     return context, page

@@ -11,6 +11,7 @@ import pytest
 from tests.browser.conftest import LiveServer, has_horizontal_overflow, sign_in
 from tests.browser.field import (
     COOPS,
+    PATIENCE,
     POSITION,
     add_cooperative,
     end_assignments,
@@ -94,17 +95,17 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(
     page.locator("#sync-panel [data-close]").click()
     assert server_rows(app)["visits"] == []
 
-    # Signal returns: no reload, everything is on the server within 15 s, once.
+    # Signal returns: with no reload, everything reaches the server, once.
     bodies = record_request_bodies(app)
     context.set_offline(False)
     started = time.monotonic()
-    while time.monotonic() - started < 15:
+    while time.monotonic() - started < PATIENCE:
         rows = server_rows(app)
         if len(rows["visits"]) == 3 and len(rows["photos"]) == 2 and pending(page) == "0":
             break
         time.sleep(0.3)
     took = time.monotonic() - started
-    assert took < 15, rows
+    assert took < PATIENCE, rows
     assert rows["distinct_uuids"] == 3
     assert sorted(v[1] for v in rows["visits"]) == ["Dua foto", "RAT dihadiri", "Tanpa foto"]
     for visit in rows["visits"]:
@@ -131,7 +132,7 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(
 
     context.route("**/api/v1/visits/*/photos", cut_once)
     log_visit(page, base, coops[COOPS[2]], "Monitoring", "Putus di tengah", [big_photo, big_photo])
-    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'", 20)
+    wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
     assert cut["done"]
     rows = server_rows(app)
     cut_visit = [v for v in rows["visits"] if v[1] == "Putus di tengah"]
@@ -207,7 +208,7 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(
     sign_in(page, base, "ppkl01", TEST_PASSWORD)
     page.wait_for_url("**/tasks/")
     started = time.monotonic()
-    while time.monotonic() - started < 15:
+    while time.monotonic() - started < PATIENCE:
         notes = [v[1] for v in server_rows(app)["visits"]]
         if "Setelah masuk lagi" in notes:
             break
@@ -257,7 +258,7 @@ def test_a_new_deployment_keeps_cached_pages_and_the_queue(playwright, field, tm
     context.unroute("**/api/v1/visits")
     context.set_offline(False)
     started = time.monotonic()
-    while time.monotonic() - started < 15:
+    while time.monotonic() - started < PATIENCE:
         if "Sebelum pembaruan" in str(server_rows(app)["visits"]):
             break
         time.sleep(0.3)

@@ -13,6 +13,7 @@ import pytest
 from tests.browser.conftest import LiveServer, has_horizontal_overflow
 from tests.browser.field import (
     COOPS,
+    PATIENCE,
     open_phone,
     open_tasks_online,
     pending,
@@ -134,7 +135,7 @@ def test_a_certified_move_with_its_photo_waits_offline_and_is_recorded_once(
 
     # Signal returns: the first is recorded with its photo; the second is refused, kept.
     context.set_offline(False)
-    wait_until(page, "document.querySelector('#sync-list [data-state=refused]') !== null", 20)
+    wait_until(page, "document.querySelector('#sync-list [data-state=refused]') !== null")
     wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '1'")
     rows = certified_rows(app)
     assert rows["coops"][COOPS[0]] == NIK and rows["coops"][COOPS[1]] is None
@@ -226,7 +227,7 @@ def test_background_sync_sends_with_every_page_closed(playwright, field, tmp_pat
     context.set_offline(False)
     dispatch_sync(context, blank, base)
     started = time.monotonic()
-    while time.monotonic() - started < 15:
+    while time.monotonic() - started < PATIENCE:
         if certified_rows(app)["coops"][COOPS[2]]:
             break
         time.sleep(0.3)
