@@ -73,15 +73,17 @@ def flag_condition(flag: Flag, today: date, rules: DeadlineRules):
 
 
 def flag_join(flag: Flag, today: date, rules: DeadlineRules):
-    """flag_condition as an outer join, for statements over many cooperatives (the database
-    then merges the records in id order rather than looking them up one cooperative at a
-    time): (the records to outer-join on their cooperative_id, the condition on the join)."""
+    """flag_condition for statements over many cooperatives: (the RAT records to outer-join on
+    their cooperative_id, or None; the condition). A flag raised by a missing record is a join
+    (the database merges the records with the nation in id order, where looking them up took a
+    probe per cooperative); a late report stays a look-up, since a cooperative may have several
+    and making them distinct read all of them even for an officer's few cooperatives."""
     rats = deciding_rats(flag, today, rules)
-    if rats is None:
-        return None, false()
-    joined = rats.distinct().subquery(f"rats_{flag.value}")
-    found = joined.c.cooperative_id.is_not(None)
-    return joined, Cooperative.active.is_(True) & (~found if flag in FLAGGED_WITHOUT else found)
+    if rats is None or flag not in FLAGGED_WITHOUT:
+        return None, flag_condition(flag, today, rules)
+    # One record a fiscal year per cooperative: the join adds no rows.
+    joined = rats.subquery(f"rats_{flag.value}")
+    return joined, Cooperative.active.is_(True) & joined.c.cooperative_id.is_(None)
 
 
 @dataclass(frozen=True)

@@ -42,8 +42,14 @@ class Cooperative(db.Model):
             "regency_id",
             postgresql_include=["active", "stage", "nik"],
         ),
-        # The list filter's districts of each regency, read from the index alone.
-        Index("ix_cooperative_regency_district", "regency_id", "district"),
+        # The list filter's districts of each regency, read from the index alone; on
+        # PostgreSQL also a province's worklist counts (ppkl.tasks.worklist.tally).
+        Index(
+            "ix_cooperative_regency_district",
+            "regency_id",
+            "district",
+            postgresql_include=["active", "id", "stage", "created_at"],
+        ),
         # The worklist counts read every active cooperative: from this index alone, in id order
         # beside ix_cooperative_facts_worklist, with no sort and no hash.
         Index(
