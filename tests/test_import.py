@@ -463,16 +463,16 @@ def test_a_cooperative_changed_meanwhile_stops_the_whole_import(
     from ppkl.transfer import services
 
     coop = make_cooperative(name="KSP Lama", legal_entity_number="1/BH", members=3)
-    real = services.load_existing
+    real = services.read_existing
 
-    def stale(session, user):
+    def stale(session, ids):
         # What a concurrent edit looks like: the version read is older than the row's.
-        rows = real(session, user)
-        for row in rows:
+        rows = real(session, ids)
+        for row in rows.values():
             row.version -= 1
         return rows
 
-    monkeypatch.setattr(services, "load_existing", stale)
+    monkeypatch.setattr(services, "read_existing", stale)
     text = (
         "name,regency,legal_entity_number,members\nKSP Lama,Bulungan,1/BH,4\nKSP Baru,Bulungan,,1\n"
     )

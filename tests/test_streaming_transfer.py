@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from sqlalchemy import func, select
 
 from ppkl.extensions import db
-from ppkl.models import Cooperative, CooperativeHistory
-from ppkl.transfer import services, xlsx
+from ppkl.models import Cooperative, CooperativeHistory, Regency
+from ppkl.transfer import planning, services, xlsx
 from ppkl.transfer.writers import Column, Sheet, write
 
 COLUMNS = [Column("name", "Nama"), Column("members", "Anggota", 10, "0")]
@@ -105,11 +105,51 @@ def test_an_unchanged_register_changes_nothing_and_says_so(runner, tmp_path, mak
     assert db.session.scalar(select(func.count()).select_from(CooperativeHistory)) == history
 
 
-def test_a_problem_late_in_a_large_file_writes_nothing(runner, tmp_path, make_regency):
-    """The first pass finds every problem before the second pass writes a row."""
+def test_a_problem_late_in_a_large_file_writes_nothing(runner, tmp_path, make_regency, monkeypatch):
+    """Batches are written as they are checked; a later problem rolls them all back."""
     make_regency("Bulungan")
+    monkeypatch.setattr(planning, "BATCH_ROWS", 7)
+    monkeypatch.setattr(services, "BATCH_ROWS", 7)
     path = tmp_path / "daftar.csv"
     path.write_text(register(range(30)) + "KSP Akhir;Atlantis;99/BH;1;RAT terlaksana\n")
     result = runner.invoke(args=["import-cooperatives", str(path)])
     assert result.exit_code == 1 and "row 32" in result.stderr
+    db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Cooperative)) == 0
+    assert db.session.scalar(select(func.count()).select_from(CooperativeHistory)) == 0
+
+
+def test_a_new_regency_named_in_several_batches_is_created_once(
+    runner, tmp_path, make_regency, monkeypatch
+):
+    make_regency("Bulungan")
+    monkeypatch.setattr(planning, "BATCH_ROWS", 4)
+    monkeypatch.setattr(services, "BATCH_ROWS", 4)
+    path = tmp_path / "daftar.csv"
+    path.write_text(register(range(10)).replace(";Bulungan;", ";Tana  Tidung;"))
+    result = runner.invoke(args=["import-cooperatives", str(path), "--create-regencies"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    regencies = db.session.scalars(select(Regency.id).where(Regency.name == "Tana Tidung")).all()
+    assert len(regencies) == 1
+    assert set(db.session.scalars(select(Cooperative.regency_id))) == set(regencies)
+
+
+def test_each_batch_reads_only_the_cooperatives_it_matches(
+    runner, tmp_path, make_regency, monkeypatch
+):
+    make_regency("Bulungan")
+    path = tmp_path / "daftar.csv"
+    path.write_text(register(range(12)))
+    assert runner.invoke(args=["import-cooperatives", str(path)]).exit_code == 0
+    monkeypatch.setattr(planning, "BATCH_ROWS", 5)
+    asked = []
+    real = services.read_existing
+    monkeypatch.setattr(
+        services, "read_existing", lambda session, ids: asked.append(ids) or real(session, ids)
+    )
+    path.write_text(register(range(10, 15), members=2))
+    result = runner.invoke(args=["import-cooperatives", str(path)])
+    assert "created 3, updated 2, unchanged 0" in result.stdout, result.output
+    names = db.session.scalars(select(Cooperative.name).where(Cooperative.id.in_(asked[0])))
+    assert sorted(names) == ["KSP 10", "KSP 11"] and len(asked) == 1

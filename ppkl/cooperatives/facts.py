@@ -128,12 +128,18 @@ def refresh_facts(session: Session, cooperative_ids: Iterable[int]) -> None:
     if not ids:
         return
     session.flush()
-    for start in range(0, len(ids), CHUNK):
-        chunk = ids[start : start + CHUNK]
-        # A dense run (an import's new cooperatives) as a range: one condition instead of
-        # hundreds of parameters; the cooperatives in between are recomputed too, harmlessly.
+    start = 0
+    while start < len(ids):
+        # A dense run (an import's new cooperatives) as a range of up to BATCH ids: one
+        # condition instead of hundreds of parameters, one statement instead of dozens; the
+        # cooperatives in between are recomputed too, harmlessly.
+        end = min(start + BATCH, len(ids))
+        if ids[end - 1] - ids[start] >= 2 * (end - start):
+            end = min(start + CHUNK, len(ids))
+        chunk = ids[start:end]
         dense = chunk[-1] - chunk[0] < 2 * len(chunk)
         store(session, id_between(chunk[0], chunk[-1]) if dense else ids_in(chunk))
+        start = end
 
 
 def refresh_all(session: Session, batch: int = BATCH) -> None:

@@ -1,8 +1,9 @@
 """Validate a cooperative file against the database's current state and plan the changes.
 
-Plain Python: the caller loads the regencies and the existing cooperatives
-(see ppkl.transfer.services) and applies the plan in one transaction. Every problem is
-collected, so the user sees them all at once; a plan with problems is never applied.
+Plain Python: the caller loads the regencies and the existing cooperatives' keys, and reads
+the cooperatives a batch of rows matches (see ppkl.transfer.services); it applies the plan in
+one transaction. Every problem is collected, so the user sees them all at once; a plan with
+problems is never applied.
 """
 
 from collections.abc import Callable
@@ -18,7 +19,9 @@ from ppkl.transfer.columns import (
     normalise_word,
     unneutralise,
 )
-from ppkl.transfer.tabular import N_, Table
+from ppkl.transfer.matching import Existing, Fetch, Keys, name_key, regency_key
+from ppkl.transfer.problems import PROBLEMS, Problem
+from ppkl.transfer.tabular import Table
 from ppkl.workflow import NAME_MAX, Stage, is_backward_move, nik_matches, stage_for
 
 MAX_LENGTHS = {
@@ -34,75 +37,8 @@ MAX_LENGTHS = {
 MAX_MEMBERS = 2**31 - 1  # the column is a 32-bit integer
 # Columns written to the cooperative row; regency is resolved to regency_id by the service.
 STORED = ("name", "district", "address", "legal_entity_number", "nik", "sector", "members")
-
-PROBLEMS = {
-    "missing_column": N_("The required column is missing from the header."),
-    "duplicate_column": N_("Two columns of the header mean the same field."),
-    "required": N_("A value is required."),
-    "too_long": N_("Longer than %(limit)s characters."),
-    "unknown_regency": N_(
-        "Unknown regency. Create it first, or tick 'Create regencies that do not exist yet' "
-        "(--create-regencies)."
-    ),
-    "unknown_province": N_(
-        "Unknown province. Use a province's name or official code, as listed under Provinces."
-    ),
-    "regency_outside_province": N_("This regency lies in another province: %(province)s."),
-    "province_required": N_(
-        "Which province is this new regency in? Fill the province column (or --province)."
-    ),
-    "unknown_stage": N_("Unknown stage. Use a stage name such as 'RAT terlaksana' or its key."),
-    "unknown_status": N_("Unknown status. Use aktif, tidak aktif, yes, no, 1 or 0."),
-    "nik_pattern": N_("The NIK does not have the expected form (%(pattern)s)."),
-    "members": N_("Members must be a whole number of 0 or more."),
-    "certified_without_nik": N_("A certified cooperative needs a NIK."),
-    "repeated_in_file": N_("The same value appears in row %(first)s of this file."),
-    "belongs_to_other": N_("Already belongs to another cooperative: %(other)s."),
-    "nik_differs": N_("This cooperative already holds NIK %(nik)s; an import does not change it."),
-    "ambiguous_name": N_(
-        "%(count)s cooperatives have this name in this regency; add a NIK or legal entity "
-        "number to say which one."
-    ),
-    "same_cooperative": N_("Row %(first)s of this file already updates the same cooperative."),
-}
-
-
-@dataclass(frozen=True)
-class Problem:
-    row: int
-    column: str
-    value: str
-    code: str
-    params: dict = field(default_factory=dict)
-
-    @property
-    def message_id(self) -> str:
-        return PROBLEMS[self.code]
-
-    @property
-    def message(self) -> str:
-        return self.message_id % self.params
-
-    def line(self) -> str:
-        return f"row {self.row}, column {self.column}, value {self.value!r}: {self.message}"
-
-
-@dataclass(slots=True)
-class Existing:
-    """What the planner needs of a cooperative already in the database."""
-
-    id: int
-    version: int
-    name: str
-    regency_id: int
-    district: str | None
-    address: str | None
-    legal_entity_number: str | None
-    nik: str | None
-    sector: str | None
-    members: int | None
-    active: bool
-    stage: str
+# Rows checked per round: the cooperatives they match are read in one query.
+BATCH_ROWS = 5_000
 
 
 @dataclass(slots=True)
@@ -111,6 +47,7 @@ class Change:
     values: dict  # STORED columns plus regency (a name), active and stage
     existing: Existing | None = None
     old_regency: str | None = None  # the existing cooperative's regency name
+    new_regency_province: int | None = None  # the province of a regency the file creates
 
     @property
     def status_changed(self) -> bool:
@@ -179,7 +116,8 @@ class ImportPlan:
 @dataclass(frozen=True)
 class Context:
     regencies: dict[str, tuple[int, str]]  # regency_key(name) -> (id, name)
-    existing: list[Existing]
+    keys: Keys
+    fetch: Fetch
     nik_pattern: str
     create_regencies: bool = False
     # province_key(name or code) -> (id, name): the provinces the importer may write to.
@@ -195,14 +133,6 @@ def province_key(text: str) -> str:
     if words and words[0].casefold() in ("provinsi", "prov", "prov."):
         words = words[1:]
     return " ".join(words).casefold()
-
-
-def regency_key(name: str) -> str:
-    return " ".join(name.split()).casefold()
-
-
-def name_key(regency: str, name: str) -> tuple[str, str]:
-    return regency_key(regency), " ".join(name.split()).casefold()
 
 
 def map_header(table: Table) -> tuple[dict[str, int], list[str], list[Problem]]:
@@ -282,14 +212,20 @@ def plan_import(
 ) -> ImportPlan:
     """Check every row and decide, for each, create, update or leave unchanged. The changes
     are kept in the plan, or, with `on_change`, handed on one by one and not kept (a second
-    pass over a large file, applying as it goes: the decisions are the same on every pass)."""
+    large file, applied as it goes). Once a row has a problem, later changes are counted but
+    no longer handed on: a plan with problems is never applied."""
     positions, unknown, header_problems = map_header(table)
     plan = ImportPlan(unknown_columns=unknown, problems=header_problems)
     if header_problems:
         return plan
     planner = _Planner(context, plan, on_change)
+    batch: list[_Row] = []
     for number, cells in table.rows:
-        planner.add(_Row(number, cells, positions))
+        batch.append(_Row(number, cells, positions))
+        if len(batch) == BATCH_ROWS:
+            planner.add(batch)
+            batch = []
+    planner.add(batch)
     return plan
 
 
@@ -298,20 +234,24 @@ class _Planner:
         self.context = context
         self.plan = plan
         self.on_change = on_change
-        self.by_nik = {e.nik: e for e in context.existing if e.nik}
-        self.by_len = {e.legal_entity_number: e for e in context.existing if e.legal_entity_number}
-        regency_names = {rid: name for rid, name in context.regencies.values()}
-        self.regency_names = regency_names
-        self.by_name: dict[tuple[str, str], list[Existing]] = {}
-        for e in context.existing:
-            key = name_key(regency_names.get(e.regency_id, ""), e.name)
-            self.by_name.setdefault(key, []).append(e)
+        self.keys = context.keys
+        self.regency_names = {rid: name for rid, name in context.regencies.values()}
         self.seen: dict[str, dict[str, int]] = {"nik": {}, "legal_entity_number": {}, "name": {}}
         self.claimed: dict[int, int] = {}  # existing cooperative id -> first row updating it
         self.new_regencies: dict[str, str] = {}
         self.province_names = {pid: name for pid, name in context.provinces.values()}
 
-    def add(self, row: _Row) -> None:
+    def add(self, rows: list[_Row]) -> None:
+        """Check a batch of rows, read the cooperatives they match in one go, then decide each
+        row in the file's order."""
+        checked = [self.check(row) for row in rows]
+        wanted = {cid for values, _a, _s in checked for cid in self.candidates(values)}
+        existing = self.context.fetch(sorted(wanted)) if wanted else {}
+        for row, (values, active, stage) in zip(rows, checked, strict=True):
+            self.finish(row, values, active, stage, existing)
+
+    def check(self, row: _Row) -> tuple[dict, bool | None, Stage | None]:
+        """The row's values, with the problems a row shows by itself or against earlier rows."""
         values = {name: row.text(name) for name in MAX_LENGTHS}
         values["members"] = row.members()
         active, stage = row.active(), row.stage()
@@ -322,7 +262,21 @@ class _Planner:
         if values["regency"]:
             self.check_regency(row, values["regency"], province)
         self.check_repeats(row, values)
-        existing = self.match(row, values)
+        return values, active, stage
+
+    def candidates(self, values: dict) -> list[int]:
+        """The ids `match` may pick for these values."""
+        nik, number = values["nik"], values["legal_entity_number"]
+        if nik or number:
+            found = (self.keys.by_nik.get(nik or ""), self.keys.by_len.get(number or ""))
+            return [cid for cid in found if cid is not None]
+        if values["name"] and values["regency"]:
+            cid, _count = self.keys.named(name_key(values["regency"], values["name"]))
+            return [cid] if cid is not None else []
+        return []
+
+    def finish(self, row: _Row, values: dict, active, stage, found: dict[int, Existing]) -> None:
+        existing = self.match(row, values, found)
         if existing is not None and existing.id in self.claimed:
             row.problem("name", "same_cooperative", first=self.claimed[existing.id])
         if row.problems:
@@ -377,11 +331,11 @@ class _Planner:
                 if first != row.number:
                     row.problem(column, "repeated_in_file", first=first)
 
-    def match(self, row: _Row, values: dict) -> Existing | None:
+    def match(self, row: _Row, values: dict, existing: dict[int, Existing]) -> Existing | None:
         """By NIK, else by legal entity number, else (no identifier at all) by name."""
         nik, number = values["nik"], values["legal_entity_number"]
-        by_nik = self.by_nik.get(nik) if nik else None
-        by_len = self.by_len.get(number) if number else None
+        by_nik = existing.get(self.keys.by_nik.get(nik)) if nik else None
+        by_len = existing.get(self.keys.by_len.get(number)) if number else None
         if by_nik and by_len and by_nik.id != by_len.id:
             row.problem("legal_entity_number", "belongs_to_other", other=by_len.name)
             return None
@@ -394,11 +348,11 @@ class _Planner:
         first = self.seen["name"].setdefault(" / ".join(key), row.number)
         if first != row.number:
             row.problem("name", "repeated_in_file", first=first)
-        candidates = self.by_name.get(key, [])
-        if len(candidates) > 1:
-            row.problem("name", "ambiguous_name", count=len(candidates))
+        found, count = self.keys.named(key)
+        if count > 1:
+            row.problem("name", "ambiguous_name", count=count)
             return None
-        return candidates[0] if candidates else None
+        return existing.get(found) if found is not None else None
 
     def decide(self, row: _Row, values: dict, active, stage, existing: Existing | None) -> None:
         key = regency_key(values["regency"])
@@ -424,6 +378,8 @@ class _Planner:
         change = Change(row.number, values, existing)
         if existing is not None:
             change.old_regency = self.regency_names.get(existing.regency_id)
+        if known is None:
+            change.new_regency_province = self.plan.new_regency_provinces[values["regency"]]
         if existing is not None and not differs(existing, values):
             self.plan.unchanged += 1
             return
@@ -434,7 +390,8 @@ class _Planner:
             if change.needs_reason:
                 self.plan.need_reason.append(change)
         if self.on_change is not None:
-            self.on_change(change)
+            if not self.plan.problems:
+                self.on_change(change)
         else:
             (self.plan.updates if existing else self.plan.creates).append(change)
 
@@ -445,4 +402,14 @@ def differs(existing: Existing, values: dict) -> bool:
     return any(getattr(existing, c) != values[c] for c in (*STORED, "active", "stage"))
 
 
-__all__ = ["FIELDS", "Context", "Existing", "ImportPlan", "Problem", "plan_import"]
+__all__ = [
+    "FIELDS",
+    "Context",
+    "Existing",
+    "ImportPlan",
+    "PROBLEMS",
+    "Problem",
+    "name_key",
+    "plan_import",
+    "regency_key",
+]

@@ -4,7 +4,8 @@ import logging
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, false, insert, select, update
+from sqlalchemy import Integer, any_, bindparam, false, insert, select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from ppkl import audit
@@ -14,21 +15,19 @@ from ppkl.coverage import NATION, regency_scope, scope, scope_province_id, sees_
 from ppkl.models import Cooperative, CooperativeHistory, HistoryKind, Province, Regency
 from ppkl.models.cooperative import search_key
 from ppkl.recap_past import restate_regencies, store_month_ends
-from ppkl.transfer.bulk import insert_returning_ids, insert_rows
+from ppkl.transfer.bulk import insert_returning_ids, insert_rows, is_postgresql, update_versioned
+from ppkl.transfer.matching import Existing, Keys
 from ppkl.transfer.planning import (
+    BATCH_ROWS,
     STORED,
     Change,
     Context,
-    Existing,
     ImportPlan,
     plan_import,
     province_key,
     regency_key,
 )
 from ppkl.transfer.tabular import Limits, open_table
-
-# Changes written per round of bulk statements.
-BATCH_ROWS = 5_000
 
 log = logging.getLogger(__name__)
 
@@ -91,8 +90,8 @@ class ImportOptions:
     create_regencies: bool = False
     dry_run: bool = False
     reason: str | None = None  # once per file, for the rows that go backward or deactivate
-    # Read the file twice (check, then apply in batches) instead of keeping every change:
-    # memory stays flat for a national register; the web's preview needs the changes kept.
+    # A dry run counts the changes without keeping them: memory stays flat for a national
+    # register; the web's preview needs the changes kept. (Applying never keeps them.)
     stream: bool = False
     province: str | None = None  # the province of rows without one (name or code)
 
@@ -154,41 +153,25 @@ def default_province(user, provinces: dict[str, tuple[int, str]], option: str | 
 def import_cooperatives(
     session: Session, user, filename: str, data: bytes, options: ImportOptions
 ) -> ImportResult:
-    """Plan the file's changes and, unless a dry run or a single problem, write them all."""
+    """Check the file's rows and, unless a dry run, write their changes in batches as they come.
+    A problem, or a reason missing, leaves the result not applied: the caller rolls back what
+    was written (one transaction, all rows or none)."""
     table = open_table(filename, data, options.limits)
-    # The file reaches only the importer's scope: another province's regencies are unknown
-    # names and its cooperatives never match. A command without --as acts for the nation.
-    actor = user or NATION
-    regencies = session.execute(
-        select(Regency.id, Regency.name, Regency.province_id).where(regency_scope(actor))
-    ).all()
-    provinces = import_provinces(session, actor)
-    context = Context(
-        regencies={regency_key(name): (rid, name) for rid, name, _pid in regencies},
-        existing=load_existing(session, actor),
-        nik_pattern=options.nik_pattern,
-        create_regencies=options.create_regencies,
-        provinces=provinces,
-        regency_provinces={rid: pid for rid, _name, pid in regencies},
-        default_province=default_province(actor, provinces, options.province),
-    )
-    # A streamed import's first pass keeps only the counts and problems.
-    plan = plan_import(table, context, on_change=forget if options.stream else None)
+    context = import_context(session, user, options)
+    if options.dry_run:
+        plan = plan_import(table, context, on_change=forget if options.stream else None)
+        return ImportResult(filename, plan, applied=False)
+    # One pass: writing while checking costs a file with problems a rollback, and saves every
+    # good file a second reading (a national register's check took as long as its writes).
+    writer = Writer(session, user, filename, options.reason)
+    plan = plan_import(table, context, on_change=writer.add)
     result = ImportResult(filename, plan, applied=False)
-    if not plan.ok or options.dry_run:
+    if not plan.ok:
         return result
     if plan.needs_reason and not options.reason:
-        result.reason_missing = True  # as the screens ask for a correction: nothing written
+        result.reason_missing = True  # as the screens ask for a correction: nothing kept
         return result
-    if not plan.changes_nothing:
-        writer = Writer(session, user, filename, options.reason)
-        writer.create_regencies(plan.new_regency_provinces)
-        if options.stream:
-            plan_import(table, context, on_change=writer.add)
-        else:
-            for change in plan.creates + plan.updates:
-                writer.add(change)
-        writer.finish()
+    writer.finish()
     who = {"user": user} if user is not None else {"username": "cli"}
     audit.record(
         COOPERATIVES_IMPORTED,
@@ -204,14 +187,52 @@ def import_cooperatives(
     return result
 
 
-def load_existing(session: Session, user) -> list[Existing]:
-    """Every cooperative's comparable columns in one query. A province's register is thousands
-    of rows, read in milliseconds; looking up the file's keys instead takes thousands of bound
-    parameters, which PostgreSQL's generic plans for prepared statements scan row by row."""
-    stmt = select(*EXISTING_COLUMNS).where(scope(user))
-    rows = session.execute(stmt.execution_options(yield_per=BATCH_ROWS))
-    # Read in batches: the driver never holds a national register's rows twice.
-    return [Existing(*row) for row in rows]
+def import_context(session: Session, user, options: ImportOptions) -> Context:
+    """What the planner checks rows against. The file reaches only the importer's scope:
+    another province's regencies are unknown names and its cooperatives never match. A
+    command without --as acts for the nation."""
+    actor = user or NATION
+    regencies = session.execute(
+        select(Regency.id, Regency.name, Regency.province_id).where(regency_scope(actor))
+    ).all()
+    provinces = import_provinces(session, actor)
+    by_key = {regency_key(name): (rid, name) for rid, name, _pid in regencies}
+    return Context(
+        regencies=by_key,
+        keys=load_keys(session, actor, {rid: name for rid, name in by_key.values()}),
+        fetch=lambda ids: read_existing(session, ids),
+        nik_pattern=options.nik_pattern,
+        create_regencies=options.create_regencies,
+        provinces=provinces,
+        regency_provinces={rid: pid for rid, _name, pid in regencies},
+        default_province=default_province(actor, provinces, options.province),
+    )
+
+
+def load_keys(session: Session, user, regency_names: dict[int, str]) -> Keys:
+    """Every cooperative's match keys in one query, read in batches (the driver never holds a
+    national register's rows twice). Looking up the file's keys instead takes thousands of
+    bound parameters, which PostgreSQL's generic plans for prepared statements scan row by
+    row."""
+    stmt = select(
+        Cooperative.id,
+        Cooperative.nik,
+        Cooperative.legal_entity_number,
+        Cooperative.regency_id,
+        Cooperative.name,
+    ).where(scope(user))
+    return Keys(session.execute(stmt.execution_options(yield_per=BATCH_ROWS)), regency_names)
+
+
+def read_existing(session: Session, ids: list[int]) -> dict[int, Existing]:
+    """The comparable columns of these cooperatives (ids from the keys, so within scope)."""
+    stmt = select(*EXISTING_COLUMNS)
+    if is_postgresql(session):
+        # One array parameter: the plan is the same whatever the number of ids.
+        stmt = stmt.where(Cooperative.id == any_(bindparam("ids", ids, type_=ARRAY(Integer))))
+    else:
+        stmt = stmt.where(Cooperative.id.in_(ids))
+    return {row.id: Existing(*row) for row in session.execute(stmt)}
 
 
 def forget(change: Change) -> None:
@@ -234,24 +255,30 @@ class Writer:
         self.updates: list[Change] = []
         self.moved_between: set[int] = set()  # regencies a cooperative left or joined
 
-    def create_regencies(self, provinces: dict[str, int]) -> None:
-        """The file's new regencies (name -> province id), each in its rows' province."""
-        if provinces:
+    def create_regencies(self, changes: list[Change]) -> None:
+        """The new regencies these changes name, each in its rows' province, once."""
+        new = [c for c in changes if c.values["regency_id"] is None]
+        wanted = {
+            c.values["regency"]: c.new_regency_province
+            for c in new
+            if regency_key(c.values["regency"]) not in self.regency_ids
+        }
+        if wanted:
             rows = self.session.execute(
                 insert(Regency.__table__).returning(Regency.id, Regency.name),
-                [{"name": name, "province_id": pid} for name, pid in provinces.items()],
+                [{"name": name, "province_id": pid} for name, pid in wanted.items()],
             )
-            self.regency_ids = {regency_key(name): rid for rid, name in rows}
+            self.regency_ids.update((regency_key(name), rid) for rid, name in rows)
+        for change in new:
+            change.values["regency_id"] = self.regency_ids[regency_key(change.values["regency"])]
 
     def add(self, change: Change) -> None:
-        values = change.values
-        if values["regency_id"] is None:
-            values["regency_id"] = self.regency_ids[regency_key(values["regency"])]
         (self.creates if change.existing is None else self.updates).append(change)
         if len(self.creates) + len(self.updates) >= BATCH_ROWS:
             self.write()
 
     def write(self) -> None:
+        self.create_regencies(self.creates + self.updates)
         if self.creates:
             insert_new(self.session, self.creates, self.now)
         if self.updates:
@@ -302,32 +329,20 @@ def cooperative_columns(values: dict) -> dict:
 
 
 def update_existing(session: Session, updates: list[Change], now, user=None) -> None:
-    """One executemany UPDATE guarded by each row's version (optimistic concurrency)."""
-    table = Cooperative.__table__
-    stmt = (
-        update(table)
-        .where(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-        .values(
-            **{c: bindparam(f"v_{c}") for c in (*WRITTEN, "search_name")},
-            version=bindparam("b_new_version"),
-            updated_at=now,
-            # Who changed it, for a page opened before the import (ppkl.cooperatives.changes).
-            changed_by_id=getattr(user, "id", None),
-            last_change=COOPERATIVES_IMPORTED.code,
-        )
-    )
-    params = [
-        {
-            **{f"v_{c}": value for c, value in cooperative_columns(c.values).items()},
-            "b_id": c.existing.id,
-            "b_version": c.existing.version,
-            "b_new_version": c.existing.version + 1,
-        }
+    """The changed cooperatives in bulk, each guarded by its version (optimistic concurrency)."""
+    rows = [
+        {"id": c.existing.id, "version": c.existing.version, **cooperative_columns(c.values)}
         for c in updates
     ]
-    result = session.connection().execute(stmt, params)
-    if result.rowcount not in (-1, len(params)):
-        raise ConcurrentChange(f"{len(params) - result.rowcount} cooperatives changed meanwhile")
+    fixed = {
+        "updated_at": now,
+        # Who changed it, for a page opened before the import (ppkl.cooperatives.changes).
+        "changed_by_id": getattr(user, "id", None),
+        "last_change": COOPERATIVES_IMPORTED.code,
+    }
+    count = update_versioned(session, Cooperative.__table__, rows, fixed)
+    if count not in (-1, len(rows)):
+        raise ConcurrentChange(f"{len(rows) - count} cooperatives changed meanwhile")
 
 
 def history_row(change, user, filename: str, now, reason: str | None = None) -> dict | None:
