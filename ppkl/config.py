@@ -159,6 +159,9 @@ class Config:
     # Cooperative imports through the web: largest file and most data rows accepted.
     IMPORT_MAX_BYTES = 10 * 1024 * 1024
     IMPORT_MAX_ROWS = 50_000
+    # A confirmed web import of more data rows than this runs as a background job (on the
+    # `report worker` processes with REDIS_URL, else a thread), its page showing the progress.
+    IMPORT_SYNC_MAX_ROWS = 5_000
     # The same for `flask import-cooperatives`: a national register (210,000 rows, about 30 MB
     # as CSV) in one file, within the memory documented in docs/import-export.md.
     IMPORT_CLI_MAX_BYTES = 256 * 1024 * 1024

@@ -305,3 +305,22 @@ def make_visit(app):
         return visit
 
     return make
+
+
+@pytest.fixture
+def rq_queue(app):
+    """A queue of this run's own on the shared Redis (report batches and large imports);
+    every key it made is removed after."""
+    from redis import Redis
+
+    from ppkl.background import redis_queue
+
+    name = f"ppkl-test-{uuid.uuid4().hex[:12]}"
+    app.config.update(REDIS_URL="redis://127.0.0.1:6379/0", REPORT_QUEUE=name)
+    queue = redis_queue(app)
+    yield queue
+    queue.delete(delete_jobs=True)
+    redis = Redis.from_url(app.config["REDIS_URL"])
+    leftovers = list(redis.scan_iter(f"*{name}*"))
+    if leftovers:
+        redis.delete(*leftovers)

@@ -8,10 +8,8 @@ last item to finish writes the ZIP, with FAILED.txt naming any officer whose rep
 """
 
 import logging
-import queue
 import shutil
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from dataclasses import dataclass
 from flask import Flask
 from sqlalchemy import select
 
+from ppkl.background import redis_queue, runner_for, wait_for
 from ppkl.clock import utcnow
 from ppkl.extensions import db
 from ppkl.models import ReportJob, ReportJobItem, User
@@ -96,18 +95,9 @@ def dispatch(app: Flask, item_ids: list[int]) -> None:
                 failure_ttl=24 * 3600,
             )
         return
-    runner = app.extensions.get(RUNNER_KEY)
-    if runner is None:
-        runner = app.extensions[RUNNER_KEY] = ThreadRunner(app)
+    runner = runner_for(app, RUNNER_KEY, run_item)
     for item_id in item_ids:
         runner.submit(item_id)
-
-
-def redis_queue(app: Flask):
-    from redis import Redis
-    from rq import Queue
-
-    return Queue(app.config["REPORT_QUEUE"], connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 def run_item(item_id: int) -> str:
@@ -193,44 +183,5 @@ def finish_if_complete(session, job_id: str) -> bool:
     return True
 
 
-class ThreadRunner:
-    """One background thread per web process, working through batch items in order."""
-
-    def __init__(self, app: Flask):
-        self.app = app
-        self.items: queue.Queue[int] = queue.Queue()
-        self.lock = threading.Lock()
-        self.thread: threading.Thread | None = None
-
-    def submit(self, item_id: int) -> None:
-        with self.lock:
-            if self.thread is None or not self.thread.is_alive():
-                self.thread = threading.Thread(
-                    target=self.work, name="ppkl-report-worker", daemon=True
-                )
-                self.thread.start()
-        self.items.put(item_id)
-
-    def work(self) -> None:
-        while True:
-            item_id = self.items.get()
-            try:
-                with self.app.app_context():
-                    try:
-                        run_item(item_id)
-                    finally:
-                        db.session.remove()
-            except Exception:
-                log.exception("report worker: item %s", item_id)
-            finally:
-                self.items.task_done()
-
-    def wait(self) -> None:
-        """Block until every submitted item is processed (tests, shutdown)."""
-        self.items.join()
-
-
 def wait_for_thread_runner(app: Flask) -> None:
-    runner = app.extensions.get(RUNNER_KEY)
-    if runner is not None:
-        runner.wait()
+    wait_for(app, RUNNER_KEY)

@@ -208,23 +208,31 @@ class _Row:
 
 
 def plan_import(
-    table: Table, context: Context, on_change: Callable[[Change], None] | None = None
+    table: Table,
+    context: Context,
+    on_change: Callable[[Change], None] | None = None,
+    on_batch: Callable[[int], None] | None = None,
 ) -> ImportPlan:
     """Check every row and decide, for each, create, update or leave unchanged. The changes
     are kept in the plan, or, with `on_change`, handed on one by one and not kept (a second
     large file, applied as it goes). Once a row has a problem, later changes are counted but
-    no longer handed on: a plan with problems is never applied."""
+    no longer handed on: a plan with problems is never applied. `on_batch` hears how many rows
+    were checked after each batch."""
     positions, unknown, header_problems = map_header(table)
     plan = ImportPlan(unknown_columns=unknown, problems=header_problems)
     if header_problems:
         return plan
     planner = _Planner(context, plan, on_change)
     batch: list[_Row] = []
+    checked = 0
     for number, cells in table.rows:
         batch.append(_Row(number, cells, positions))
         if len(batch) == BATCH_ROWS:
             planner.add(batch)
+            checked += len(batch)
             batch = []
+            if on_batch is not None:
+                on_batch(checked)
     planner.add(batch)
     return plan
 

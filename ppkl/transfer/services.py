@@ -1,6 +1,7 @@
 """Import cooperatives from a file: read, plan against the database, apply in one transaction."""
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -151,11 +152,17 @@ def default_province(user, provinces: dict[str, tuple[int, str]], option: str | 
 
 
 def import_cooperatives(
-    session: Session, user, filename: str, data: bytes, options: ImportOptions
+    session: Session,
+    user,
+    filename: str,
+    data: bytes,
+    options: ImportOptions,
+    on_progress: Callable[[int, int], None] | None = None,
 ) -> ImportResult:
     """Check the file's rows and, unless a dry run, write their changes in batches as they come.
     A problem, or a reason missing, leaves the result not applied: the caller rolls back what
-    was written (one transaction, all rows or none)."""
+    was written (one transaction, all rows or none). `on_progress` hears the rows checked and
+    the changes written so far, after each batch."""
     table = open_table(filename, data, options.limits)
     context = import_context(session, user, options)
     if options.dry_run:
@@ -164,7 +171,8 @@ def import_cooperatives(
     # One pass: writing while checking costs a file with problems a rollback, and saves every
     # good file a second reading (a national register's check took as long as its writes).
     writer = Writer(session, user, filename, options.reason)
-    plan = plan_import(table, context, on_change=writer.add)
+    heard = (lambda checked: on_progress(checked, writer.written)) if on_progress else None
+    plan = plan_import(table, context, on_change=writer.add, on_batch=heard)
     result = ImportResult(filename, plan, applied=False)
     if not plan.ok:
         return result
@@ -254,6 +262,7 @@ class Writer:
         self.creates: list[Change] = []
         self.updates: list[Change] = []
         self.moved_between: set[int] = set()  # regencies a cooperative left or joined
+        self.written = 0  # changes written so far
 
     def create_regencies(self, changes: list[Change]) -> None:
         """The new regencies these changes name, each in its rows' province, once."""
@@ -297,6 +306,7 @@ class Writer:
         for change in self.updates:
             if change.existing.regency_id != change.values["regency_id"]:
                 self.moved_between.update((change.existing.regency_id, change.values["regency_id"]))
+        self.written += len(self.creates) + len(self.updates)
         self.creates, self.updates = [], []
 
     def finish(self) -> None:

@@ -22,6 +22,8 @@ class PendingUpload:
     filename: str
     create_regencies: bool
     data: bytes
+    rows: int = 0  # data rows the upload's check counted
+    needs_reason: bool = False  # the check found rows that go back a stage or deactivate
 
 
 class UploadStore:
@@ -33,7 +35,15 @@ class UploadStore:
         self.storage = storage
         self.max_age = max_age
 
-    def save(self, user_id: int, filename: str, create_regencies: bool, data: bytes) -> str:
+    def save(
+        self,
+        user_id: int,
+        filename: str,
+        create_regencies: bool,
+        data: bytes,
+        rows: int = 0,
+        needs_reason: bool = False,
+    ) -> str:
         self.remove_stale()
         token = secrets.token_urlsafe(24)
         self.storage.put(f"{token}.data", data)
@@ -42,6 +52,8 @@ class UploadStore:
             "filename": filename,
             "create_regencies": create_regencies,
             "saved_at": time.time(),
+            "rows": rows,
+            "needs_reason": needs_reason,
         }
         self.storage.put(f"{token}.json", json.dumps(meta).encode())
         return token
@@ -61,7 +73,15 @@ class UploadStore:
         if not isinstance(meta.get("saved_at"), int | float) or self.expired(meta["saved_at"]):
             self.discard(token)
             return None
-        return PendingUpload(token, user_id, meta["filename"], bool(meta["create_regencies"]), data)
+        return PendingUpload(
+            token,
+            user_id,
+            meta["filename"],
+            bool(meta["create_regencies"]),
+            data,
+            int(meta.get("rows") or 0),
+            bool(meta.get("needs_reason")),
+        )
 
     def discard(self, token: str) -> None:
         if TOKEN.fullmatch(token or ""):

@@ -3,28 +3,31 @@ from collections.abc import Callable
 from functools import partial
 from typing import BinaryIO
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.utils import secure_filename
 
 from ppkl.access import requires
 from ppkl.clock import office_today, utcnow
 from ppkl.cooperatives.queries import CooperativeFilter
+from ppkl.coverage import made_within
 from ppkl.dashboard.views import parse_as_of
 from ppkl.extensions import db
 from ppkl.form_keys import spend_key, spent_key
 from ppkl.inputs import db_int
+from ppkl.models import User
 from ppkl.permissions import Permission
-from ppkl.storage.app import IMPORTS, storage_for
 from ppkl.tasks.worklist import Thresholds
-from ppkl.transfer import exports
+from ppkl.transfer import exports, jobs
 from ppkl.transfer.blueprint import bp
 from ppkl.transfer.forms import ConfirmImportForm, ExportForm, ImportForm, VisitExportForm
+from ppkl.transfer.problems import PROBLEMS
 from ppkl.transfer.services import ConcurrentChange, import_cooperatives, import_options
 from ppkl.transfer.tabular import FileRefused
-from ppkl.transfer.uploads import UploadStore
+from ppkl.transfer.uploads import PendingUpload, UploadStore
 from ppkl.transfer.writers import CONTENT_TYPES
 
 # An export larger than this is spooled to a temporary file on disk rather than kept in memory.
@@ -32,7 +35,7 @@ SPOOL_BYTES = 4 * 1024 * 1024
 
 
 def upload_store() -> UploadStore:
-    return UploadStore(storage_for(IMPORTS), current_app.config["IMPORT_UPLOAD_MAX_AGE"])
+    return jobs.upload_store()
 
 
 def download(write_export: Callable[[BinaryIO], exports.Export]):
@@ -85,13 +88,16 @@ def import_upload():
     data = form.file.data.read()
     options = import_options(current_app.config, form.create_regencies.data, dry_run=True)
     try:
-        import_cooperatives(db.session, current_user, filename, data, options)
+        plan = import_cooperatives(db.session, current_user, filename, data, options).plan
     except FileRefused as error:
         form.file.errors = [_(error.message_id, **error.params)]
         return render_template("transfer/import.html", form=form)
     finally:
         db.session.rollback()
-    token = upload_store().save(current_user.id, filename, options.create_regencies, data)
+    rows = plan.created + plan.updated + plan.unchanged
+    token = upload_store().save(
+        current_user.id, filename, options.create_regencies, data, rows, plan.needs_reason
+    )
     return redirect(url_for("transfer.import_preview", token=token))
 
 
@@ -137,6 +143,8 @@ def import_confirm():
     if pending is None:
         flash(_("That upload has expired. Upload the file again."), "warning")
         return redirect(url_for("transfer.import_upload"))
+    if pending.rows > current_app.config["IMPORT_SYNC_MAX_ROWS"]:
+        return start_import_job(pending, (form.reason.data or "").strip() or None)
     options = import_options(
         current_app.config, pending.create_regencies, dry_run=False, reason=form.reason.data
     )
@@ -184,6 +192,50 @@ def import_confirm():
         "success",
     )
     return redirect(url_for("cooperatives.index"))
+
+
+def start_import_job(pending: PendingUpload, reason: str | None):
+    """A large upload is imported by a worker; its page follows the job."""
+    url = url_for("transfer.import_job", token=pending.token)
+    if jobs.load_job(upload_store(), pending.token) is not None:
+        return redirect(url)  # confirmed twice: one job
+    if pending.needs_reason and not reason:
+        flash(_("Give the reason for these changes."), "warning")
+        return redirect(url_for("transfer.import_preview", token=pending.token))
+    jobs.start_job(current_app._get_current_object(), pending, url, reason)
+    return redirect(url)
+
+
+@bp.route("/import/cooperatives/jobs/<token>")
+@requires(Permission.IMPORT_COOPERATIVES)
+def import_job(token: str):
+    """A background import's progress, then its result; follows the job until it ends."""
+    job = visible_job(token)
+    counts_known = True
+    if job.stalled():
+        # The import's transaction spends the upload's key: committed or not, the database says.
+        committed = spent_key(token, job.user_id) is not None
+        job.status, job.failure = ("done", None) if committed else ("failed", "stalled")
+        counts_known = not committed
+    return render_template(
+        "transfer/job.html",
+        job=job,
+        counts_known=counts_known,
+        failures=jobs.FAILURES,
+        problems=PROBLEMS,
+    )
+
+
+def visible_job(token: str) -> jobs.ImportJob:
+    """The job, to its uploader and to importers whose scope holds the uploader; else 404."""
+    job = jobs.load_job(upload_store(), token)
+    if job is None:
+        abort(404)
+    if job.user_id != current_user.id and not db.session.scalar(
+        select(User.id).where(User.id == job.user_id, made_within(User.id, current_user))
+    ):
+        abort(404)
+    return job
 
 
 @bp.route("/export/cooperatives", methods=["POST"])

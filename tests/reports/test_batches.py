@@ -2,11 +2,8 @@
 survive a reload, report a failed officer, and produce one PDF per officer."""
 
 import re
-import uuid
 import zipfile
 from io import BytesIO
-
-import pytest
 
 from ppkl.extensions import db
 from ppkl.reports.jobs import wait_for_thread_runner
@@ -98,24 +95,6 @@ def test_batch_period_over_the_cap_is_refused(world, client, auth):
     assert response.status_code == 400
     assert 'id="batch-end-error"' in response.get_data(as_text=True)
     assert db.session.query(ReportJob).count() == 0
-
-
-@pytest.fixture
-def rq_queue(app):
-    """A queue of this run's own on the shared Redis; every key it made is removed after."""
-    from redis import Redis
-
-    from ppkl.reports.jobs import redis_queue
-
-    name = f"ppkl-test-{uuid.uuid4().hex[:12]}"
-    app.config.update(REDIS_URL="redis://127.0.0.1:6379/0", REPORT_QUEUE=name)
-    queue = redis_queue(app)
-    yield queue
-    queue.delete(delete_jobs=True)
-    redis = Redis.from_url(app.config["REDIS_URL"])
-    leftovers = list(redis.scan_iter(f"*{name}*"))
-    if leftovers:
-        redis.delete(*leftovers)
 
 
 def test_rq_batch_reports_progress_and_survives_reload(world, app, client, auth, rq_queue):

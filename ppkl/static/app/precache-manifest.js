@@ -45,6 +45,10 @@ self.PPKL_PRECACHE = [
   "revision": "37b23fb26ba389e0"
  },
  {
+  "url": "/static/import-job.js",
+  "revision": "0449dc215904285b"
+ },
+ {
   "url": "/static/picker.js",
   "revision": "162945fe9865a8b5"
  },
