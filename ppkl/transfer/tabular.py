@@ -10,7 +10,7 @@ from datetime import date, datetime
 from itertools import islice
 from pathlib import PurePath
 
-from ppkl.inputs import strip_bidi
+from ppkl.inputs import BIDI_CONTROLS, strip_bidi
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,6 @@ class _FileRows:
             # Blank rows count too: five million empty rows cost as much to read as full ones.
             if number > self.limits.max_rows + 1:
                 raise FileRefused("too_many_rows", limit=self.limits.max_rows)
-            cells = [strip_bidi(cell) for cell in cells]
             if any(cells):
                 yield number, cells
 
@@ -141,7 +140,8 @@ def _csv_lines(data: bytes):
     try:
         # Checked whole, then read in pieces: the decoded text of a national register, held
         # as one string (and io.StringIO's four bytes per character), cost 130 MiB.
-        data.decode("utf-8-sig")
+        # Bidirectional controls are looked for once here, not in each of millions of cells.
+        bidi = BIDI_CONTROLS.search(data.decode("utf-8-sig")) is not None
     except UnicodeDecodeError as error:
         raise FileRefused("not_utf8", position=error.start) from error
     if b"\x00" in data:
@@ -155,7 +155,7 @@ def _csv_lines(data: bytes):
     reader = csv.reader(text, delimiter=delimiter)
     try:
         for cells in reader:
-            yield [cell.strip() for cell in cells]
+            yield [strip_bidi(c.strip()) for c in cells] if bidi else [c.strip() for c in cells]
     except csv.Error as error:
         raise FileRefused("bad_csv", reason=str(error)) from error
 
@@ -205,7 +205,7 @@ def _xlsx_lines(data: bytes):
     try:
         sheet = workbook.worksheets[0]
         for values in sheet.iter_rows(values_only=True):
-            yield [cell_text(value) for value in values]
+            yield [strip_bidi(cell_text(value)) for value in values]
     except XLSX_ERRORS as error:
         log.info("unreadable xlsx sheet: %r", error)
         raise FileRefused("bad_xlsx") from error
