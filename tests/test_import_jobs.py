@@ -35,7 +35,9 @@ def uploaded(client, text: str) -> str:
 
 
 def test_a_large_upload_is_imported_in_the_background(app, client, importer):
-    token = uploaded(client, register(8))
+    preview = upload(client, register(8)).get_data(as_text=True)
+    assert 'id="import-in-background"' in preview
+    token = TOKEN_RE.search(preview).group(1)
     response = confirm(client, token)
     assert response.status_code == 302 and JOB_URL.match(response.headers["Location"])
     jobs.wait_for_import_runner(app)
@@ -51,7 +53,9 @@ def test_a_large_upload_is_imported_in_the_background(app, client, importer):
 
 
 def test_a_small_upload_is_still_imported_at_once(client, importer):
-    response = confirm(client, uploaded(client, register(3)))
+    preview = upload(client, register(3)).get_data(as_text=True)
+    assert 'id="import-in-background"' not in preview
+    response = confirm(client, TOKEN_RE.search(preview).group(1))
     assert response.headers["Location"] == "/cooperatives/"
     assert cooperative_count() == 3
 

@@ -125,7 +125,10 @@ def import_preview(token: str):
     result = import_cooperatives(db.session, current_user, pending.filename, pending.data, options)
     db.session.rollback()
     confirm = ConfirmImportForm(formdata=None, token=token) if result.plan.ok else None
-    return render_template("transfer/preview.html", result=result, confirm_form=confirm)
+    in_background = pending.rows > current_app.config["IMPORT_SYNC_MAX_ROWS"]
+    return render_template(
+        "transfer/preview.html", result=result, confirm_form=confirm, in_background=in_background
+    )
 
 
 @bp.route("/import/cooperatives/confirm", methods=["POST"])
