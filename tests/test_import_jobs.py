@@ -182,3 +182,16 @@ def test_with_redis_the_report_workers_run_the_import(app, client, importer, rq_
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "daftar.csv diimpor: 6 dibuat" in html
     assert cooperative_count() == 6
+
+
+def test_a_stalled_job_that_had_committed_says_it_was_imported(client, importer, monkeypatch):
+    from ppkl.clock import utcnow
+    from ppkl.form_keys import spend_key
+
+    token = uploaded(client, register(5))
+    jobs.save_job(jobs.upload_store(), jobs.ImportJob(token, importer.id, "daftar.csv", 5, "/x"))
+    spend_key(token, importer.id, "import", utcnow()).url = "/x"
+    db.session.commit()
+    monkeypatch.setattr(jobs, "STALLED_AFTER", -1)
+    html = client.get(f"/import/cooperatives/jobs/{token}").get_data(as_text=True)
+    assert 'id="job-done"' in html and "daftar.csv telah diimpor." in html

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from ppkl.background import redis_queue, runner_for, wait_for
 from ppkl.clock import utcnow
 from ppkl.extensions import db
-from ppkl.form_keys import spend_key
+from ppkl.form_keys import spend_key, spent_key
 from ppkl.models import User
 from ppkl.storage.app import IMPORTS, storage_for
 from ppkl.storage.base import NotStored
@@ -193,6 +193,17 @@ def run_import(token: str) -> str:
     store.discard(token)
     log.info("import job %s: %s", token, result.summary())
     return "done"
+
+
+def settle_stalled(job: ImportJob) -> bool:
+    """A job whose worker stopped is done or failed as the database says: the import's
+    transaction spent the upload's key, or nothing was kept. Answers whether the job's counts
+    are known (a job that committed without writing them has none)."""
+    if not job.stalled():
+        return True
+    committed = spent_key(job.token, job.user_id) is not None
+    job.status, job.failure = ("done", None) if committed else ("failed", "stalled")
+    return not committed
 
 
 def fail(store: UploadStore, job: ImportJob, failure: str) -> str:

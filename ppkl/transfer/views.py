@@ -214,12 +214,7 @@ def start_import_job(pending: PendingUpload, reason: str | None):
 def import_job(token: str):
     """A background import's progress, then its result; follows the job until it ends."""
     job = visible_job(token)
-    counts_known = True
-    if job.stalled():
-        # The import's transaction spends the upload's key: committed or not, the database says.
-        committed = spent_key(token, job.user_id) is not None
-        job.status, job.failure = ("done", None) if committed else ("failed", "stalled")
-        counts_known = not committed
+    counts_known = jobs.settle_stalled(job)
     return render_template(
         "transfer/job.html",
         job=job,
