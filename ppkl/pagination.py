@@ -194,6 +194,7 @@ def read_page(
     size: int | None = None,
     counted: int | None = None,
     window: Callable[[int, int], Select] | None = None,
+    rows_of: Callable[[Select], Select] | None = None,
 ) -> Page:
     """One page of an ordered stmt, in two queries: the count (of count_stmt, stmt by
     default; capped unless `exact`), then the rows (one extra row tells whether a next page
@@ -202,6 +203,7 @@ def read_page(
 
     `counted`: the number of rows, already known (no count query; shown capped all the same).
     `window(offset, limit)`: the statement of those rows, where the list reads them its own way.
+    `rows_of(chosen)`: the page's rows from the statement that chooses them (see page_rows).
     """
     wanted = wanted or page_request()
     size = size or per_page()
@@ -224,6 +226,8 @@ def read_page(
         limited = window((number - 1) * size, size + 1)
     else:
         limited = stmt.limit(size + 1).offset((number - 1) * size)
+    if rows_of is not None:
+        limited = rows_of(limited)
     rows = list(session.scalars(limited).all() if entities else session.execute(limited).all())
     further = len(rows) > size
     rows = rows[:size]
@@ -236,6 +240,16 @@ def read_page(
     page = Page(rows, number, size, total, exact=is_exact, more=more, keyset=keyset is not None)
     page.note = note
     return page
+
+
+def page_rows(rows: Select, key, chosen: Select) -> Select:
+    """`rows` for the keys `chosen` selects (limited, in its order), in the same order.
+
+    A list whose rows carry look-ups (flags) chooses its page by key first: planned over the
+    whole list, PostgreSQL hashed every RAT record to compute the flags of the 50 rows shown.
+    """
+    page = chosen.subquery("chosen")
+    return rows.join(page, page.c[key.key] == key).order_by(*chosen._order_by_clauses)
 
 
 def paginate(

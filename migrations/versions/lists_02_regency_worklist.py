@@ -1,4 +1,4 @@
-"""a province's worklist counts from the (regency_id, district) index alone on PostgreSQL
+"""a province's worklist counts from the regency index alone on PostgreSQL
 
 Revision ID: lists_02
 Revises: lists_01
@@ -14,21 +14,20 @@ down_revision = 'lists_01'
 branch_labels = None
 depends_on = None
 
-WORKLIST = ['active', 'id', 'stage', 'created_at']
+RECAP = ['active', 'stage', 'nik']
+# The worklist counts also read each cooperative's id and creation time (ppkl.tasks.worklist).
+WORKLIST = [*RECAP, 'id', 'created_at']
+
+
+def replace_regency_index(include):
+    if op.get_bind().dialect.name == 'postgresql':
+        op.drop_index('ix_cooperative_regency_id', table_name='cooperative')
+        op.create_index('ix_cooperative_regency_id', 'cooperative', ['regency_id'], postgresql_include=include)
 
 
 def upgrade():
-    if op.get_bind().dialect.name == 'postgresql':
-        # A province's (or a regency's) worklist counts read its cooperatives from this index
-        # alone instead of scanning the nation's active ones (ppkl.tasks.worklist.tally).
-        op.drop_index('ix_cooperative_regency_district', table_name='cooperative')
-        op.create_index(
-            'ix_cooperative_regency_district', 'cooperative', ['regency_id', 'district'],
-            postgresql_include=WORKLIST,
-        )
+    replace_regency_index(WORKLIST)
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'postgresql':
-        op.drop_index('ix_cooperative_regency_district', table_name='cooperative')
-        op.create_index('ix_cooperative_regency_district', 'cooperative', ['regency_id', 'district'])
+    replace_regency_index(RECAP)

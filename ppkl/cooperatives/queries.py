@@ -12,7 +12,7 @@ from ppkl.inputs import db_int
 from ppkl.models import Assignment, Cooperative, Regency, User
 from ppkl.models.cooperative import search_key
 from ppkl.models.user import OFFICER_ROLES, Role
-from ppkl.pagination import Keyset, Page, PageRequest, read_page
+from ppkl.pagination import Keyset, Page, PageRequest, page_rows, read_page
 from ppkl.permissions import cooperative_scope
 from ppkl.tasks.worklist import Facts, Reason, Thresholds, conditions, flag_columns
 from ppkl.workflow import STAGE_ORDER, Stage
@@ -204,16 +204,15 @@ def cooperative_rows(
                 assignment.end_date.is_(None),
             ),
         ).outerjoin(officer, officer.id == assignment.officer_id)
-    stmt = apply_filter(stmt.where(scope), flt, conds)
     return read_page(
         session,
-        stmt.order_by(*sort_order(flt, facts)),
-        base,
+        base.order_by(*sort_order(flt, facts)),
         entities=False,
         keyset=NAME_ORDER[flt.descending] if flt.sort == "name" else None,
         exact=exact,
         wanted=wanted,
         size=per_page,
+        rows_of=lambda chosen: page_rows(stmt, Cooperative.id, chosen),
     )
 
 

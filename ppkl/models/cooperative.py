@@ -36,20 +36,15 @@ class Cooperative(db.Model):
             postgresql_ops={"search_name": "gin_trgm_ops"},
         ),
         # A province's recap counts its cooperatives from this index alone on PostgreSQL
-        # (ppkl.recap.current_recap), without visiting rows spread over the whole table.
+        # (ppkl.recap.current_recap), without visiting rows spread over the whole table; so
+        # do its worklist counts (ppkl.tasks.worklist.tally), which also read id and created_at.
         Index(
             "ix_cooperative_regency_id",
             "regency_id",
-            postgresql_include=["active", "stage", "nik"],
+            postgresql_include=["active", "stage", "nik", "id", "created_at"],
         ),
-        # The list filter's districts of each regency, read from the index alone; on
-        # PostgreSQL also a province's worklist counts (ppkl.tasks.worklist.tally).
-        Index(
-            "ix_cooperative_regency_district",
-            "regency_id",
-            "district",
-            postgresql_include=["active", "id", "stage", "created_at"],
-        ),
+        # The list filter's districts of each regency, read from the index alone.
+        Index("ix_cooperative_regency_district", "regency_id", "district"),
         # The worklist counts read every active cooperative: from this index alone, in id order
         # beside ix_cooperative_facts_worklist, with no sort and no hash.
         Index(
