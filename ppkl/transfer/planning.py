@@ -155,17 +155,19 @@ def map_header(table: Table) -> tuple[dict[str, int], list[str], list[Problem]]:
     return positions, unknown, problems
 
 
-def cell_at(cells: list[str], index: int) -> str:
-    return unneutralise(cells[index].strip()) if index < len(cells) else ""
-
-
 class _Row:
     """Parse one row's cells into values, collecting problems."""
 
     def __init__(self, number: int, cells: list[str], positions: dict[str, int]):
         self.number = number
         self.problems: list[Problem] = []
-        self.raw = {name: cell_at(cells, at) for name, at in positions.items()}
+        count = len(cells)
+        self.raw: dict[str, str] = {}
+        for name, at in positions.items():
+            value = cells[at].strip() if at < count else ""
+            # Only a leading apostrophe may hide a formula (columns.neutralise); a national
+            # register has millions of cells, and a call for each costs seconds.
+            self.raw[name] = unneutralise(value) if value[:1] == "'" else value
         self.positions = positions
 
     def problem(self, column: str, code: str, **params) -> None:
