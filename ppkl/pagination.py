@@ -169,11 +169,6 @@ def per_page() -> int:
     return min(current_app.config["PER_PAGE"], 100)
 
 
-def count_of(session: Session, stmt: Select) -> int:
-    """The exact number of rows (for the API, whose clients page by the total)."""
-    return session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
-
-
 def capped_count(session: Session, stmt: Select, cap: int = COUNT_CAP) -> tuple[int, bool]:
     """(rows, exact): the count up to `cap`; past it, (cap, False). The LIMIT inside the
     subquery lets the database stop counting."""
@@ -189,7 +184,7 @@ def read_page(
     *,
     entities: bool = True,
     keyset: Keyset | None = None,
-    exact: bool = False,
+    stay_past_end: bool = False,
     wanted: PageRequest | None = None,
     size: int | None = None,
     counted: int | None = None,
@@ -197,9 +192,9 @@ def read_page(
     rows_of: Callable[[Select], Select] | None = None,
 ) -> Page:
     """One page of an ordered stmt, in two queries: the count (of count_stmt, stmt by
-    default; capped unless `exact`), then the rows (one extra row tells whether a next page
-    exists). On a list page (capped count) a page past the end shows the last page, with a
-    note; with an exact count (the API, whose clients page until an empty page) it stays empty.
+    default), capped at LIST_COUNT_CAP, then the rows (one extra row tells whether a next page
+    exists). On a list page a page past the end shows the last page, with a note; with
+    `stay_past_end` (the API, whose clients page while `more` says so) it stays empty.
 
     `counted`: the number of rows, already known (no count query; shown capped all the same).
     `window(offset, limit)`: the statement of those rows, where the list reads them its own way.
@@ -210,15 +205,13 @@ def read_page(
     counting = stmt if count_stmt is None else count_stmt
     cap = current_app.config.get("LIST_COUNT_CAP", COUNT_CAP)
     if counted is not None:
-        total, is_exact = (counted, True) if exact or counted <= cap else (cap, False)
-    elif exact:
-        total, is_exact = count_of(session, counting), True
+        total, is_exact = (counted, True) if counted <= cap else (cap, False)
     else:
         total, is_exact = capped_count(session, counting, cap)
     number, note = wanted.number, wanted.note
     last = max(1, math.ceil(total / size))
     cursor = wanted.after or wanted.before if keyset is not None else None
-    if not exact and is_exact and number > last and not cursor:
+    if not stay_past_end and is_exact and number > last and not cursor:
         number, note = last, str(_l("That page number does not exist; showing the last page."))
     if cursor:
         limited = keyset.seek(stmt, cursor, backwards=bool(wanted.before)).limit(size + 1)
@@ -258,10 +251,10 @@ def paginate(
     *,
     entities: bool = True,
     keyset: Keyset | None = None,
-    exact: bool = False,
+    stay_past_end: bool = False,
 ) -> Page:
     """The requested page of stmt: entities (one per row) or whole rows, and the total."""
-    return read_page(session, stmt, entities=entities, keyset=keyset, exact=exact)
+    return read_page(session, stmt, entities=entities, keyset=keyset, stay_past_end=stay_past_end)
 
 
 def page_url(endpoint: str, page: int, **cursor) -> str:

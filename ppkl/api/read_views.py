@@ -38,8 +38,12 @@ def page_json(page: Page, items: list) -> dict:
         "items": items,
         "page": page.page,
         "per_page": page.per_page,
+        # Counted up to LIST_COUNT_CAP (a count of a million visits costs a second):
+        # past it, total is the cap and total_exact false; `more` says a next page exists.
         "total": page.total,
+        "total_exact": page.exact,
         "pages": page.pages,
+        "more": page.more,
     }
 
 
@@ -73,7 +77,7 @@ def cooperatives(args):
     thresholds = Thresholds.from_config(current_app.config, office_today())
     wanted = PageRequest(args["page"])
     page = cooperative_rows(
-        db.session, current_user, flt, thresholds, wanted, per_page(), exact=True
+        db.session, current_user, flt, thresholds, wanted, per_page(), stay_past_end=True
     )
     items = [cooperative_json(row.Cooperative, row.Cooperative.regency.name) for row in page.items]
     return page_json(page, items)
@@ -128,7 +132,7 @@ def visits(args):
     if others and not has_permission(current_user, Permission.VIEW_ALL_COOPERATIVES):
         raise ApiError(403, "forbidden", _("You may only see your own visits."))
     page = paginate(
-        db.session, visit_list(current_user, officer_id, False), entities=False, exact=True
+        db.session, visit_list(current_user, officer_id, False), entities=False, stay_past_end=True
     )
     return page_json(page, visits_json([row.Visit for row in page.items]))
 

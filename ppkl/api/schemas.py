@@ -233,7 +233,9 @@ class PageOutSchema(Schema):
     page = fields.Integer(required=True)
     per_page = fields.Integer(required=True)
     total = fields.Integer(required=True)
+    total_exact = fields.Boolean(required=True)
     pages = fields.Integer(required=True)
+    more = fields.Boolean(required=True)
 
 
 class CooperativePageSchema(PageOutSchema):

@@ -171,10 +171,11 @@ def cooperative_rows(
     wanted: PageRequest,
     per_page: int,
     *,
-    exact: bool = False,
+    stay_past_end: bool = False,
 ) -> Page:
     """One page of cooperatives with their officers, last visit and flags: two queries (the
-    count capped unless `exact`), and one for an officer's coverage."""
+    capped count, the rows; `stay_past_end` for the API: ppkl.pagination.read_page), and one
+    for an officer's coverage."""
     scope = cooperative_scope(user)
     facts = Facts.build()
     conds = conditions(facts, t)
@@ -209,7 +210,7 @@ def cooperative_rows(
         base.order_by(*sort_order(flt, facts)),
         entities=False,
         keyset=NAME_ORDER[flt.descending] if flt.sort == "name" else None,
-        exact=exact,
+        stay_past_end=stay_past_end,
         wanted=wanted,
         size=per_page,
         rows_of=lambda chosen: page_rows(stmt, Cooperative.id, chosen),

@@ -128,6 +128,25 @@ def test_cooperatives_are_scoped_and_filtered_as_on_the_list_page(
     assert staged["total"] == 0
 
 
+def test_list_totals_are_capped_and_more_says_whether_to_go_on(
+    app, client, field, make_cooperative, make_token
+):
+    boss = bearer(make_token(field["boss"]))
+    for number in range(3):
+        make_cooperative(name=f"KSP Tambahan {number}")
+    app.config.update(LIST_COUNT_CAP=2, PER_PAGE=2)
+    first = client.get("/api/v1/cooperatives", headers=boss).get_json()
+    assert (first["total"], first["total_exact"], first["more"]) == (2, False, True)
+    assert len(first["items"]) == 2
+    last = client.get("/api/v1/cooperatives?page=3", headers=boss).get_json()
+    assert len(last["items"]) == 1 and last["more"] is False
+    past = client.get("/api/v1/cooperatives?page=9", headers=boss).get_json()
+    assert past["items"] == [] and past["more"] is False  # the API does not jump back
+    app.config.update(LIST_COUNT_CAP=10_000)
+    whole = client.get("/api/v1/cooperatives", headers=boss).get_json()
+    assert (whole["total"], whole["total_exact"], whole["pages"]) == (5, True, 3)
+
+
 def test_recap_today_and_as_of(client, field, officer_token):
     today = client.get("/api/v1/recap", headers=officer_token).get_json()
     assert today["total"]["active"] == 2
