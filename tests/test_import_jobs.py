@@ -195,3 +195,22 @@ def test_a_stalled_job_that_had_committed_says_it_was_imported(client, importer,
     monkeypatch.setattr(jobs, "STALLED_AFTER", -1)
     html = client.get(f"/import/cooperatives/jobs/{token}").get_data(as_text=True)
     assert 'id="job-done"' in html and "daftar.csv telah diimpor." in html
+
+
+def test_the_job_page_reads_the_same_whatever_the_job_holds(app, client, importer):
+    from tests.helpers import count_queries
+
+    counts = []
+    for rows, problems in ((5, 0), (5_000, 50)):
+        token = uploaded(client, register(5))
+        job = jobs.ImportJob(token, importer.id, "daftar.csv", rows, "/x", status="failed")
+        job.failure, job.problem_count = "problems", problems
+        job.problems = [
+            {"row": n + 2, "column": "name", "value": "", "code": "required", "params": {}}
+            for n in range(problems)
+        ]
+        jobs.save_job(jobs.upload_store(), job)
+        with count_queries(db.engine) as statements:
+            assert client.get(f"/import/cooperatives/jobs/{token}").status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1]

@@ -153,3 +153,24 @@ def test_each_batch_reads_only_the_cooperatives_it_matches(
     assert "created 3, updated 2, unchanged 0" in result.stdout, result.output
     names = db.session.scalars(select(Cooperative.name).where(Cooperative.id.in_(asked[0])))
     assert sorted(names) == ["KSP 10", "KSP 11"] and len(asked) == 1
+
+
+def test_statements_grow_with_batches_not_rows(app, make_regency, monkeypatch):
+    from tests.helpers import count_queries
+
+    make_regency("Bulungan")
+    monkeypatch.setattr(planning, "BATCH_ROWS", 50)
+    monkeypatch.setattr(services, "BATCH_ROWS", 50)
+    options = services.ImportOptions(nik_pattern=app.config["NIK_PATTERN"])
+    counts = []
+    for rows, members in ((range(100), 1), (range(100), 2), (range(300), 3)):
+        data = register(rows, members).encode()
+        with count_queries(db.engine) as statements:
+            result = services.import_cooperatives(db.session, None, "d.csv", data, options)
+            db.session.commit()
+        assert result.applied
+        counts.append(len(statements))
+    # Two batches of creates, two of updates, then six of updates and creates: at most five
+    # statements a batch and a few for the import (keys, regencies, audit), none per row.
+    assert counts[0] <= 2 * 5 + 5 and counts[1] <= 2 * 5 + 5
+    assert counts[2] <= 6 * 5 + 5
