@@ -63,19 +63,19 @@ def index():
         as_of_error=as_of_error,
         targets=targets,
         task_counts=dashboard_task_counts(current_user),
-        progress_charts=province_charts(day, today, shown),
+        progress_charts=province_charts(day, today, shown, recap),
         progress_note=rate_note(),
         own_months=own_months_chart(day),
     )
 
 
-def province_charts(day: date, today: date, shown):
+def province_charts(day: date, today: date, shown, recap):
     """The province's and regencies' charts are the supervisors' view of the year; an officer
     sees their own months instead (and is spared the series over the whole province, seconds
     at national size)."""
     if current_user.is_officer:
         return []
-    return charts(area_progress(db.session, day, today, shown))
+    return charts(area_progress(db.session, day, today, shown, recap))
 
 
 def own_months_chart(day: date):

@@ -93,7 +93,7 @@ def build_recap_report(
     today = office_today()
     targets = tuple(target_progress(recap, as_of, shown, today))
     chart = target_chart(targets) if targets else None
-    progress = tuple(charts(area_progress(session, as_of, today, shown)))
+    progress = tuple(charts(area_progress(session, as_of, today, shown, recap)))
     return RecapReport(
         as_of,
         recap,
