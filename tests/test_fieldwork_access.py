@@ -102,6 +102,9 @@ COVERED_ENDPOINTS = {
     "certification.certificate_file",
     "visits.pending_photo",  # by token, only its uploader: tests/test_visit_photos_kept.py
     "transfer.import_preview",  # by token, only its uploader: tests/test_import_web.py
+    # by token: its uploader and importers whose scope holds the uploader, others 404, officers
+    # 403 (tests/test_import_jobs.py)
+    "transfer.import_job",
     "assignments.assign_one",
     "roster.deactivate",
     "reports.officer_pdf",
