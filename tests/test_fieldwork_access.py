@@ -73,6 +73,7 @@ ROUTES_WITH_IDS = [
     ("GET", "/reports/officer?officer={user}&start=2019-06-01&end=2019-06-30", None),
     ("POST", "/reports/officer/{user}/pdf", "/visits/new"),
     ("GET", "/reports/jobs/" + "0" * 32, None),
+    ("GET", "/import/cooperatives/jobs/" + "0" * 32, None),
     ("POST", "/reports/jobs/" + "0" * 32 + "/download", "/visits/new"),
     ("POST", "/cooperatives/{coop}/location", "/visits/new"),
     ("POST", "/account/tokens/{token}/revoke", "/visits/new"),
