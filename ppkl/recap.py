@@ -183,6 +183,28 @@ def _active_code(column):
 REGENCY_IDS = bindparam("regency_ids", expanding=True)
 
 
+def ranked_history(cooperative_ids=None) -> Select:
+    """The history rows (of these cooperatives, when given) with each one's rank in its
+    cooperative's recorded order (created_at, then id) and its codes: the one pass both the
+    as-of rule and the timeline read."""
+    h = CooperativeHistory
+    rows = select(
+        h.cooperative_id,
+        h.created_at,
+        (
+            func.row_number().over(partition_by=h.cooperative_id, order_by=(h.created_at, h.id))
+            * SLOT
+        ).label("rank"),
+        _stage_code(h.to_stage).label("to_stage"),
+        _stage_code(h.from_stage).label("from_stage"),
+        _active_code(h.to_active).label("to_active"),
+        _active_code(h.from_active).label("from_active"),
+    )
+    if cooperative_ids is not None:
+        rows = rows.where(h.cooperative_id.in_(cooperative_ids))
+    return rows
+
+
 @dataclass(frozen=True)
 class StateAsOf:
     """Each cooperative's stage and active status at `cutoff`: the last recorded change before
@@ -198,22 +220,7 @@ class StateAsOf:
 
     @classmethod
     def at(cls, cutoff: datetime, cooperative_ids=None) -> "StateAsOf":
-        h = CooperativeHistory
-        rows = select(
-            h.cooperative_id,
-            h.created_at,
-            (
-                func.row_number().over(partition_by=h.cooperative_id, order_by=(h.created_at, h.id))
-                * SLOT
-            ).label("rank"),
-            _stage_code(h.to_stage).label("to_stage"),
-            _stage_code(h.from_stage).label("from_stage"),
-            _active_code(h.to_active).label("to_active"),
-            _active_code(h.from_active).label("from_active"),
-        )
-        if cooperative_ids is not None:
-            rows = rows.where(h.cooperative_id.in_(cooperative_ids))
-        r = rows.subquery("ranked_history")
+        r = ranked_history(cooperative_ids).subquery("ranked_history")
         before, after = r.c.created_at < cutoff, r.c.created_at >= cutoff
         # A NULL code (the row says nothing of it) makes the sum NULL, which MAX and MIN skip.
         changes = (
@@ -299,21 +306,7 @@ def state_timeline(scope: str = ALL):
     if ids is not None:
         cooperatives = cooperatives.where(Cooperative.id.in_(ids))
     cooperatives = cooperatives.cte("scoped")
-    ranked = select(
-        h.cooperative_id,
-        h.created_at,
-        (
-            func.row_number().over(partition_by=h.cooperative_id, order_by=(h.created_at, h.id))
-            * SLOT
-        ).label("rank"),
-        _stage_code(h.to_stage).label("to_stage"),
-        _stage_code(h.from_stage).label("from_stage"),
-        _active_code(h.to_active).label("to_active"),
-        _active_code(h.from_active).label("from_active"),
-    )
-    if ids is not None:
-        ranked = ranked.where(h.cooperative_id.in_(select(cooperatives.c.id)))
-    ranked = ranked.subquery()
+    ranked = ranked_history(select(cooperatives.c.id) if ids is not None else None).subquery()
     r = ranked.c
     upto = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (None, 0)}
     after = {"partition_by": r.cooperative_id, "order_by": r.rank, "rows": (1, None)}
