@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from ppkl.cooperatives.facts import refresh_all
 from ppkl.demo.people import person_name
+from ppkl.demo.seed import demo_officer
 from ppkl.models import (
     Assignment,
     CertificationTarget,
@@ -98,24 +99,10 @@ def seed_provinces(
             session.add(regency)
             session.flush()
             officers = [
-                User(
-                    username=f"ppkl{code}{number}",
-                    full_name=person_name(rng),
-                    role=Role.PPKL,
-                    regency_id=regency.id,
-                    province_id=province.id,
-                    password_hash=password_hash,
-                ),
-                User(
-                    username=f"dak{code}{number}",
-                    full_name=person_name(rng),
-                    role=Role.DAK,
-                    regency_id=regency.id,
-                    province_id=province.id,
-                    cohort_year=end_date.year,
-                    contract_end=date(end_date.year, 12, 31),
-                    password_hash=password_hash,
-                ),
+                demo_officer(
+                    rng, role, f"{role.value}{code}{number}", regency, end_date, password_hash
+                )
+                for role in (Role.PPKL, Role.DAK)
             ]
             session.add_all(officers)
             result.users += [o.username for o in officers]

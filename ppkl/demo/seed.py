@@ -290,27 +290,28 @@ def build_users(rng, regencies, province, end_date, password_hash) -> list[User]
         for _ in range(ppkl_count):
             ppkl_no += 1
             users.append(
-                User(
-                    username=f"ppkl{ppkl_no:02d}",
-                    full_name=person_name(rng),
-                    role=Role.PPKL,
-                    regency_id=regency.id,
-                    province_id=province.id,
-                    password_hash=password_hash,
-                )
+                demo_officer(rng, Role.PPKL, f"ppkl{ppkl_no:02d}", regency, end_date, password_hash)
             )
         for _ in range(dak_count):
             dak_no += 1
             users.append(
-                User(
-                    username=f"dak{dak_no:02d}",
-                    full_name=person_name(rng),
-                    role=Role.DAK,
-                    regency_id=regency.id,
-                    province_id=province.id,
-                    cohort_year=end_date.year,
-                    contract_end=date(end_date.year, 12, 31),
-                    password_hash=password_hash,
-                )
+                demo_officer(rng, Role.DAK, f"dak{dak_no:02d}", regency, end_date, password_hash)
             )
     return users
+
+
+def demo_officer(rng, role: Role, username: str, regency: Regency, end_date, password_hash) -> User:
+    """A demo officer living in the regency (and so its province); a DAK assistant is on this
+    year's contract."""
+    contract = {}
+    if role == Role.DAK:
+        contract = {"cohort_year": end_date.year, "contract_end": date(end_date.year, 12, 31)}
+    return User(
+        username=username,
+        full_name=person_name(rng),
+        role=role,
+        regency_id=regency.id,
+        province_id=regency.province_id,
+        password_hash=password_hash,
+        **contract,
+    )
