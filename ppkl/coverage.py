@@ -138,13 +138,20 @@ def recap_scope(user, province_id: int | None = None) -> RecapScope:
         province_id = scope_province_id(user)
         province = db.session.get(Province, province_id) if province_id else None
         return RecapScope(regency_scope(user), False, province)
-    provinces = db.session.scalars(select(Province).order_by(Province.name).limit(2)).all()
-    if len(provinces) == 1:
-        province_id = provinces[0].id
+    only = only_province()
+    if only is not None:
+        province_id = only.id
     province = db.session.get(Province, province_id) if province_id else None
     if province is None:
         return RecapScope(true(), True, None)
     return RecapScope(Regency.province_id == province.id, False, province)
+
+
+def only_province() -> Province | None:
+    """The installation's province when it has exactly one: it then stands for the nation
+    (the recap, the sign-in page)."""
+    provinces = db.session.scalars(select(Province).limit(2)).all()
+    return provinces[0] if len(provinces) == 1 else None
 
 
 def province_ids(session) -> dict[str, int]:

@@ -4,7 +4,6 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
-from sqlalchemy import select
 
 from ppkl import audit
 from ppkl.access import public, signed_in
@@ -13,9 +12,8 @@ from ppkl.auth.blueprint import bp
 from ppkl.auth.forms import PASSWORD_MESSAGES, ChangePasswordForm, LanguageForm, LoginForm
 from ppkl.auth.services import PasswordError, authenticate, change_own_password
 from ppkl.clock import utcnow
-from ppkl.extensions import db
+from ppkl.coverage import only_province
 from ppkl.forms import show_refusal
-from ppkl.models import Province
 from ppkl.security import ratelimit
 
 
@@ -67,14 +65,9 @@ def login():
             user.last_login_at = utcnow()
             audit.record(SIGNED_IN, user=user)
             return redirect(safe_next(request.args.get("next"), user))
-    return render_template("auth/login.html", form=form, area=installation_area())
-
-
-def installation_area() -> str | None:
-    """The province an installation with one province serves (its sign-in page names it);
-    None for several provinces."""
-    names = db.session.scalars(select(Province.name).order_by(Province.id).limit(2)).all()
-    return names[0] if len(names) == 1 else None
+    # An installation with one province names it; with several, none.
+    province = only_province()
+    return render_template("auth/login.html", form=form, area=province and province.name)
 
 
 @bp.route("/logout", methods=["POST"])

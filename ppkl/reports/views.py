@@ -14,7 +14,7 @@ from ppkl import audit
 from ppkl.access import load_officer, requires
 from ppkl.clock import office_today
 from ppkl.cooperatives.pickers import officer_picker as picker_of_officers
-from ppkl.coverage import made_within, sees_nation
+from ppkl.coverage import made_within, province_ids, sees_nation
 from ppkl.extensions import db
 from ppkl.forms import regency_choices
 from ppkl.inputs import db_int
@@ -155,8 +155,9 @@ def province_choices() -> list[tuple[int, str]]:
     province's."""
     choices = [(0, _("Indonesia (one row per province)"))]
     if sees_nation(current_user):
-        rows = db.session.execute(select(Province.id, Province.name).order_by(Province.name))
-        choices += [(province_id, name) for province_id, name in rows]
+        choices += [
+            (province_id, name) for name, province_id in sorted(province_ids(db.session).items())
+        ]
     return choices
 
 
