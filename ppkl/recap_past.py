@@ -197,13 +197,19 @@ def store_month_ends(
     return len(days)
 
 
+def stored_cutoffs(session: Session) -> list[datetime]:
+    """The cut-offs that have stored month ends, oldest first."""
+    stmt = select(RecapMonthEnd.cutoff).distinct().order_by(RecapMonthEnd.cutoff)
+    return list(session.scalars(stmt))
+
+
 def restate_regencies(session: Session, regency_ids: Iterable[int]) -> None:
     """Recompute the stored month ends of these regencies (a cooperative moved between them)."""
     ids = sorted(set(regency_ids))
-    cutoffs = list(
-        session.scalars(select(RecapMonthEnd.cutoff).distinct().order_by(RecapMonthEnd.cutoff))
-    )
-    if not ids or not cutoffs:
+    if not ids:
+        return  # an import that moved nothing between regencies
+    cutoffs = stored_cutoffs(session)
+    if not cutoffs:
         return
     session.flush()
     session.execute(delete(RecapMonthEnd).where(RecapMonthEnd.regency_id.in_(ids)))
@@ -218,9 +224,7 @@ def rebuild_month_ends(session: Session, tz: ZoneInfo | None = None) -> int:
 
 def month_end_differences(session: Session) -> list[tuple[datetime, int]]:
     """(cut-off, regency id) of each stored month end that differs from the whole history."""
-    cutoffs = list(
-        session.scalars(select(RecapMonthEnd.cutoff).distinct().order_by(RecapMonthEnd.cutoff))
-    )
+    cutoffs = stored_cutoffs(session)
     if not cutoffs:
         return []
     stored: dict[datetime, dict[int, Counts]] = {cutoff: {} for cutoff in cutoffs}
