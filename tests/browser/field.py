@@ -31,6 +31,17 @@ def wait_until(page, expression: str, seconds: float = PATIENCE) -> float:
     raise AssertionError(f"not true within {seconds} s: {expression}")
 
 
+def wait_for(page, check, seconds: float = PATIENCE) -> None:
+    """Poll a condition on the server's side (what it received, what it stored). The pause is
+    the page's: Playwright runs route handlers only inside its own calls, so a plain sleep
+    would hold back a request that a test's route intercepts."""
+    start = time.monotonic()
+    while not check():
+        if time.monotonic() - start > seconds:
+            raise AssertionError(f"not true within {seconds} s: {check}")
+        page.wait_for_timeout(200)
+
+
 def pending(page) -> str:
     return page.locator("[data-sync-pending]").inner_text()
 

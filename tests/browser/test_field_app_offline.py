@@ -25,6 +25,7 @@ from tests.browser.field import (
     server_down,
     server_rows,
     touch_cooperative,
+    wait_for,
     wait_until,
 )
 from tests.conftest import TEST_PASSWORD, make_app, migrate_to_head
@@ -133,9 +134,7 @@ def test_officer_works_offline_and_everything_arrives_exactly_once(
     context.route("**/api/v1/visits/*/photos", cut_once)
     log_visit(page, base, coops[COOPS[2]], "Monitoring", "Putus di tengah", [big_photo, big_photo])
     # The badge reads 0 before the page has counted its queue: wait for the photos instead.
-    started = time.monotonic()
-    while len(server_rows(app)["photos"]) < 4 and time.monotonic() - started < PATIENCE:
-        time.sleep(0.3)
+    wait_for(page, lambda: len(server_rows(app)["photos"]) >= 4)
     wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
     assert cut["done"]
     rows = server_rows(app)

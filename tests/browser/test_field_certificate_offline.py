@@ -19,6 +19,7 @@ from tests.browser.field import (
     pending,
     record_request_bodies,
     seed_field,
+    wait_for,
     wait_until,
 )
 from tests.certificate_images import NIK, OTHER_NIK, certificate, code128, qr_code
@@ -241,12 +242,7 @@ def test_background_sync_sends_with_every_page_closed(playwright, field, tmp_pat
     page.goto(f"{base}/tasks/")
     # The badge says 0 until the page has read its queue, so wait for what the page does: it
     # asks whether the move arrived, and then sends nothing more.
-    started = time.monotonic()
-    while time.monotonic() - started < PATIENCE:
-        if [path for _, path, _ in bodies if path.startswith("/api/v1/moves/")]:
-            break
-        time.sleep(0.2)
-    assert [path for _, path, _ in bodies if path.startswith("/api/v1/moves/")]
+    wait_for(page, lambda: [path for _, path, _ in bodies if path.startswith("/api/v1/moves/")])
     wait_until(page, WORKER_QUEUE + ".then(count => count === 0)")
     wait_until(page, "document.querySelector('[data-sync-pending]').textContent === '0'")
     assert not [path for _, path, _ in bodies if path.endswith("/moves")]
